@@ -1,0 +1,74 @@
+"""The one contract between tapgen's builders and the Lambda code.
+
+Handler entry points, environment variable names, table key names and the upload
+routing live here once. The Lambda code imports this module; tapgen loads the same
+file by path when it builds the template. Standard library only, no side effects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Environment variable names set by the template and read by the functions.
+ENV_ENVIRONMENT = "TAP_ENVIRONMENT"
+ENV_APP_VERSION = "TAP_APP_VERSION"
+ENV_TABLE_NAME = "TAP_TABLE_NAME"
+ENV_OWNER_INDEX = "TAP_OWNER_INDEX"
+ENV_BUCKET_NAME = "TAP_BUCKET_NAME"
+ENV_SECRET_ARN = "TAP_SECRET_ARN"
+ENV_MAX_UPLOAD_BYTES = "TAP_MAX_UPLOAD_BYTES"
+ENV_UPLOAD_URL_TTL = "TAP_UPLOAD_URL_TTL_SECONDS"
+ENV_DOWNLOAD_URL_TTL = "TAP_DOWNLOAD_URL_TTL_SECONDS"
+ENV_READ_WINDOW_BYTES = "TAP_READ_WINDOW_BYTES"
+
+# Metadata table layout: one item per file, a global index lists a caller's files newest first.
+TABLE_PARTITION_KEY = "fileId"
+OWNER_INDEX_NAME = "byOwner"
+OWNER_INDEX_PARTITION_KEY = "ownerId"
+OWNER_INDEX_SORT_KEY = "createdKey"
+
+# Uploads land under this prefix as uploads/{fileId}/{safe-name}; processors are routed by suffix.
+UPLOAD_PREFIX = "uploads/"
+KIND_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "image": (".jpg", ".jpeg", ".png", ".gif", ".webp"),
+    "document": (".pdf", ".txt", ".md"),
+    "data": (".csv", ".json", ".jsonl"),
+}
+
+_COMMON_ENV = (ENV_ENVIRONMENT, ENV_APP_VERSION, ENV_TABLE_NAME, ENV_BUCKET_NAME, ENV_MAX_UPLOAD_BYTES)
+
+
+@dataclass(frozen=True)
+class FunctionContract:
+    """What a function's deployment must provide: its handler and the variables it reads."""
+
+    name: str
+    handler: str
+    environment: tuple[str, ...]
+
+    @property
+    def module(self) -> str:
+        """The dotted module that holds the handler."""
+        return self.handler.rsplit(".", 1)[0]
+
+
+API = FunctionContract(
+    name="api",
+    handler="tap_api.handler.handle",
+    environment=(
+        *_COMMON_ENV,
+        ENV_OWNER_INDEX,
+        ENV_SECRET_ARN,
+        ENV_UPLOAD_URL_TTL,
+        ENV_DOWNLOAD_URL_TTL,
+    ),
+)
+PROCESSORS: tuple[FunctionContract, ...] = tuple(
+    FunctionContract(
+        name=kind,
+        handler=f"tap_processors.{kind}.handle",
+        environment=(*_COMMON_ENV, ENV_READ_WINDOW_BYTES),
+    )
+    for kind in KIND_SUFFIXES
+)
+FUNCTIONS: tuple[FunctionContract, ...] = (API, *PROCESSORS)

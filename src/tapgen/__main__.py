@@ -1,0 +1,3 @@
+from tapgen.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""One module per concern; each function returns troposphere objects and adds nothing to a template."""

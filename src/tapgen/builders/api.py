@@ -1,0 +1,172 @@
+"""The HTTP API in front of the api function: routes, authoriser, stage, access logs, invoke permission."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from troposphere import AWSHelperFn, GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
+
+from tapgen.config import Settings
+from tapgen.naming import api_access_log_group_name_text, physical_name, protect_data, standard_tags, tag_map
+
+HTTP_API = "HttpApi"
+API_INTEGRATION = "ApiIntegration"
+API_AUTHORIZER = "ApiJwtAuthorizer"
+API_STAGE = "ApiDefaultStage"
+API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
+API_INVOKE_PERMISSION = "ApiInvokePermission"
+STAGE_NAME = "$default"
+INTEGRATION_TIMEOUT_CAP_MS = 30000
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    logical_id: str
+    route_key: str
+    protected: bool = True
+
+
+# `$default` sends every other method and path to the function, so it can answer 404 and 405 itself.
+ROUTES = (
+    RouteSpec("HealthRoute", "GET /health", protected=False),
+    RouteSpec("CreateFileRoute", "POST /files"),
+    RouteSpec("ListFilesRoute", "GET /files"),
+    RouteSpec("GetFileRoute", "GET /files/{id}"),
+    RouteSpec("DownloadFileRoute", "GET /files/{id}/download"),
+    RouteSpec("DefaultRoute", "$default"),
+)
+CORS_HEADERS = ("authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token")
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTime",
+    "sourceIp": "$context.identity.sourceIp",
+    "httpMethod": "$context.httpMethod",
+    "path": "$context.path",
+    "routeKey": "$context.routeKey",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationError": "$context.integrationErrorMessage",
+    "authorizerError": "$context.authorizer.error",
+}
+
+
+def http_api(settings: Settings) -> apigatewayv2.Api:
+    return apigatewayv2.Api(
+        HTTP_API,
+        Name=physical_name(settings, "http-api"),
+        ProtocolType="HTTP",
+        Description="TAP file API",
+        CorsConfiguration=apigatewayv2.Cors(
+            AllowOrigins=list(settings.api.cors_origins),
+            AllowMethods=["GET", "OPTIONS", "POST"],
+            AllowHeaders=list(CORS_HEADERS),
+            MaxAge=3600,
+        ),
+        Tags=tag_map(settings),
+    )
+
+
+def api_integration(settings: Settings, api: apigatewayv2.Api, function: awslambda.Function) -> apigatewayv2.Integration:
+    """Lambda proxy, payload 2.0; the gateway waits a little longer than the function may run."""
+    timeout_ms = min((settings.functions.api.timeout_seconds + 1) * 1000, INTEGRATION_TIMEOUT_CAP_MS)
+    return apigatewayv2.Integration(
+        API_INTEGRATION,
+        ApiId=Ref(api),
+        IntegrationType="AWS_PROXY",
+        IntegrationUri=GetAtt(function, "Arn"),
+        PayloadFormatVersion="2.0",
+        TimeoutInMillis=timeout_ms,
+    )
+
+
+def jwt_authorizer(settings: Settings, api: apigatewayv2.Api) -> apigatewayv2.Authorizer:
+    return apigatewayv2.Authorizer(
+        API_AUTHORIZER,
+        ApiId=Ref(api),
+        Name="jwt",
+        AuthorizerType="JWT",
+        IdentitySource=["$request.header.Authorization"],
+        JwtConfiguration=apigatewayv2.JWTConfiguration(
+            Issuer=settings.api.jwt_issuer, Audience=list(settings.api.jwt_audience)
+        ),
+    )
+
+
+def routes(
+    settings: Settings,
+    api: apigatewayv2.Api,
+    integration: apigatewayv2.Integration,
+    authorizer: apigatewayv2.Authorizer | None,
+) -> list[apigatewayv2.Route]:
+    """Every route but `/health` needs the environment's authoriser (IAM or JWT)."""
+    return [
+        apigatewayv2.Route(
+            spec.logical_id,
+            ApiId=Ref(api),
+            RouteKey=spec.route_key,
+            Target=Sub(f"integrations/${{{integration.title}}}"),
+            **_authorization(settings, authorizer, spec.protected),
+        )
+        for spec in ROUTES
+    ]
+
+
+def _authorization(
+    settings: Settings, authorizer: apigatewayv2.Authorizer | None, protected: bool
+) -> dict[str, object]:
+    if not protected:
+        return {"AuthorizationType": "NONE"}
+    if settings.api.auth == "jwt" and authorizer is not None:
+        return {"AuthorizationType": "JWT", "AuthorizerId": Ref(authorizer)}
+    return {"AuthorizationType": "AWS_IAM"}
+
+
+def access_log_group(settings: Settings, key_arn: AWSHelperFn) -> logs.LogGroup:
+    group = logs.LogGroup(
+        API_ACCESS_LOG_GROUP,
+        LogGroupName=Sub(api_access_log_group_name_text(settings)),
+        RetentionInDays=settings.log_retention_days,
+        KmsKeyId=key_arn,
+        Tags=standard_tags(settings),
+    )
+    return protect_data(group, settings)
+
+
+def default_stage(settings: Settings, api: apigatewayv2.Api, group: logs.LogGroup) -> apigatewayv2.Stage:
+    """Auto-deployed, throttled, with JSON access logs and per-route metrics."""
+    return apigatewayv2.Stage(
+        API_STAGE,
+        ApiId=Ref(api),
+        StageName=STAGE_NAME,
+        AutoDeploy=True,
+        AccessLogSettings=apigatewayv2.AccessLogSettings(
+            DestinationArn=GetAtt(group, "Arn"),
+            Format=json.dumps(ACCESS_LOG_FIELDS, sort_keys=True, separators=(",", ":")),
+        ),
+        DefaultRouteSettings=apigatewayv2.RouteSettings(
+            DetailedMetricsEnabled=True,
+            ThrottlingRateLimit=float(settings.api.throttling_rate),
+            ThrottlingBurstLimit=settings.api.throttling_burst,
+        ),
+        Tags=tag_map(settings),
+    )
+
+
+def invoke_permission(api: apigatewayv2.Api, function: awslambda.Function) -> awslambda.Permission:
+    """Only this API, in this account, may invoke the api function."""
+    return awslambda.Permission(
+        API_INVOKE_PERMISSION,
+        Action="lambda:InvokeFunction",
+        FunctionName=GetAtt(function, "Arn"),
+        Principal="apigateway.amazonaws.com",
+        SourceArn=Sub(f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api.title}}}/*"),
+        SourceAccount=Ref("AWS::AccountId"),
+    )
+
+
+def api_url(api: apigatewayv2.Api) -> GetAtt:
+    return GetAtt(api, "ApiEndpoint")

@@ -1,0 +1,318 @@
+"""Environment settings: `tapgen.toml` parsed into frozen, typed, validated dataclasses.
+
+All validation happens here, at the edge: builders receive settings that are already known
+to be good. The schema is the dataclasses themselves; each field's `check` metadata says what
+values it allows, and a class may add cross-field rules in `problems()`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+DEFAULT_CONFIG = Path("tapgen.toml")
+
+# Values CloudFormation accepts for AWS::Logs::LogGroup RetentionInDays.
+LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+SUPPORTED_RUNTIMES = ("python3.13", "python3.14")
+ENV_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
+RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
+
+Check = Callable[[Any], str | None]
+"""A check returns None when the value is allowed, else a description of what is allowed."""
+
+
+class ConfigError(Exception):
+    """Settings that cannot be used; `problems` holds one precise line per fault."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+
+
+def between(low: int, high: int) -> Check:
+    return lambda v: None if low <= v <= high else f"an integer from {low} to {high}"
+
+
+def one_of(*allowed: object) -> Check:
+    shown = ", ".join(str(a) for a in allowed)
+    return lambda v: None if v in allowed else f"one of {shown}"
+
+
+def matches(pattern: str, meaning: str) -> Check:
+    compiled = re.compile(pattern)
+    return lambda v: None if compiled.fullmatch(v) else f"{meaning} (pattern {pattern})"
+
+
+def each(check: Check) -> Check:
+    def check_all(values: tuple[Any, ...]) -> str | None:
+        failures = [check(v) for v in values]
+        return next((f"a list of {f}" for f in failures if f), None)
+
+    return check_all
+
+
+def setting(check: Check | None = None, default: Any = MISSING, default_factory: Any = MISSING) -> Any:
+    """A dataclass field carrying its validation rule."""
+    return field(default=default, default_factory=default_factory, metadata={"check": check})
+
+
+@dataclass(frozen=True)
+class FunctionSettings:
+    """Size and concurrency of one Lambda function."""
+
+    memory_mb: int = setting(between(128, 10240))
+    timeout_seconds: int = setting(between(1, 900))
+    reserved_concurrency: int = setting(between(1, 1000))
+
+
+@dataclass(frozen=True)
+class FunctionsSettings:
+    """One entry per function; the names match the Lambda contract."""
+
+    api: FunctionSettings
+    image: FunctionSettings
+    document: FunctionSettings
+    data: FunctionSettings
+
+    def problems(self) -> Iterator[tuple[str, object, str]]:
+        # HTTP API integrations time out after 30 s; a slower api function only burns money.
+        if self.api.timeout_seconds > 29:
+            yield "api.timeout_seconds", self.api.timeout_seconds, "at most 29 (HTTP API integration limit)"
+
+    def by_name(self, name: str) -> FunctionSettings:
+        value: FunctionSettings = getattr(self, name)
+        return value
+
+
+@dataclass(frozen=True)
+class ProcessingSettings:
+    """Asynchronous invocation of the processors."""
+
+    retry_attempts: int = setting(between(0, 2))
+    max_event_age_seconds: int = setting(between(60, 21600))
+    read_window_bytes: int = setting(between(1024, 8 * 1024 * 1024))
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """The HTTP API: authorisation, CORS and throttling."""
+
+    auth: Literal["iam", "jwt"] = setting(one_of("iam", "jwt"))
+    cors_origins: tuple[str, ...] = setting(
+        each(matches(r"\*|https?://[a-z0-9.-]+(:[0-9]{1,5})?", "'*' or an origin such as https://app.example.com"))
+    )
+    throttling_rate: int = setting(between(1, 10000))
+    throttling_burst: int = setting(between(1, 5000))
+    upload_url_ttl_seconds: int = setting(between(60, 3600))
+    download_url_ttl_seconds: int = setting(between(60, 3600))
+    jwt_issuer: str | None = setting(matches(r"https://\S+", "an https:// issuer URL"), default=None)
+    jwt_audience: tuple[str, ...] = setting(each(matches(r"\S{1,256}", "a non-empty audience")), default=())
+
+    def problems(self) -> Iterator[tuple[str, object, str]]:
+        if self.auth == "jwt" and not (self.jwt_issuer and self.jwt_audience):
+            yield "jwt_issuer", self.jwt_issuer, "an issuer and at least one jwt_audience when auth = 'jwt'"
+        if self.throttling_burst < self.throttling_rate:
+            yield "throttling_burst", self.throttling_burst, f"at least throttling_rate ({self.throttling_rate})"
+
+
+@dataclass(frozen=True)
+class AlarmSettings:
+    """Thresholds of the API alarms and where alarms are e-mailed."""
+
+    api_5xx_threshold: int = setting(between(1, 100000))
+    api_latency_p99_ms: int = setting(between(100, 30000))
+    email: str | None = setting(matches(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", "an e-mail address"), default=None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between environments. `name` is the environment's name."""
+
+    name: str = setting()
+    project: str = setting(matches(r"[a-z][a-z0-9]{1,5}", "2-6 lower-case letters or digits (bucket names ≤ 63)"))
+    region: str = setting(matches(r"[a-z]{2}(-gov)?-[a-z]+-[0-9]", "an AWS region such as eu-west-1"))
+    runtime: str = setting(one_of(*SUPPORTED_RUNTIMES))
+    architecture: Literal["arm64", "x86_64"] = setting(one_of("arm64", "x86_64"))
+    log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
+    noncurrent_version_expiry_days: int = setting(between(1, 3650))
+    access_log_expiry_days: int = setting(between(1, 3650))
+    max_upload_bytes: int = setting(between(1, 5 * 1024**3))
+    retain_data: bool = setting()
+    functions: FunctionsSettings = setting()
+    processing: ProcessingSettings = setting()
+    api: ApiSettings = setting()
+    alarms: AlarmSettings = setting()
+    tags: dict[str, str] = setting(default_factory=dict)
+    lambdas_dir: Path = field(default=Path("lambdas"), metadata={"toml": False})
+
+    def problems(self) -> Iterator[tuple[str, object, str]]:
+        if self.retain_data and "*" in self.api.cors_origins:
+            yield "api.cors_origins", list(self.api.cors_origins), "explicit origins (no '*') where data is retained"
+        for key, value in self.tags.items():
+            if key in RESERVED_TAG_KEYS or key.startswith("aws:") or not re.fullmatch(r"[\w.:/=+@ -]{1,128}", key):
+                yield f"tags.{key}", value, f"a tag key of up to 128 characters, not aws:* or {RESERVED_TAG_KEYS}"
+            elif len(value) > 256:
+                yield f"tags.{key}", value, "a tag value of at most 256 characters"
+
+
+T = TypeVar("T")
+
+
+def load_settings(env: str, path: Path = DEFAULT_CONFIG) -> Settings:
+    """Read `path` and return the validated settings of environment `env`."""
+    return _resolve(env, read_config(path), path)
+
+
+def load_all(path: Path = DEFAULT_CONFIG) -> list[Settings]:
+    """Every environment defined in `path`, sorted by name."""
+    document = read_config(path)
+    return [_resolve(name, document, path) for name in environment_names(document)]
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """Parse the TOML file and check its top-level shape."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), ["file not found"]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(str(path), [f"cannot be read: {error}"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), [f"is not valid TOML: {error}"]) from None
+    problems = [f"unknown top-level table [{k}]; allowed: [defaults], [env.NAME]" for k in document if k not in ("defaults", "env")]
+    for table in ("defaults", "env"):
+        if not isinstance(document.get(table, {}), dict):
+            problems.append(f"[{table}] must be a table")
+    if not document.get("env"):
+        problems.append("no environments: add at least one [env.NAME] table")
+    if problems:
+        raise ConfigError(str(path), problems)
+    return document
+
+
+def environment_names(document: Mapping[str, Any]) -> list[str]:
+    return sorted(document.get("env", {}))
+
+
+def _resolve(env: str, document: Mapping[str, Any], path: Path) -> Settings:
+    names = environment_names(document)
+    if env not in names:
+        raise ConfigError(str(path), [f"unknown environment {env!r}; defined: {', '.join(names)}"])
+    problems: list[str] = []
+    if not re.fullmatch(ENV_NAME_PATTERN, env):
+        problems.append(f"[env.{env}] environment name {env!r}: must match {ENV_NAME_PATTERN} (it is the stack suffix)")
+    overrides = document["env"][env]
+    if not isinstance(overrides, dict):
+        raise ConfigError(str(path), [f"[env.{env}] must be a table"])
+    merged = _deep_merge(document.get("defaults", {}), overrides)
+    merged["name"] = env
+    reader = _Reader(env, problems)
+    settings = reader.build(Settings, merged, "")
+    if problems or settings is None:
+        raise ConfigError(str(path), problems)
+    return replace(settings, lambdas_dir=path.parent / "lambdas")
+
+
+def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+@dataclass
+class _Reader:
+    """Turns one merged environment table into dataclasses, collecting every problem."""
+
+    env: str
+    problems: list[str]
+
+    def fail(self, key: str, value: object, allowed: str) -> None:
+        self.problems.append(f"[env.{self.env}] {key} = {_show(value)}: must be {allowed}")
+
+    def build(self, cls: type[T], table: Mapping[str, Any], prefix: str) -> T | None:
+        """Build `cls` from `table`; None when anything in it was wrong (and recorded)."""
+        before = len(self.problems)
+        hints = typing.get_type_hints(cls)
+        spec = [f for f in fields(cls) if f.metadata.get("toml", True)]  # type: ignore[arg-type]
+        known = {f.name for f in spec}
+        for key in sorted(set(table) - known):
+            allowed = ", ".join(sorted(known - {"name"}))
+            self.problems.append(f"[env.{self.env}] unknown key {prefix}{key}; allowed: {allowed}")
+        values: dict[str, Any] = {}
+        for f in spec:
+            if f.name in table:
+                values[f.name] = self.value(hints[f.name], table[f.name], prefix + f.name, f.metadata.get("check"))
+            elif f.default is MISSING and f.default_factory is MISSING:
+                self.problems.append(f"[env.{self.env}] missing key {prefix}{f.name}")
+        if len(self.problems) > before:
+            return None
+        built = cls(**values)
+        for key, value, allowed in getattr(built, "problems", tuple)():
+            self.fail(prefix + key, value, allowed)
+        return built if len(self.problems) == before else None
+
+    def value(self, hint: Any, raw: Any, key: str, check: Check | None) -> Any:
+        converted = self.convert(hint, raw, key)
+        if converted is _BAD:
+            return _BAD
+        allowed = check(converted) if check and converted is not None else None
+        if allowed:
+            self.fail(key, raw, allowed)
+            return _BAD
+        return converted
+
+    def convert(self, hint: Any, raw: Any, key: str) -> Any:
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if is_dataclass(hint):
+            if not isinstance(raw, dict):
+                self.fail(key, raw, "a table")
+                return _BAD
+            built = self.build(hint, raw, f"{key}.")  # type: ignore[type-var]
+            return _BAD if built is None else built
+        if origin in (types.UnionType, typing.Union):  # `X | None`: absent or X
+            return self.convert(next(a for a in args if a is not type(None)), raw, key)
+        if origin is tuple:
+            if not isinstance(raw, list):
+                self.fail(key, raw, "a list")
+                return _BAD
+            items = [self.convert(args[0], item, key) for item in raw]
+            return _BAD if _BAD in items else tuple(items)
+        if origin is dict:
+            if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+                self.fail(key, raw, "a table of string values")
+                return _BAD
+            return dict(sorted(raw.items()))
+        expected = str if origin is Literal else hint
+        if type(raw) is not expected:  # exact: a bool is not an int, an int is not a float
+            self.fail(key, raw, f"of type {_toml_type(expected)}")
+            return _BAD
+        return raw
+
+
+_BAD = object()
+
+
+def _toml_type(python_type: type) -> str:
+    return {int: "integer", bool: "boolean", str: "string", float: "float"}.get(python_type, python_type.__name__)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f'"{value}"'
+    return repr(value) if not isinstance(value, dict) else "{...}"

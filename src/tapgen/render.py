@@ -1,0 +1,58 @@
+"""The one render path: settings → template JSON text, used by the CLI, the tests and `templates/`."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from tapgen.artifacts import FunctionArtifact
+from tapgen.config import Settings
+from tapgen.template import build_template
+
+TEMPLATES_DIR = Path("templates")
+
+
+def render(settings: Settings, artifacts: Mapping[str, FunctionArtifact] | None = None) -> str:
+    """Deterministic JSON: sorted keys, 2-space indent, trailing newline, nothing time-dependent."""
+    template = build_template(settings, artifacts).to_dict()
+    return json.dumps(template, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def template_path(templates_dir: Path, settings: Settings) -> Path:
+    return templates_dir / f"{settings.name}.json"
+
+
+@dataclass(frozen=True)
+class StaleTemplate:
+    path: Path
+    diff: str
+
+
+def check(path: Path, rendered: str, context_lines: int = 2) -> StaleTemplate | None:
+    """None when `path` holds exactly `rendered`; else a short unified diff of what would change."""
+    try:
+        current = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return StaleTemplate(path, f"{path} does not exist\n")
+    if current == rendered:
+        return None
+    diff = difflib.unified_diff(
+        current.splitlines(keepends=True),
+        rendered.splitlines(keepends=True),
+        fromfile=f"{path} (committed)",
+        tofile=f"{path} (rendered)",
+        n=context_lines,
+    )
+    return StaleTemplate(path, "".join(diff))
+
+
+def write(path: Path, rendered: str) -> bool:
+    """Write `rendered` unless the file already holds it; True when it changed."""
+    if path.is_file() and path.read_text(encoding="utf-8") == rendered:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(rendered, encoding="utf-8", newline="\n")
+    return True
