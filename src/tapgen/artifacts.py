@@ -128,7 +128,7 @@ def _absolute(package: str, name: str | None, level: int) -> str:
 
 
 def _is_local(lambdas_dir: Path, module: str) -> bool:
-    top = module.split(".")[0]
+    top = module.split(".", maxsplit=1)[0]
     return bool(top) and ((lambdas_dir / top).is_dir() or (lambdas_dir / f"{top}.py").is_file())
 
 

@@ -122,7 +122,11 @@ class ApiSettings:
         if self.auth == "jwt" and not (self.jwt_issuer and self.jwt_audience):
             yield "jwt_issuer", self.jwt_issuer, "an issuer and at least one jwt_audience when auth = 'jwt'"
         if self.throttling_burst < self.throttling_rate:
-            yield "throttling_burst", self.throttling_burst, f"at least throttling_rate ({self.throttling_rate})"
+            yield (
+                "throttling_burst",
+                self.throttling_burst,
+                f"at least throttling_rate ({self.throttling_rate})",
+            )
 
 
 @dataclass(frozen=True)
@@ -157,10 +161,18 @@ class Settings:
 
     def problems(self) -> Iterator[tuple[str, object, str]]:
         if self.retain_data and "*" in self.api.cors_origins:
-            yield "api.cors_origins", list(self.api.cors_origins), "explicit origins (no '*') where data is retained"
+            yield (
+                "api.cors_origins",
+                list(self.api.cors_origins),
+                "explicit origins (no '*') where data is retained",
+            )
         for key, value in self.tags.items():
             if key in RESERVED_TAG_KEYS or key.startswith("aws:") or not re.fullmatch(r"[\w.:/=+@ -]{1,128}", key):
-                yield f"tags.{key}", value, f"a tag key of up to 128 characters, not aws:* or {RESERVED_TAG_KEYS}"
+                yield (
+                    f"tags.{key}",
+                    value,
+                    f"a tag key of up to 128 characters, not aws:* or {RESERVED_TAG_KEYS}",
+                )
             elif len(value) > 256:
                 yield f"tags.{key}", value, "a tag value of at most 256 characters"
 
@@ -189,7 +201,11 @@ def read_config(path: Path) -> dict[str, Any]:
         raise ConfigError(str(path), [f"cannot be read: {error}"]) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(str(path), [f"is not valid TOML: {error}"]) from None
-    problems = [f"unknown top-level table [{k}]; allowed: [defaults], [env.NAME]" for k in document if k not in ("defaults", "env")]
+    problems = [
+        f"unknown top-level table [{k}]; allowed: [defaults], [env.NAME]"
+        for k in document
+        if k not in ("defaults", "env")
+    ]
     for table in ("defaults", "env"):
         if not isinstance(document.get(table, {}), dict):
             problems.append(f"[{table}] must be a table")
@@ -276,38 +292,43 @@ class _Reader:
         return converted
 
     def convert(self, hint: Any, raw: Any, key: str) -> Any:
+        """`raw` as the type `hint` names, or _BAD (with the problem recorded)."""
         origin, args = typing.get_origin(hint), typing.get_args(hint)
-        if is_dataclass(hint):
-            if not isinstance(raw, dict):
-                self.fail(key, raw, "a table")
-                return _BAD
-            built = self.build(hint, raw, f"{key}.")  # type: ignore[type-var]
-            return _BAD if built is None else built
         if origin in (types.UnionType, typing.Union):  # `X | None`: absent or X
             return self.convert(next(a for a in args if a is not type(None)), raw, key)
-        if origin is tuple:
-            if not isinstance(raw, list):
-                self.fail(key, raw, "a list")
-                return _BAD
-            items = [self.convert(args[0], item, key) for item in raw]
-            return _BAD if _BAD in items else tuple(items)
-        if origin is dict:
-            if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
-                self.fail(key, raw, "a table of string values")
-                return _BAD
-            return dict(sorted(raw.items()))
-        expected = str if origin is Literal else hint
+        expected: type
+        convert: Callable[[Any], Any]
+        if is_dataclass(hint):
+            expected, convert = dict, lambda table: self.build(hint, table, f"{key}.")  # type: ignore[arg-type]
+        elif origin is tuple:
+            expected, convert = list, lambda items: self.convert_list(args[0], items, key)
+        elif origin is dict:
+            expected, convert = dict, lambda table: self.convert_strings(table, key)
+        else:
+            expected, convert = (str if origin is Literal else hint), lambda value: value
         if type(raw) is not expected:  # exact: a bool is not an int, an int is not a float
             self.fail(key, raw, f"of type {_toml_type(expected)}")
             return _BAD
-        return raw
+        converted = convert(raw)
+        return _BAD if converted is None else converted
+
+    def convert_list(self, item_type: Any, items: list[Any], key: str) -> tuple[Any, ...] | None:
+        converted = [self.convert(item_type, item, key) for item in items]
+        return None if _BAD in converted else tuple(converted)
+
+    def convert_strings(self, table: dict[str, Any], key: str) -> dict[str, str] | None:
+        if not all(isinstance(v, str) for v in table.values()):
+            self.fail(key, table, "a table of string values")
+            return None
+        return dict(sorted(table.items()))
 
 
 _BAD = object()
 
 
 def _toml_type(python_type: type) -> str:
-    return {int: "integer", bool: "boolean", str: "string", float: "float"}.get(python_type, python_type.__name__)
+    names = {int: "integer", bool: "boolean", str: "string", float: "float", dict: "table", list: "array"}
+    return names.get(python_type, python_type.__name__)
 
 
 def _show(value: object) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 from awacs.aws import Action, Allow, Bool, Condition, Deny, Policy, PolicyDocument, Principal, Statement
 from troposphere import AWSHelperFn
 
-Resource = str | AWSHelperFn
+Resource: TypeAlias = str | AWSHelperFn
 POLICY_VERSION = "2012-10-17"
 
 
@@ -42,6 +43,4 @@ def service_principal(service: str) -> Principal:
 
 def trust_policy(service: str) -> Policy:
     """Only `service` may assume the role."""
-    return document(
-        Statement(Effect=Allow, Principal=service_principal(service), Action=actions("sts:AssumeRole"))
-    )
+    return document(Statement(Effect=Allow, Principal=service_principal(service), Action=actions("sts:AssumeRole")))

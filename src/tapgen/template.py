@@ -8,7 +8,17 @@ from types import ModuleType
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, Template, apigatewayv2, awslambda, dynamodb, sns, sqs
 
 from tapgen.artifacts import FunctionArtifact, FunctionContract, build_artifacts, load_contract
-from tapgen.builders import api, compute, data, dead_letters, monitoring, outputs, parameters, security, storage
+from tapgen.builders import (
+    api,
+    compute,
+    data,
+    dead_letters,
+    monitoring,
+    outputs,
+    parameters,
+    security,
+    storage,
+)
 from tapgen.config import Settings
 from tapgen.naming import (
     api_access_log_group_name_text,
@@ -86,10 +96,7 @@ def build_template(settings: Settings, artifacts: Mapping[str, FunctionArtifact]
             "AlarmTopicArn": ("Topic every alarm publishes to", Ref(topic)),
             "KeyArn": ("The stack's KMS key", key_arn),
             "AppSecretArn": ("Secret that signs pagination cursors", Ref(secret)),
-            **{
-                f"{name.capitalize()}FunctionName": (f"The {name} function", Ref(fn))
-                for name, fn in functions.items()
-            },
+            **{f"{name.capitalize()}FunctionName": (f"The {name} function", Ref(fn)) for name, fn in functions.items()},
         }
     ):
         template.add_output(output)

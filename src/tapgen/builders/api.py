@@ -70,7 +70,9 @@ def http_api(settings: Settings) -> apigatewayv2.Api:
     )
 
 
-def api_integration(settings: Settings, api: apigatewayv2.Api, function: awslambda.Function) -> apigatewayv2.Integration:
+def api_integration(
+    settings: Settings, api: apigatewayv2.Api, function: awslambda.Function
+) -> apigatewayv2.Integration:
     """Lambda proxy, payload 2.0; the gateway waits a little longer than the function may run."""
     timeout_ms = min((settings.functions.api.timeout_seconds + 1) * 1000, INTEGRATION_TIMEOUT_CAP_MS)
     return apigatewayv2.Integration(

@@ -103,9 +103,7 @@ def processor_statements(shared: SharedResources) -> list[Statement]:
     ]
 
 
-def function_role(
-    settings: Settings, function: str, group: logs.LogGroup, statements: Sequence[Statement]
-) -> iam.Role:
+def function_role(settings: Settings, function: str, group: logs.LogGroup, statements: Sequence[Statement]) -> iam.Role:
     """An inline-only role: its own log group, X-Ray, and the given statements."""
     runtime_statements = [
         allow("WriteOwnLogGroup", ["logs:CreateLogStream", "logs:PutLogEvents"], [GetAtt(group, "Arn")]),
@@ -173,15 +171,11 @@ def failure_routing(
         Qualifier="$LATEST",
         MaximumRetryAttempts=settings.processing.retry_attempts,
         MaximumEventAgeInSeconds=settings.processing.max_event_age_seconds,
-        DestinationConfig=awslambda.DestinationConfig(
-            OnFailure=awslambda.OnFailure(Destination=GetAtt(queue, "Arn"))
-        ),
+        DestinationConfig=awslambda.DestinationConfig(OnFailure=awslambda.OnFailure(Destination=GetAtt(queue, "Arn"))),
     )
 
 
-def s3_invoke_permission(
-    function: awslambda.Function, name: str, bucket_name_text: str
-) -> awslambda.Permission:
+def s3_invoke_permission(function: awslambda.Function, name: str, bucket_name_text: str) -> awslambda.Permission:
     """Only the uploads bucket, in this account, may invoke the processor."""
     return awslambda.Permission(
         logical_id(name, "S3Permission"),

@@ -38,9 +38,7 @@ def metadata_table(settings: Settings, key_arn: AWSHelperFn, contract: ModuleTyp
             )
         ],
         SSESpecification=dynamodb.SSESpecification(SSEEnabled=True, SSEType="KMS", KMSMasterKeyId=key_arn),
-        PointInTimeRecoverySpecification=dynamodb.PointInTimeRecoverySpecification(
-            PointInTimeRecoveryEnabled=True
-        ),
+        PointInTimeRecoverySpecification=dynamodb.PointInTimeRecoverySpecification(PointInTimeRecoveryEnabled=True),
         DeletionProtectionEnabled=settings.retain_data,
         Tags=standard_tags(settings),
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from awacs.aws import ArnLike, Condition, StringEquals
-from troposphere import AWSHelperFn, GetAtt, Ref, Sub, cloudwatch, sns
+from troposphere import AWSHelperFn, GetAtt, Ref, cloudwatch, sns
 
 from tapgen.config import Settings
 from tapgen.naming import arn, name_prefix, physical_name, standard_tags
@@ -57,8 +57,11 @@ def email_subscription(settings: Settings, topic: sns.Topic) -> list[sns.Subscri
     """An e-mail subscription when the environment names an address; none otherwise."""
     if not settings.alarms.email:
         return []
-    return [sns.SubscriptionResource(ALARM_EMAIL_SUBSCRIPTION, Protocol="email", Endpoint=settings.alarms.email,
-                             TopicArn=Ref(topic))]
+    return [
+        sns.SubscriptionResource(
+            ALARM_EMAIL_SUBSCRIPTION, Protocol="email", Endpoint=settings.alarms.email, TopicArn=Ref(topic)
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,24 @@ def function_alarm_specs(name: str, function_ref: Ref, timeout_seconds: int) -> 
     title = name.capitalize()
     dims = (("FunctionName", function_ref),)
     return [
-        AlarmSpec(f"{title}ErrorsAlarm", f"{name}-errors", f"The {name} function raised errors.", 1,
-                  "AWS/Lambda", "Errors", dims),
-        AlarmSpec(f"{title}ThrottlesAlarm", f"{name}-throttles", f"The {name} function was throttled.", 1,
-                  "AWS/Lambda", "Throttles", dims),
+        AlarmSpec(
+            f"{title}ErrorsAlarm",
+            f"{name}-errors",
+            f"The {name} function raised errors.",
+            1,
+            "AWS/Lambda",
+            "Errors",
+            dims,
+        ),
+        AlarmSpec(
+            f"{title}ThrottlesAlarm",
+            f"{name}-throttles",
+            f"The {name} function was throttled.",
+            1,
+            "AWS/Lambda",
+            "Throttles",
+            dims,
+        ),
         AlarmSpec(
             f"{title}DurationAlarm",
             f"{name}-duration-p99",
@@ -130,17 +147,40 @@ def function_alarm_specs(name: str, function_ref: Ref, timeout_seconds: int) -> 
 
 
 def dead_letter_alarm_spec(queue_name: GetAtt) -> AlarmSpec:
-    return AlarmSpec("DeadLetterQueueAlarm", "dead-letters", "Events failed all retries and wait in the DLQ.",
-                     1, "AWS/SQS", "ApproximateNumberOfMessagesVisible", (("QueueName", queue_name),), "Maximum")
+    return AlarmSpec(
+        "DeadLetterQueueAlarm",
+        "dead-letters",
+        "Events failed all retries and wait in the DLQ.",
+        1,
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        (("QueueName", queue_name),),
+        "Maximum",
+    )
 
 
 def api_alarm_specs(settings: Settings, api_id: Ref, stage: str) -> list[AlarmSpec]:
     dims = (("ApiId", api_id), ("Stage", stage))
     return [
-        AlarmSpec("Api5xxAlarm", "api-5xx", "The HTTP API returned server errors.",
-                  settings.alarms.api_5xx_threshold, "AWS/ApiGateway", "5xx", dims),
-        AlarmSpec("ApiLatencyAlarm", "api-latency-p99", "The HTTP API's p99 latency is high.",
-                  settings.alarms.api_latency_p99_ms, "AWS/ApiGateway", "Latency", dims, "p99"),
+        AlarmSpec(
+            "Api5xxAlarm",
+            "api-5xx",
+            "The HTTP API returned server errors.",
+            settings.alarms.api_5xx_threshold,
+            "AWS/ApiGateway",
+            "5xx",
+            dims,
+        ),
+        AlarmSpec(
+            "ApiLatencyAlarm",
+            "api-latency-p99",
+            "The HTTP API's p99 latency is high.",
+            settings.alarms.api_latency_p99_ms,
+            "AWS/ApiGateway",
+            "Latency",
+            dims,
+            "p99",
+        ),
     ]
 
 
@@ -154,8 +194,9 @@ def table_throttle_alarm_spec(table_name: Ref) -> AlarmSpec:
         math=(
             _metric_query("reads", "AWS/DynamoDB", "ReadThrottleEvents", [("TableName", table_name)]),
             _metric_query("writes", "AWS/DynamoDB", "WriteThrottleEvents", [("TableName", table_name)]),
-            cloudwatch.MetricDataQuery(Id="throttles", Expression="reads + writes", Label="Throttle events",
-                                       ReturnData=True),
+            cloudwatch.MetricDataQuery(
+                Id="throttles", Expression="reads + writes", Label="Throttle events", ReturnData=True
+            ),
         ),
     )
 
@@ -176,5 +217,3 @@ def _metric_query(
             Stat="Sum",
         ),
     )
-
-

@@ -44,8 +44,13 @@ def key_policy(log_group_arns: Sequence[AWSHelperFn]) -> object:
     account_root = Principal("AWS", Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root"))
     return document(
         # The account-root grant is what keeps the key manageable; IAM policies then decide who uses it.
-        Statement(Sid="AccountAdministersKey", Effect="Allow", Principal=account_root,
-                  Action=actions("kms:*"), Resource=["*"]),
+        Statement(
+            Sid="AccountAdministersKey",
+            Effect="Allow",
+            Principal=account_root,
+            Action=actions("kms:*"),
+            Resource=["*"],
+        ),
         allow(
             "CloudWatchLogsEncryptThisStacksLogGroups",
             LOGS_KEY_ACTIONS,

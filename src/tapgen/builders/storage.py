@@ -68,7 +68,10 @@ def access_log_bucket(settings: Settings) -> s3.Bucket:
         ),
         Tags=standard_tags(settings),
     )
-    reason = "This is the access-log bucket; logging its own access would loop, and logging it elsewhere needs a third bucket."
+    reason = (
+        "This is the access-log bucket: logging its own access would loop, "
+        "and logging it elsewhere needs a third bucket."
+    )
     return protect_data(skip_checkov(bucket, {"CKV_AWS_18": reason}), settings)
 
 
@@ -176,9 +179,7 @@ def processor_notifications(
             Event="s3:ObjectCreated:*",
             Function=processor_arns[kind],
             Filter=s3.Filter(
-                S3Key=s3.S3Key(
-                    Rules=[s3.Rules(Name="prefix", Value=prefix), s3.Rules(Name="suffix", Value=suffix)]
-                )
+                S3Key=s3.S3Key(Rules=[s3.Rules(Name="prefix", Value=prefix), s3.Rules(Name="suffix", Value=suffix)])
             ),
         )
         for kind in sorted(suffixes)

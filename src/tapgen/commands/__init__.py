@@ -1,0 +1,1 @@
+"""The `tapgen` subcommands, one module each; domain logic lives outside this package."""

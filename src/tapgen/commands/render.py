@@ -1,0 +1,48 @@
+"""`tapgen render`: print, write or check the templates."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tapgen.commands.common import (
+    EXIT_FINDINGS,
+    config_option,
+    reported_errors,
+    say,
+    selected_settings,
+    templates_dir,
+)
+
+
+@click.command()
+@click.option("--env", "env", metavar="NAME", help="Print this environment's template to stdout.")
+@click.option("--all", "all_envs", is_flag=True, help="Write templates/NAME.json for every environment.")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a committed template is stale.")
+@config_option
+def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> None:
+    """Render templates: print one (--env), write all (--all), or verify them (--check)."""
+    from tapgen import render as rendering
+
+    with reported_errors():
+        environments = selected_settings(config_path, env, all_envs)
+        out_dir = templates_dir(config_path)
+        stale: list[rendering.StaleTemplate] = []
+        for settings in environments:
+            text = rendering.render(settings)
+            path = rendering.template_path(out_dir, settings)
+            if check:
+                stale.extend(s for s in [rendering.check(path, text)] if s)
+            elif all_envs:
+                say(f"{'wrote' if rendering.write(path, text) else 'unchanged'} {path}")
+            else:
+                click.echo(text, nl=False)
+        for item in stale:
+            click.echo(item.diff, nl=False)
+            say(f"stale: {item.path} differs from `tapgen render` (run `tapgen render --all`)")
+        if stale:
+            sys.exit(EXIT_FINDINGS)
+        if check:
+            say(f"up to date: {', '.join(str(rendering.template_path(out_dir, s)) for s in environments)}")
