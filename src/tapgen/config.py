@@ -188,7 +188,16 @@ def load_settings(env: str, path: Path = DEFAULT_CONFIG) -> Settings:
 def load_all(path: Path = DEFAULT_CONFIG) -> list[Settings]:
     """Every environment defined in `path`, sorted by name."""
     document = read_config(path)
-    return [_resolve(name, document, path) for name in environment_names(document)]
+    settings: list[Settings] = []
+    problems: list[str] = []
+    for name in environment_names(document):
+        try:
+            settings.append(_resolve(name, document, path))
+        except ConfigError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise ConfigError(str(path), problems)
+    return settings
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -332,8 +341,15 @@ def _toml_type(python_type: type) -> str:
 
 
 def _show(value: object) -> str:
+    """A value as it would be written in TOML, so the message quotes what the user wrote."""
+    if value is None:
+        return "(not set)"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str):
         return f'"{value}"'
-    return repr(value) if not isinstance(value, dict) else "{...}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_show(v)}" for k, v in value.items()) + "}"
+    return repr(value)

@@ -33,7 +33,7 @@ def deny_insecure_transport(action: str, resources: Sequence[Resource]) -> State
         Principal=Principal("*"),
         Action=actions(action),
         Resource=list(resources),
-        Condition=Condition(Bool("aws:SecureTransport", False)),
+        Condition=Condition(Bool("aws:SecureTransport", "false")),
     )
 
 

@@ -1,0 +1,91 @@
+"""The alarm topic, its policy and subscription, and every alarm."""
+
+from __future__ import annotations
+
+import pytest
+
+from tapgen.config import Settings
+from tests.conftest import Template, only_resource, resources_of_type
+from tests.tapgen.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources
+
+FUNCTIONS = ("Api", "Image", "Document", "Data")
+
+
+def alarms(template: Template) -> dict[str, dict]:
+    return {lid: r["Properties"] for lid, r in resources_of_type(template, "AWS::CloudWatch::Alarm").items()}
+
+
+def test_topic_is_encrypted_with_stack_key(template: Template) -> None:
+    assert only_resource(template, "AWS::SNS::Topic")["Properties"]["KmsMasterKeyId"] == STACK_KEY_ARN
+
+
+def test_topic_policy_denies_insecure_publish_and_admits_only_this_stacks_alarms(template: Template) -> None:
+    document = only_resource(template, "AWS::SNS::TopicPolicy")["Properties"]["PolicyDocument"]
+    assert tls_deny_resources(document) == [{"Ref": "AlarmTopic"}]
+    (allow,) = [s for s in statements(document) if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert "alarm:tap-${EnvironmentSuffix}-*" in allow["Condition"]["ArnLike"]["aws:SourceArn"]["Fn::Sub"]
+
+
+def test_email_subscription_only_when_configured(template: Template, settings: Settings) -> None:
+    subscriptions = resources_of_type(template, "AWS::SNS::Subscription")
+    if settings.alarms.email is None:
+        assert subscriptions == {}
+    else:
+        (subscription,) = subscriptions.values()
+        assert subscription["Properties"] == {
+            "Protocol": "email",
+            "Endpoint": settings.alarms.email,
+            "TopicArn": {"Ref": "AlarmTopic"},
+        }
+
+
+def test_every_alarm_notifies_the_topic_and_ignores_missing_data(template: Template) -> None:
+    for alarm in alarms(template).values():
+        assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        assert alarm["TreatMissingData"] == "notBreaching"
+        assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+@pytest.mark.parametrize("metric", ["Errors", "Throttles"])
+def test_function_errors_and_throttles_alarm_at_one(template: Template, function: str, metric: str) -> None:
+    alarm = alarms(template)[f"{function}{metric}Alarm"]
+    assert alarm["MetricName"] == metric
+    assert alarm["Threshold"] == 1
+    assert alarm["Period"] == 300
+    assert alarm["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": f"{function}Function"}}]
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_function_duration_alarm_at_eighty_percent_of_timeout(
+    template: Template, settings: Settings, function: str
+) -> None:
+    alarm = alarms(template)[f"{function}DurationAlarm"]
+    assert alarm["ExtendedStatistic"] == "p99"
+    timeout = settings.functions.by_name(function.lower()).timeout_seconds
+    assert alarm["Threshold"] == pytest.approx(timeout * 1000 * 0.8)
+
+
+def test_dead_letter_queue_alarm_on_any_visible_message(template: Template) -> None:
+    alarm = alarms(template)["DeadLetterQueueAlarm"]
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["Threshold"] == 1
+    assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["DeadLetterQueue", "QueueName"]}}]
+
+
+def test_api_alarms_use_configured_thresholds(template: Template, settings: Settings) -> None:
+    found = alarms(template)
+    assert found["Api5xxAlarm"]["MetricName"] == "5xx"
+    assert found["Api5xxAlarm"]["Threshold"] == settings.alarms.api_5xx_threshold
+    assert found["ApiLatencyAlarm"]["ExtendedStatistic"] == "p99"
+    assert found["ApiLatencyAlarm"]["Threshold"] == settings.alarms.api_latency_p99_ms
+    assert {"Name": "ApiId", "Value": {"Ref": "HttpApi"}} in found["ApiLatencyAlarm"]["Dimensions"]
+
+
+def test_table_throttle_alarm_sums_read_and_write_throttles(template: Template) -> None:
+    metrics = alarms(template)["MetadataTableThrottlesAlarm"]["Metrics"]
+    names = {m["MetricStat"]["Metric"]["MetricName"] for m in metrics if "MetricStat" in m}
+    assert names == {"ReadThrottleEvents", "WriteThrottleEvents"}
+    (expression,) = [m for m in metrics if "Expression" in m]
+    assert expression["ReturnData"] is True
