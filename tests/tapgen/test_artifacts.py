@@ -19,7 +19,10 @@ TREE = {
     "shared/keys.py": "KEY = 'k'\n",
     "shared/unused.py": "X = 1\n",
     "svc/__init__.py": "",
-    "svc/handler.py": "import os\nimport boto3\nfrom shared import items\nfrom .routes import route\n\ndef handle(e, c):\n    return route(e)\n",
+    "svc/handler.py": (
+        "import os\nimport boto3\nfrom shared import items\nfrom .routes import route\n\n"
+        "def handle(e, c):\n    return route(e)\n"
+    ),
     "svc/routes.py": "from ..shared import keys\n\ndef route(e):\n    return e\n",
     "other/__init__.py": "",
     "other/handler.py": "from shared.log import *\n",
@@ -55,7 +58,7 @@ def test_closure_leaves_out_what_is_not_imported(lambdas: Path) -> None:
 
 
 def test_missing_handler_module_is_an_error(lambdas: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="handler module 'svc.absent' not found"):
+    with pytest.raises(FileNotFoundError, match=r"handler module 'svc\.absent' not found"):
         module_closure(lambdas, "svc.absent")
 
 

@@ -15,7 +15,10 @@ from tapgen.config import Settings
 from tapgen.render import check, template_path
 from tests.conftest import ROOT, rendered_text
 
-RENDER_SNIPPET = "from tapgen.config import load_settings; from tapgen.render import render; import sys; sys.stdout.write(render(load_settings({env!r})))"
+RENDER_SNIPPET = (
+    "from tapgen.config import load_settings; from tapgen.render import render; import sys; "
+    "sys.stdout.write(render(load_settings({env!r})))"
+)
 
 
 def test_committed_template_matches_render(env: str, settings: Settings) -> None:

@@ -184,25 +184,37 @@ def api_alarm_specs(settings: Settings, api_id: Ref, stage: str) -> list[AlarmSp
     ]
 
 
+TABLE_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "Query")
+
+
 def table_throttle_alarm_spec(table_name: Ref) -> AlarmSpec:
-    """Read and write throttle events together (ThrottledRequests also needs an Operation dimension)."""
+    """ThrottledRequests, summed over every operation the functions use (the metric is per operation)."""
+    queries = [
+        _metric_query(
+            f"op{index}",
+            "AWS/DynamoDB",
+            "ThrottledRequests",
+            [("Operation", operation), ("TableName", table_name)],
+        )
+        for index, operation in enumerate(TABLE_OPERATIONS)
+    ]
+    total = cloudwatch.MetricDataQuery(
+        Id="throttled",
+        Expression=" + ".join(f"FILL(op{i}, 0)" for i in range(len(TABLE_OPERATIONS))),
+        Label="Throttled requests",
+        ReturnData=True,
+    )
     return AlarmSpec(
         "MetadataTableThrottlesAlarm",
         "table-throttles",
         "The metadata table throttled requests.",
         1,
-        math=(
-            _metric_query("reads", "AWS/DynamoDB", "ReadThrottleEvents", [("TableName", table_name)]),
-            _metric_query("writes", "AWS/DynamoDB", "WriteThrottleEvents", [("TableName", table_name)]),
-            cloudwatch.MetricDataQuery(
-                Id="throttles", Expression="reads + writes", Label="Throttle events", ReturnData=True
-            ),
-        ),
+        math=(*queries, total),
     )
 
 
 def _metric_query(
-    query_id: str, namespace: str, metric: str, dimensions: Sequence[tuple[str, AWSHelperFn]]
+    query_id: str, namespace: str, metric: str, dimensions: Sequence[tuple[str, AWSHelperFn | str]]
 ) -> cloudwatch.MetricDataQuery:
     return cloudwatch.MetricDataQuery(
         Id=query_id,

@@ -83,9 +83,13 @@ def test_api_alarms_use_configured_thresholds(template: Template, settings: Sett
     assert {"Name": "ApiId", "Value": {"Ref": "HttpApi"}} in found["ApiLatencyAlarm"]["Dimensions"]
 
 
-def test_table_throttle_alarm_sums_read_and_write_throttles(template: Template) -> None:
+def test_table_throttle_alarm_sums_throttled_requests_of_every_operation(template: Template) -> None:
     metrics = alarms(template)["MetadataTableThrottlesAlarm"]["Metrics"]
-    names = {m["MetricStat"]["Metric"]["MetricName"] for m in metrics if "MetricStat" in m}
-    assert names == {"ReadThrottleEvents", "WriteThrottleEvents"}
-    (expression,) = [m for m in metrics if "Expression" in m]
-    assert expression["ReturnData"] is True
+    stats = [m["MetricStat"]["Metric"] for m in metrics if "MetricStat" in m]
+    assert {m["MetricName"] for m in stats} == {"ThrottledRequests"}
+    operations = {d["Value"] for m in stats for d in m["Dimensions"] if d["Name"] == "Operation"}
+    assert operations == {"GetItem", "PutItem", "UpdateItem", "Query"}
+    assert all({"Name": "TableName", "Value": {"Ref": "MetadataTable"}} in m["Dimensions"] for m in stats)
+    (total,) = [m for m in metrics if "Expression" in m]
+    assert total["ReturnData"] is True
+    assert all(f"FILL({m['Id']}, 0)" in total["Expression"] for m in metrics if "MetricStat" in m)

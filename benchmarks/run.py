@@ -1,0 +1,228 @@
+"""tapgen's performance, measured against its targets.
+
+    python benchmarks/run.py            # medians of 7 runs after a warm-up; writes benchmarks/results/latest.json
+    python benchmarks/run.py --quick    # one run each: keeps the script working in CI, judges nothing
+
+Timings are medians over repeated runs because these machines are shared and noisy; they are
+reported, never asserted in tests. Exit status is 0 unless the script itself breaks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "lambdas"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from probes import (  # noqa: E402  (the lambdas path must be set first)
+    handler_import_seconds,
+    package_seconds,
+    processor_bytes_read,
+)
+
+from tapgen.artifacts import build_artifacts  # noqa: E402
+from tapgen.config import load_all, load_settings  # noqa: E402
+from tapgen.render import render  # noqa: E402
+
+CONFIG = ROOT / "tapgen.toml"
+TAPGEN = [sys.executable, "-m", "tapgen"]
+KIB, MIB = 1024, 1024 * 1024
+CFN_BODY_LIMIT = 1_000_000  # bytes, for a template uploaded to S3 (TemplateURL)
+CFN_RESOURCE_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Result:
+    metric: str
+    unit: str
+    median: float
+    low: float
+    high: float
+    target: str
+    passed: bool | None  # None: reported only, no target
+
+    def row(self) -> list[str]:
+        verdict = {True: "pass", False: "MISS", None: "-"}[self.passed]
+        return [self.metric, _fmt(self.median), _fmt(self.low), _fmt(self.high), self.unit, self.target, verdict]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.3g}"
+
+
+def sample(measure: Callable[[], float], runs: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        measure()
+    return [measure() for _ in range(runs)]
+
+
+def timed(metric: str, measure: Callable[[], float], runs: int, warmup: int, limit: float, unit: str = "ms") -> Result:
+    """Median of `runs` samples (seconds from `measure`) against an upper limit in `unit`."""
+    scale = 1000.0 if unit == "ms" else 1.0
+    values = [v * scale for v in sample(measure, runs, warmup)]
+    median = statistics.median(values)
+    return Result(metric, unit, median, min(values), max(values), f"<= {limit:g} {unit}", median <= limit)
+
+
+def reported(metric: str, unit: str, value: float, target: str = "", passed: bool | None = None) -> Result:
+    return Result(metric, unit, value, value, value, target or "reported", passed)
+
+
+def process_seconds(args: Sequence[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, cwd=ROOT, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def peak_rss_mib(args: Sequence[str]) -> float:
+    """Peak resident memory of one child process, from its own rusage."""
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"{' '.join(args)} exited with status {status}")
+    return usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def render_metrics(runs: int, warmup: int) -> list[Result]:
+    prod = load_settings("prod", CONFIG)
+    rss = [peak_rss_mib([*TAPGEN, "render", "--env", "prod"]) for _ in range(runs)]
+    return [
+        timed(
+            "cold `tapgen render --env prod`",
+            lambda: process_seconds([*TAPGEN, "render", "--env", "prod"]),
+            runs,
+            warmup,
+            300,
+        ),
+        timed("in-process build + render (prod)", lambda: _seconds(lambda: render(prod)), runs, warmup, 50),
+        Result(
+            "peak RSS `tapgen render --env prod`",
+            "MiB",
+            statistics.median(rss),
+            min(rss),
+            max(rss),
+            "<= 80 MiB",
+            statistics.median(rss) <= 80,
+        ),
+        timed(
+            "`tapgen render --all --check`",
+            lambda: process_seconds([*TAPGEN, "render", "--all", "--check"]),
+            runs,
+            warmup,
+            500,
+        ),
+    ]
+
+
+def _seconds(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def size_metrics() -> list[Result]:
+    results = [
+        reported(f"zip size: {name}", "KiB", len(a.zip_bytes) / KIB, "<= 32 KiB", len(a.zip_bytes) <= 32 * KIB)
+        for name, a in build_artifacts(ROOT / "lambdas").items()
+    ]
+    for settings in load_all(CONFIG):
+        text = render(settings)
+        resources = len(json.loads(text)["Resources"])
+        results.append(
+            reported(
+                f"template size: {settings.name}",
+                "KB",
+                len(text.encode()) / 1000,
+                f"limit {CFN_BODY_LIMIT // 1000:,} KB",
+                len(text.encode()) <= CFN_BODY_LIMIT,
+            )
+        )
+        results.append(
+            reported(
+                f"resources: {settings.name}",
+                "count",
+                resources,
+                f"limit {CFN_RESOURCE_LIMIT}",
+                resources <= CFN_RESOURCE_LIMIT,
+            )
+        )
+    return results
+
+
+def package_metrics(runs: int, warmup: int) -> list[Result]:
+    cold = timed("`tapgen package` all functions, cold", lambda: package_seconds(fresh=True), runs, warmup, 200)
+    noop = timed(
+        "`tapgen package` all functions, nothing changed", lambda: package_seconds(fresh=False), runs, warmup, 50
+    )
+    return [cold, noop]
+
+
+def lambda_metrics(runs: int, warmup: int) -> list[Result]:
+    results = [
+        timed(f"import {name} handler beyond boto3", lambda n=name: handler_import_seconds(n), runs, warmup, 20)
+        for name in ("api", "image", "document", "data")
+    ]
+    reads = {size: processor_bytes_read(size) for size in (KIB, MIB, 100 * MIB)}
+    bounded = reads[MIB] == reads[100 * MIB]
+    for size, read in reads.items():
+        label = f"{size // MIB} MiB" if size >= MIB else f"{size // KIB} KiB"
+        results.append(
+            reported(
+                f"bytes a processor reads of a {label} object",
+                "bytes",
+                read,
+                "window-bounded, same for 1 MiB and 100 MiB",
+                bounded,
+            )
+        )
+    return results
+
+
+def print_table(results: Sequence[Result]) -> None:
+    header = ["metric", "median", "min", "max", "unit", "target", "result"]
+    rows = [header, *(r.row() for r in results)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for index, row in enumerate(rows):
+        print("| " + " | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) + " |")
+        if index == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="one run of each, no warm-up; verdicts not meaningful")
+    parser.add_argument("--runs", type=int, default=7, help="samples per timing (default 7)")
+    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
+    args = parser.parse_args(argv)
+    runs, warmup = (1, 0) if args.quick else (max(args.runs, 5), 1)
+    results = [
+        *render_metrics(runs, warmup),
+        *package_metrics(runs, warmup),
+        *lambda_metrics(runs, warmup),
+        *size_metrics(),
+    ]
+    print_table(results)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    payload = {
+        "quick": args.quick,
+        "runs": runs,
+        "python": sys.version.split()[0],
+        "results": [asdict(r) for r in results],
+    }
+    args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
