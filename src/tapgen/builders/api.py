@@ -170,5 +170,6 @@ def invoke_permission(api: apigatewayv2.Api, function: awslambda.Function) -> aw
     )
 
 
-def api_url(api: apigatewayv2.Api) -> GetAtt:
-    return GetAtt(api, "ApiEndpoint")
+def api_url(api: apigatewayv2.Api) -> Sub:
+    """The same value as `GetAtt ApiEndpoint`, built with Sub so emulators without API Gateway v2 resolve it."""
+    return Sub(f"https://${{{api.title}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}")
