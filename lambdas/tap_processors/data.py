@@ -1,0 +1,118 @@
+"""The data processor (`tap_processors.data.handle`): CSV dialect and header, JSON and JSON Lines validity."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from tap_processors.pipeline import Metadata, RejectedError, handle_event
+from tap_processors.text import decode_text
+
+KIND = "data"
+DELIMITERS = (",", ";", "\t", "|")
+MAX_HEADER_COLUMNS = 100
+MAX_HEADER_LENGTH = 200
+JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
+JSON_STARTS = {"{": "object", "[": "array", '"': "string", "t": "boolean", "f": "boolean", "n": "null"}
+
+
+def _whole_lines(text: str, complete: bool) -> list[str]:
+    """The lines the window holds in full (the last one may be cut off unless the object is complete)."""
+    lines = text.splitlines()
+    if not complete and lines and not text.endswith(("\n", "\r")):
+        lines.pop()
+    return [line for line in lines if line.strip()]
+
+
+def _rows(lines: list[str], delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(lines, delimiter=delimiter, strict=True))
+    except csv.Error as error:
+        raise RejectedError(f"malformed CSV: {error}") from None
+
+
+def _delimiter(lines: list[str]) -> str:
+    """The candidate that splits every sampled row into the same number (>1) of columns; else ','."""
+    best, best_columns = ",", 1
+    for delimiter in DELIMITERS:
+        try:
+            widths = {len(row) for row in csv.reader(lines[:50], delimiter=delimiter, strict=True)}
+        except csv.Error:
+            continue
+        if len(widths) == 1 and (columns := widths.pop()) > best_columns:
+            best, best_columns = delimiter, columns
+    return best
+
+
+def inspect_csv(text: str, complete: bool) -> Metadata:
+    lines = _whole_lines(text, complete)
+    if not lines:
+        raise RejectedError("CSV has no complete row within the read window")
+    delimiter = _delimiter(lines)
+    rows = _rows(lines, delimiter)
+    header = rows[0]
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise RejectedError(f"malformed CSV: row {number} has {len(row)} columns, the header has {len(header)}")
+    return {
+        "format": "csv",
+        "delimiter": delimiter,
+        "header": [name[:MAX_HEADER_LENGTH] for name in header[:MAX_HEADER_COLUMNS]],
+        "columnCount": len(header),
+        "rowsInWindow": len(rows) - 1,
+        "complete": complete,
+    }
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not valid JSON")
+
+
+def _json_type(value: Any) -> str:
+    return "null" if value is None else JSON_TYPES[type(value)]
+
+
+def inspect_json(text: str, complete: bool) -> Metadata:
+    stripped = text.lstrip()
+    if not stripped:
+        raise RejectedError("JSON document is blank")
+    if not complete:
+        first = stripped[0]
+        top = JSON_STARTS.get(first, "number" if first in "-0123456789" else None)
+        if top is None:
+            raise RejectedError(f"invalid JSON: a document cannot start with {first!r}")
+        # Validity is only known for documents that fit the window.
+        return {"format": "json", "topLevelType": top, "valid": None, "complete": False}
+    try:
+        value = json.loads(stripped, parse_constant=_not_json)
+    except (ValueError, RecursionError) as error:
+        raise RejectedError(f"invalid JSON: {error}") from None
+    return {"format": "json", "topLevelType": _json_type(value), "valid": True, "complete": True}
+
+
+def inspect_json_lines(text: str, complete: bool) -> Metadata:
+    lines = _whole_lines(text, complete)
+    if not lines:
+        raise RejectedError("JSON Lines file has no complete record within the read window")
+    for number, line in enumerate(lines, start=1):
+        try:
+            json.loads(line, parse_constant=_not_json)
+        except (ValueError, RecursionError) as error:
+            raise RejectedError(f"invalid JSON on record {number}: {error}") from None
+    return {"format": "jsonl", "recordsInWindow": len(lines), "valid": True if complete else None, "complete": complete}
+
+
+def inspect(data: bytes, extension: str, complete: bool) -> Metadata:
+    text, encoding = decode_text(data, complete)
+    if extension == ".csv":
+        metadata = inspect_csv(text, complete)
+    elif extension == ".json":
+        metadata = inspect_json(text, complete)
+    else:
+        metadata = inspect_json_lines(text, complete)
+    return {**metadata, "encoding": encoding}
+
+
+def handle(event: Any, context: Any) -> dict[str, Any]:
+    return handle_event(event, context, KIND, inspect)

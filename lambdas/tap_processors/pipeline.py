@@ -1,0 +1,189 @@
+"""What every processor does with an S3 event: read a bounded prefix, inspect it, record the result.
+
+Each processor module supplies only its `inspect` function; the reading, the limits, the
+conditional write and the logging live here once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from tap_processors.events import MalformedEventError, ObjectCreated, is_test_event, object_records
+from tap_shared import contract, items
+from tap_shared.clients import client
+from tap_shared.log import log, request_id
+from tap_shared.settings import Settings, settings
+
+Metadata = dict[str, Any]
+# inspect(window, extension, complete) -> metadata; `complete` says the window holds the whole object.
+Inspector = Callable[[bytes, str, bool], Metadata]
+GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
+
+
+class RejectedError(Exception):
+    """The object's content is not what its extension promises; the reason is shown to the caller."""
+
+
+@dataclass(frozen=True)
+class Prefix:
+    data: bytes
+    total_size: int
+    etag: str | None
+    version_id: str | None
+
+    @property
+    def complete(self) -> bool:
+        return len(self.data) >= self.total_size
+
+
+def extension_of(key: str) -> str:
+    name = key.rsplit("/", 1)[-1]
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def file_id_of(key: str) -> str | None:
+    """The file id in `uploads/{fileId}/{name}`, or None for a key no upload URL could produce."""
+    if not key.startswith(contract.UPLOAD_PREFIX):
+        return None
+    parts = key[len(contract.UPLOAD_PREFIX) :].split("/")
+    candidate = parts[0]
+    if len(parts) != 2 or len(candidate) != 32 or any(c not in "0123456789abcdef" for c in candidate):
+        return None
+    return candidate
+
+
+def _total_size(response: dict[str, Any]) -> int:
+    content_range = response.get("ContentRange")  # "bytes 0-65535/104857600"
+    if isinstance(content_range, str) and "/" in content_range:
+        total = content_range.rsplit("/", 1)[1]
+        if total.isdigit():
+            return int(total)
+    return int(response.get("ContentLength", 0))
+
+
+def read_prefix(record: ObjectCreated, window: int) -> Prefix | None:
+    """At most `window` bytes from the start of the object version; None if it no longer exists."""
+    request: dict[str, Any] = {"Bucket": record.bucket, "Key": record.key, "Range": f"bytes=0-{window - 1}"}
+    if record.version_id:
+        request["VersionId"] = record.version_id
+    try:
+        response = client("s3").get_object(**request)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code")
+        if code in GONE_CODES:
+            return None
+        if code == "InvalidRange":  # a zero-byte object has no byte 0
+            return Prefix(b"", 0, record.etag, record.version_id)
+        raise
+    body = response["Body"]
+    try:
+        data = body.read(window)  # bounded even if a server ignored the Range header
+    finally:
+        body.close()
+    return Prefix(data, _total_size(response), response.get("ETag", record.etag), response.get("VersionId"))
+
+
+def _within_limit(size: int, limit: int) -> None:
+    if size > limit:
+        raise RejectedError(f"object is {size} bytes; the limit is {limit}")
+
+
+def _admitted_extension(record: ObjectCreated, kind: str, limit: int) -> str:
+    """The object's extension, if this processor handles it and the announced size is allowed."""
+    extension = extension_of(record.key)
+    if extension not in contract.KIND_SUFFIXES[kind]:
+        raise RejectedError(f"extension {extension or '(none)'} is not handled by the {kind} processor")
+    _within_limit(record.size, limit)
+    return extension
+
+
+def _metadata(prefix: Prefix, extension: str, inspect: Inspector, limit: int) -> Metadata:
+    # Checked again on the object itself: not every writer goes through the presigned POST.
+    _within_limit(prefix.total_size, limit)
+    if prefix.total_size == 0:
+        raise RejectedError("file is empty")
+    return inspect(prefix.data, extension, prefix.complete)
+
+
+def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Settings) -> items.Item:
+    """The outcome for one object: PROCESSED with metadata, REJECTED with a reason, or FAILED."""
+    outcome: items.Item = {"size": record.size, "etag": record.etag, "versionId": record.version_id}
+    outcome.update(processedAt=items.now(), metadata=None, reason=None, error=None)
+    try:
+        extension = _admitted_extension(record, kind, config.max_upload_bytes)
+        prefix = read_prefix(record, config.read_window_bytes)
+        if prefix is None:
+            return {**outcome, "status": items.FAILED, "error": "object was deleted before it could be processed"}
+        outcome.update(size=prefix.total_size, etag=prefix.etag, versionId=prefix.version_id or record.version_id)
+        metadata = _metadata(prefix, extension, inspect, config.max_upload_bytes)
+    except RejectedError as rejection:
+        return {**outcome, "status": items.REJECTED, "reason": str(rejection)}
+    return {**outcome, "status": items.PROCESSED, "metadata": metadata}
+
+
+def unclaimed_item(record: ObjectCreated, kind: str) -> items.Item:
+    """An item for an object that no upload URL asked for, so it is on record rather than lost."""
+    digest = hashlib.sha256(f"{record.bucket}/{record.key}".encode()).hexdigest()[:32]
+    stamp = items.now()
+    return {
+        contract.TABLE_PARTITION_KEY: f"unclaimed-{digest}",
+        "objectKey": record.key,
+        "kind": kind,
+        "status": items.REJECTED,
+        "reason": "object does not belong to a known upload",
+        "size": record.size,
+        "etag": record.etag,
+        "versionId": record.version_id,
+        "createdAt": stamp,
+        "processedAt": stamp,
+        "sequencer": record.sequencer,
+    }
+
+
+def process(record: ObjectCreated, kind: str, inspect: Inspector) -> dict[str, Any]:
+    config = settings()
+    file_id = file_id_of(record.key)
+    item = items.get(config.table_name, file_id) if file_id else None
+    if item is None or item.get("objectKey") != record.key:
+        unclaimed = unclaimed_item(record, kind)
+        written = items.record_unclaimed(config.table_name, {k: v for k, v in unclaimed.items() if v is not None})
+        return {"key": record.key, "fileId": unclaimed["fileId"], "status": "UNCLAIMED" if written else "SUPERSEDED"}
+    result = evaluate(record, kind, inspect, config)
+    written = items.record_result(config.table_name, item["fileId"], record.key, record.sequencer, result)
+    outcome = {"key": record.key, "fileId": item["fileId"], "status": result["status"] if written else "SUPERSEDED"}
+    if result.get("reason"):
+        outcome["reason"] = result["reason"]
+    return outcome
+
+
+def handle_event(event: Any, context: Any, kind: str, inspect: Inspector) -> dict[str, Any]:
+    """Process every ObjectCreated record; transient AWS errors propagate so Lambda retries."""
+    rid, started = request_id(context), time.perf_counter()
+    if is_test_event(event):
+        log("INFO", "s3 test event ignored", rid, function=kind)
+        return {"records": []}
+    try:
+        records, ignored = object_records(event)
+        outcomes = [process(record, kind, inspect) for record in records]
+    except MalformedEventError as error:
+        log("ERROR", "malformed event", rid, function=kind, error=str(error))
+        raise
+    except Exception as error:
+        log(
+            "ERROR",
+            "processing failed; Lambda will retry",
+            rid,
+            function=kind,
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    log("INFO", "processed", rid, function=kind, records=outcomes, ignoredRecords=ignored, durationMs=duration_ms)
+    return {"records": outcomes}
