@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -42,3 +43,71 @@ def handler_import_seconds(function: str) -> float:
             check=True,
         )
     return float(result.stdout.strip())
+
+
+def package_seconds(fresh: bool) -> float:
+    """Seconds to build every zip and upload what the bucket lacks, against an in-process moto S3.
+
+    fresh=True starts from an empty bucket (everything uploads); False re-runs on a bucket that has it all.
+    The S3 client is created beforehand: the measurement is tapgen's work, not boto3's start-up.
+    """
+    import boto3
+    from moto import mock_aws
+
+    from tapgen.package import upload_artifacts
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="tapgen-bench-artifacts")
+        if not fresh:
+            upload_artifacts(s3, "tapgen-bench-artifacts", build_artifacts(LAMBDAS))
+        start = time.perf_counter()
+        upload_artifacts(s3, "tapgen-bench-artifacts", build_artifacts(LAMBDAS))
+        return time.perf_counter() - start
+
+
+def processor_bytes_read(object_size: int) -> int:
+    """Bytes the image processor fetches from S3 to process one PNG of `object_size` bytes (moto in-process)."""
+    import boto3
+    from moto import mock_aws
+
+    from tap_processors import image
+    from tap_shared import container, contract, items
+    from tap_shared.clients import client
+
+    table, bucket, file_id = "bench-files", "bench-uploads", "0" * 32
+    key = f"{contract.UPLOAD_PREFIX}{file_id}/picture.png"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + (640).to_bytes(4, "big") + (480).to_bytes(4, "big")
+    iend = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    environment = {
+        contract.ENV_ENVIRONMENT: "bench",
+        contract.ENV_TABLE_NAME: table,
+        contract.ENV_BUCKET_NAME: bucket,
+        contract.ENV_MAX_UPLOAD_BYTES: str(1 << 30),  # above the largest object, so it is read, not refused
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    os.environ.update(environment)
+    container.reset()
+    fetched: list[int] = []
+    with mock_aws():
+        s3, dynamodb = boto3.client("s3"), boto3.client("dynamodb")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key=key, Body=png.ljust(object_size - len(iend), b"\x00") + iend)
+        dynamodb.create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": contract.TABLE_PARTITION_KEY, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": contract.TABLE_PARTITION_KEY, "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        items.create(table, {"fileId": file_id, "objectKey": key, "kind": "image", "status": items.PENDING})
+        client("s3").meta.events.register(
+            "after-call.s3.GetObject", lambda parsed, **_: fetched.append(int(parsed.get("ContentLength", 0)))
+        )
+        record = {"bucket": {"name": bucket}, "object": {"key": key, "size": object_size, "sequencer": "01"}}
+        result = image.handle(
+            {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": record}]}, None
+        )
+        if result["records"][0]["status"] != items.PROCESSED:
+            raise RuntimeError(f"benchmark object was not processed: {result}")
+    container.reset()
+    return sum(fetched)
