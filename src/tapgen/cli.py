@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import click
 
+from tapgen.commands.deploy import deploy
+from tapgen.commands.destroy import destroy
+from tapgen.commands.outputs import outputs
+from tapgen.commands.package import package
 from tapgen.commands.render import render
 
 
@@ -18,3 +22,7 @@ def main() -> None:
 
 
 main.add_command(render)
+main.add_command(package)
+main.add_command(deploy)
+main.add_command(outputs)
+main.add_command(destroy)

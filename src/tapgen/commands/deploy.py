@@ -1,0 +1,174 @@
+"""`tapgen deploy`: package, preview the change set, guard the data, execute with progress, write outputs."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from tapgen.commands.cloud import (
+    StackTarget,
+    aws_options,
+    console,
+    deploy_errors,
+    outputs_file_option,
+    refuse_local_with,
+    remote_clients,
+    require_confirmation_source,
+    show_outputs,
+    stack_options,
+    stack_target,
+)
+from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say, templates_dir
+from tapgen.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from tapgen.deploy.flow import DeployPlan, DeployResult
+    from tapgen.emulator import Emulator
+
+LOCAL_BUCKET = "tapgen-local-artifacts"
+
+
+@click.command()
+@click.option("--env", "env", metavar="NAME", required=True, help="Environment to deploy (templates/NAME.json).")
+@stack_options
+@click.option("--bucket", metavar="BUCKET", help="Artifact bucket for zips and large templates (not with --local).")
+@aws_options
+@click.option("--yes", is_flag=True, help="Execute without asking (required when not on a terminal).")
+@click.option("--no-execute", is_flag=True, help="Create the change set, print its name, and leave it for review.")
+@click.option("--allow-replacement", is_flag=True, help="Allow replacing or removing buckets, tables, keys, ...")
+@click.option("--keep", is_flag=True, help="With --local: keep the emulator serving until Ctrl-C.")
+@outputs_file_option
+@config_option
+def deploy(
+    env: str,
+    stack_name: str | None,
+    suffix: str | None,
+    bucket: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    local: bool,
+    yes: bool,
+    no_execute: bool,
+    allow_replacement: bool,
+    keep: bool,
+    outputs_file: Path,
+    config_path: Path,
+) -> None:
+    """Deploy the committed template of an environment as a CloudFormation stack.
+
+    Refuses when templates/NAME.json is stale (deploy what was reviewed). Uploads the Lambda zips, creates
+    a change set, prints it, and refuses to replace or remove stateful resources unless
+    --allow-replacement. Asks before executing. On success prints the outputs as JSON on stdout and
+    writes them to --outputs-file; environments that retain data get termination protection and a
+    stack policy. With --local everything runs against an embedded moto server, followed by a smoke
+    test of the deployed service.
+    """
+    with reported_errors(), deploy_errors():
+        settings = load_settings(env, config_path)
+        refuse_local_with(local, profile, endpoint_url)
+        if keep and not local:
+            fail("--keep applies to --local only")
+        if not (bucket or local):
+            fail("--bucket is required (the artifact bucket), unless --local")
+        if not (yes or no_execute):
+            require_confirmation_source(yes)
+        target = stack_target(settings, stack_name, suffix)
+        plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, region, no_execute, allow_replacement)
+        if local:
+            result = _deploy_local(plan, settings, config_path, yes, keep, outputs_file)
+        else:
+            from tapgen.deploy.flow import deploy as run_deploy
+
+            clients = remote_clients(settings, region, profile, endpoint_url)
+            result = run_deploy(plan, clients, console(yes))
+            _finish(plan, result, outputs_file)
+
+
+def _plan(
+    settings: Settings,
+    config_path: Path,
+    target: StackTarget,
+    bucket: str,
+    region: str | None,
+    no_execute: bool,
+    allow_replacement: bool,
+) -> DeployPlan:
+    """The plan, from the committed template, once it is known to equal a fresh render."""
+    from tapgen import render as rendering
+    from tapgen.artifacts import build_artifacts
+    from tapgen.deploy.flow import DeployPlan
+
+    artifacts = build_artifacts(settings.lambdas_dir)
+    path = rendering.template_path(templates_dir(config_path), settings)
+    if rendering.check(path, rendering.render(settings, artifacts)):
+        fail(f"{path} is stale against a fresh render: run `tapgen render --all`, review, commit", EXIT_FINDINGS)
+    return DeployPlan(
+        stack_name=target.name,
+        suffix=target.suffix,
+        bucket=bucket,
+        region=region or settings.region,
+        template=path.read_text(encoding="utf-8"),
+        artifacts=artifacts,
+        retain_data=settings.retain_data,
+        execute=not no_execute,
+        allow_replacement=allow_replacement,
+    )
+
+
+def _finish(plan: DeployPlan, result: DeployResult, outputs_file: Path) -> None:
+    if result.change_set is not None and not result.executed:
+        click.echo(result.change_set.name)
+        return
+    show_outputs(result.outputs, outputs_file)
+
+
+def _deploy_local(
+    plan: DeployPlan, settings: Settings, config_path: Path, yes: bool, keep: bool, outputs_file: Path
+) -> DeployResult:
+    """Deploy into a fresh embedded moto server, fill what moto skips, smoke-test, and maybe keep serving."""
+    from tapgen import emulator
+    from tapgen.deploy.flow import deploy as run_deploy
+
+    with emulator.running(plan.region) as local, emulator.patched_environ(local.environment()):
+        say(f"embedded AWS (moto) at {local.endpoint_url}, account {emulator.ACCOUNT_ID}")
+        emulator.create_bucket(local, plan.bucket)
+        result = run_deploy(plan, local.client, console(yes))
+        if result.executed:
+            emulator.supply_skipped_resources(local, plan.stack_name)
+            _smoke(local, settings, plan, result)
+        _finish(plan, result, outputs_file)
+        if keep:
+            with emulator.announced(emulator.state_file(config_path), local):
+                say(
+                    f"serving {local.endpoint_url} until Ctrl-C: try `tapgen outputs --env {settings.name} --local`, "
+                    f"`tapgen destroy --env {settings.name} --local`, or `aws --endpoint-url {local.endpoint_url} ...`"
+                )
+                _wait_for_interrupt()
+        else:
+            say("the embedded emulator stops now, and its state with it (use --keep to keep it serving)")
+    return result
+
+
+def _smoke(local: Emulator, settings: Settings, plan: DeployPlan, result: DeployResult) -> None:
+    from tapgen import smoke
+
+    functions = smoke.deployed_functions(local.client, result.outputs, plan.artifacts)
+    runner = smoke.InProcessLambda(functions, local.environment())
+    say("smoke test: upload -> process -> read back, one file of each kind, handlers run in-process")
+    results = smoke.run_smoke(runner, local.client, settings.api.auth, result.outputs["UploadsBucketName"])
+    for outcome in results:
+        say(f"  {outcome.line()}")
+    if not all(outcome.passed for outcome in results):
+        fail("smoke test failed: not every file was PROCESSED", EXIT_FINDINGS)
+    say("smoke test passed")
+
+
+def _wait_for_interrupt() -> None:
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        say("stopping the emulator")

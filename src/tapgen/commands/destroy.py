@@ -1,0 +1,61 @@
+"""`tapgen destroy`: empty the stack's buckets and delete it, for environments that keep no data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tapgen.commands.cloud import (
+    aws_options,
+    console,
+    deploy_errors,
+    refuse_local_with,
+    remote_clients,
+    require_confirmation_source,
+    running_emulator,
+    stack_options,
+    stack_target,
+)
+from tapgen.commands.common import config_option, fail, reported_errors
+from tapgen.config import load_settings
+
+
+@click.command()
+@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose stack to delete.")
+@stack_options
+@aws_options
+@click.option("--yes", is_flag=True, help="Delete without asking (required when not on a terminal).")
+@config_option
+def destroy(
+    env: str,
+    stack_name: str | None,
+    suffix: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    local: bool,
+    yes: bool,
+    config_path: Path,
+) -> None:
+    """Delete every object version in the stack's buckets, then the stack, with progress.
+
+    Refuses for environments that retain data (retain_data = true) and for stacks with termination protection.
+    """
+    from tapgen.deploy.flow import destroy as run_destroy
+
+    with reported_errors(), deploy_errors():
+        settings = load_settings(env, config_path)
+        refuse_local_with(local, profile, endpoint_url)
+        if settings.retain_data:
+            fail(f"environment {settings.name} retains data (retain_data = true): tapgen will not destroy it")
+        require_confirmation_source(yes)
+        target = stack_target(settings, stack_name, suffix)
+        ui = console(yes)
+        if not ui.confirm(f"Delete stack {target.name} and every object in its buckets?"):
+            fail("cancelled: nothing deleted", 1)
+        if local:
+            with running_emulator(config_path) as clients:
+                run_destroy(target.name, clients, ui)
+        else:
+            run_destroy(target.name, remote_clients(settings, region, profile, endpoint_url), ui)

@@ -1,0 +1,54 @@
+"""`tapgen outputs`: the stack's outputs as flat JSON, on stdout and in a file for the next pipeline step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tapgen.commands.cloud import (
+    aws_options,
+    deploy_errors,
+    outputs_file_option,
+    refuse_local_with,
+    remote_clients,
+    running_emulator,
+    show_outputs,
+    stack_options,
+    stack_target,
+)
+from tapgen.commands.common import config_option, reported_errors
+from tapgen.config import load_settings
+
+
+@click.command()
+@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose stack to read.")
+@stack_options
+@aws_options
+@outputs_file_option
+@config_option
+def outputs(
+    env: str,
+    stack_name: str | None,
+    suffix: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    local: bool,
+    outputs_file: Path,
+    config_path: Path,
+) -> None:
+    """Print the stack's outputs as JSON and write them to --outputs-file."""
+    from tapgen.deploy.flow import read_outputs
+
+    with reported_errors(), deploy_errors():
+        settings = load_settings(env, config_path)
+        refuse_local_with(local, profile, endpoint_url)
+        target = stack_target(settings, stack_name, suffix)
+        if local:
+            with running_emulator(config_path) as clients:
+                values = read_outputs(clients("cloudformation"), target.name)
+        else:
+            clients = remote_clients(settings, region, profile, endpoint_url)
+            values = read_outputs(clients("cloudformation"), target.name)
+        show_outputs(values, outputs_file)

@@ -1,0 +1,56 @@
+"""`tapgen package`: upload the environment's Lambda zips under the keys its template names."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+
+from tapgen.artifacts import FunctionArtifact
+from tapgen.commands.cloud import deploy_errors, remote_clients
+from tapgen.commands.common import config_option, reported_errors, say, templates_dir
+from tapgen.config import load_settings
+
+
+@click.command()
+@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose functions to package.")
+@click.option("--bucket", required=True, metavar="BUCKET", help="Artifact bucket (the ArtifactBucket parameter).")
+@click.option("--region", metavar="REGION", help="AWS region [default: the environment's region].")
+@click.option("--profile", metavar="NAME", help="Named AWS profile for credentials.")
+@click.option("--endpoint-url", metavar="URL", help="Talk to this endpoint (an emulator) instead of AWS.")
+@config_option
+def package(
+    env: str, bucket: str, region: str | None, profile: str | None, endpoint_url: str | None, config_path: Path
+) -> None:
+    """Build each function's deterministic zip and upload the ones the bucket lacks.
+
+    Keys are `tapgen/<function>/<sha256>.zip`, the same keys `tapgen render` writes into the template,
+    so a pipeline can follow with `aws cloudformation deploy --template-file templates/<env>.json`.
+    Prints one line per artifact on stdout: `uploaded KEY` or `skipped KEY` (already in the bucket).
+    """
+    from tapgen.artifacts import build_artifacts
+    from tapgen.package import upload_artifacts
+
+    with reported_errors(), deploy_errors():
+        settings = load_settings(env, config_path)
+        artifacts = build_artifacts(settings.lambdas_dir)
+        _warn_if_template_differs(templates_dir(config_path) / f"{settings.name}.json", artifacts)
+        s3 = remote_clients(settings, region, profile, endpoint_url)("s3")
+        report = upload_artifacts(s3, bucket, artifacts)
+        for key in report.uploaded:
+            click.echo(f"uploaded {key}")
+        for key in report.skipped:
+            click.echo(f"skipped {key}")
+        say(f"s3://{bucket}: {len(report.uploaded)} uploaded, {len(report.skipped)} already present")
+
+
+def _warn_if_template_differs(template: Path, artifacts: Mapping[str, FunctionArtifact]) -> None:
+    """The committed template must name these keys, or deploying it would run other code."""
+    try:
+        text = template.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    missing = [a.s3_key for a in artifacts.values() if a.s3_key not in text]
+    if missing:
+        say(f"warning: {template} does not reference {', '.join(missing)}: run `tapgen render --all` and commit")

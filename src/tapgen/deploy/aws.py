@@ -1,0 +1,79 @@
+"""Where the AWS clients come from, and how AWS failures become one clear line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+Clients = Callable[[str], Any]
+"""A factory of boto3 clients by service name: `clients("cloudformation")`."""
+
+
+class DeployError(Exception):
+    """A failure to report in one line; exit 1 when AWS refused or failed, 2 when the setup is wrong."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class AwsTarget:
+    """The account a command acts on: a region, optionally a named profile and an endpoint (an emulator)."""
+
+    region: str
+    profile: str | None = None
+    endpoint_url: str | None = None
+
+
+def clients_for(target: AwsTarget) -> Clients:
+    """One boto3 session for the target; each service's client is created once, when first asked for."""
+    import boto3
+    from botocore.config import Config
+
+    session = boto3.session.Session(profile_name=target.profile, region_name=target.region)
+    config = Config(retries={"mode": "standard", "max_attempts": 8})
+
+    @cache
+    def client(service: str) -> Any:
+        return session.client(service, endpoint_url=target.endpoint_url, config=config)
+
+    return client
+
+
+@contextmanager
+def aws_errors() -> Iterator[None]:
+    """Translate botocore's exceptions into DeployError with a message a person can act on."""
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ProfileNotFound,
+    )
+
+    try:
+        yield
+    except ClientError as error:
+        info = error.response.get("Error", {})
+        raise DeployError(f"AWS refused {error.operation_name}: {info.get('Code')}: {info.get('Message')}") from None
+    except (NoCredentialsError, PartialCredentialsError):
+        raise DeployError(
+            "no AWS credentials found: set AWS_PROFILE or --profile, export credentials, "
+            "or use --local for an embedded emulator",
+            EXIT_CONFIG,
+        ) from None
+    except (ProfileNotFound, NoRegionError) as error:
+        raise DeployError(str(error), EXIT_CONFIG) from None
+    except EndpointConnectionError as error:
+        raise DeployError(f"cannot reach AWS: {error}") from None
+    except BotoCoreError as error:
+        raise DeployError(f"AWS request failed: {error}") from None

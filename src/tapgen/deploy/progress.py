@@ -1,0 +1,110 @@
+"""Live progress of a stack operation, from its events: resources done of total, and the current event."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from tapgen.deploy.changes import Sleep
+
+STACK_TYPE = "AWS::CloudFormation::Stack"
+SUCCESS = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"})
+Report = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Failure:
+    logical_id: str
+    resource_type: str
+    status: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.logical_id} ({self.resource_type}) {self.status}: {self.reason or 'no reason given'}"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a stack operation ended: the stack's final status and every resource that failed on the way."""
+
+    status: str
+    failures: tuple[Failure, ...]
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status in SUCCESS
+
+
+def latest_event_id(cfn: Any, stack: str) -> str | None:
+    """The newest event of the stack; progress reports only what happens after it."""
+    events = cfn.describe_stack_events(StackName=stack).get("StackEvents", [])
+    return str(events[0]["EventId"]) if events else None
+
+
+def new_events(cfn: Any, stack: str, after: str | None) -> list[dict[str, Any]]:
+    """Events newer than the event `after`, oldest first."""
+    found: list[dict[str, Any]] = []
+    for event in _events_newest_first(cfn, stack):
+        if event["EventId"] == after:
+            break
+        found.append(event)
+    return found[::-1]
+
+
+def _events_newest_first(cfn: Any, stack: str) -> Iterator[dict[str, Any]]:
+    token: str | None = None
+    while True:
+        page = cfn.describe_stack_events(StackName=stack, **({"NextToken": token} if token else {}))
+        yield from page.get("StackEvents", [])
+        token = page.get("NextToken")
+        if not token:
+            return
+
+
+def watch(
+    cfn: Any,
+    stack_id: str,
+    after: str | None,
+    total: int,
+    report: Report,
+    sleep: Sleep = time.sleep,
+) -> Outcome:
+    """Report each resource event as `[done/total] STATUS LogicalId (Type)` until the stack settles."""
+    done: set[str] = set()
+    failures: list[Failure] = []
+    delay = 0.5
+    while True:
+        status = cfn.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"]
+        for event in new_events(cfn, stack_id, after):
+            after = event["EventId"]
+            _record(event, done, failures)
+            report(_line(event, len(done), total))
+        if not status.endswith("_IN_PROGRESS"):
+            return Outcome(status, tuple(failures))
+        sleep(delay)
+        delay = min(delay * 1.5, 5.0)
+
+
+def _record(event: dict[str, Any], done: set[str], failures: list[Failure]) -> None:
+    status = event.get("ResourceStatus", "")
+    if event.get("ResourceType") == STACK_TYPE:
+        return
+    if status.endswith(("_COMPLETE", "_FAILED", "_SKIPPED")):
+        done.add(event.get("LogicalResourceId", ""))
+    if status.endswith("_FAILED"):
+        failures.append(
+            Failure(
+                event.get("LogicalResourceId", ""),
+                event.get("ResourceType", ""),
+                status,
+                event.get("ResourceStatusReason", ""),
+            )
+        )
+
+
+def _line(event: dict[str, Any], done: int, total: int) -> str:
+    reason = event.get("ResourceStatusReason")
+    where = f"{event.get('LogicalResourceId', '')} ({event.get('ResourceType', '')})"
+    return f"[{min(done, total)}/{total}] {event.get('ResourceStatus', '')} {where}" + (f": {reason}" if reason else "")

@@ -1,0 +1,111 @@
+"""The stack itself: its state, its protection against data loss, and taking it down."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from tapgen.deploy.aws import DeployError
+from tapgen.deploy.changes import STATEFUL_TYPES, Sleep
+from tapgen.deploy.progress import Outcome, Report, latest_event_id, watch
+
+# A stack left in review (a change set never executed) takes another CREATE change set.
+CREATE_FROM = frozenset({"REVIEW_IN_PROGRESS"})
+# Stacks in these states cannot be updated until someone looks at them.
+NEEDS_ATTENTION = frozenset({"ROLLBACK_FAILED", "DELETE_FAILED", "UPDATE_ROLLBACK_FAILED", "IMPORT_ROLLBACK_FAILED"})
+PROTECTIVE_POLICY = {
+    "Statement": [
+        {"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"},
+        {
+            "Effect": "Deny",
+            "Action": ["Update:Replace", "Update:Delete"],
+            "Principal": "*",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"ResourceType": sorted(STATEFUL_TYPES)}},
+        },
+    ]
+}
+PERMISSIVE_POLICY = {"Statement": [PROTECTIVE_POLICY["Statement"][0]]}
+
+
+def describe_stack(cfn: Any, name: str) -> dict[str, Any] | None:
+    """The stack's description, or None when no such stack exists."""
+    from botocore.exceptions import ClientError
+
+    try:
+        stack: dict[str, Any] = cfn.describe_stacks(StackName=name)["Stacks"][0]
+    except ClientError as error:
+        if "does not exist" in error.response.get("Error", {}).get("Message", ""):
+            return None
+        raise
+    return stack
+
+
+def change_set_type(cfn: Any, name: str, report: Report, sleep: Sleep = time.sleep) -> str:
+    """CREATE or UPDATE; a stack whose creation rolled back is deleted first, as CloudFormation requires."""
+    stack = describe_stack(cfn, name)
+    status = stack["StackStatus"] if stack else None
+    if stack is None or status in CREATE_FROM:
+        return "CREATE"
+    if status == "ROLLBACK_COMPLETE":
+        report(f"stack {name} is in ROLLBACK_COMPLETE (its creation failed): deleting it before creating it again")
+        outcome = delete_stack(cfn, stack["StackId"], report, sleep)
+        if not outcome.succeeded:
+            raise DeployError(f"could not delete {name} after its failed creation: {outcome.status}")
+        return "CREATE"
+    if status in NEEDS_ATTENTION:
+        raise DeployError(f"stack {name} is {status}: resolve it in the CloudFormation console first")
+    if status is not None and status.endswith("_IN_PROGRESS"):
+        raise DeployError(f"stack {name} is busy ({status}): wait for it to finish, then deploy again")
+    return "UPDATE"
+
+
+def delete_stack(cfn: Any, stack_id: str, report: Report, sleep: Sleep = time.sleep) -> Outcome:
+    """Delete the stack (by id, so its final state stays readable) and follow it to the end."""
+    after = latest_event_id(cfn, stack_id)
+    cfn.delete_stack(StackName=stack_id)
+    total = len(stack_resources(cfn, stack_id))
+    return watch(cfn, stack_id, after, total, report, sleep)
+
+
+def stack_resources(cfn: Any, stack: str) -> list[dict[str, Any]]:
+    """Every resource summary of the stack (all pages)."""
+    summaries: list[dict[str, Any]] = []
+    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
+        summaries.extend(page.get("StackResourceSummaries", []))
+    return summaries
+
+
+def protect(cfn: Any, stack: str) -> None:
+    """Termination protection, and a stack policy that denies replacing or deleting stateful resources."""
+    cfn.update_termination_protection(StackName=stack, EnableTerminationProtection=True)
+    set_policy(cfn, stack, PROTECTIVE_POLICY)
+
+
+def set_policy(cfn: Any, stack: str, policy: dict[str, Any]) -> None:
+    cfn.set_stack_policy(StackName=stack, StackPolicyBody=json.dumps(policy, sort_keys=True))
+
+
+def empty_bucket(s3: Any, bucket: str) -> int:
+    """Delete every object version and delete marker in `bucket`; how many were deleted."""
+    from botocore.exceptions import ClientError
+
+    deleted = 0
+    try:
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+            batch = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+            ]
+            if batch:
+                result = s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+                if result.get("Errors"):
+                    first = result["Errors"][0]
+                    raise DeployError(f"cannot empty {bucket}: {first.get('Key')}: {first.get('Message')}")
+                deleted += len(batch)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "NoSuchBucket":
+            return deleted
+        raise
+    return deleted

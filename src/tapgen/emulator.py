@@ -1,0 +1,248 @@
+"""The embedded AWS: a moto server on 127.0.0.1, and everything moto lacks, supplied in this one module.
+
+Nothing outside this module works around moto. What it patches or supplies (SPEC section 9):
+- `AWS::KMS::Key` tags reach moto's `create_key` in the wrong shape (KeyError);
+- `ExecuteChangeSet` leaves the stack's Outputs (and exports) unset;
+- `UpdateTerminationProtection` does not exist;
+- `AWS::SecretsManager::Secret` is skipped, so the secret and the Lambda variables that refer to it are missing.
+The patches change moto's classes in this process, so they apply to every client of the server, the `aws`
+CLI included. moto keeps its state in memory: the emulated account lives exactly as long as this process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import socket
+import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ACCOUNT_ID = "123456789012"  # moto's default account
+DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+SECRET_TYPE = "AWS::SecretsManager::Secret"
+FUNCTION_TYPE = "AWS::Lambda::Function"
+
+_patched = False
+
+
+@dataclass(frozen=True)
+class Emulator:
+    """A running moto server: where to reach it."""
+
+    endpoint_url: str
+    region: str
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of the emulator with dummy credentials: never reads ~/.aws."""
+        import boto3
+
+        return boto3.session.Session(
+            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
+            region_name=self.region,
+        ).client(service, endpoint_url=self.endpoint_url)
+
+    def environment(self) -> dict[str, str]:
+        """Process environment under which boto3 (the handlers, the `aws` CLI) talks to the emulator only."""
+        return {
+            **DUMMY_CREDENTIALS,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        }
+
+
+@contextmanager
+def running(region: str) -> Iterator[Emulator]:
+    """Start a moto server on a free port of 127.0.0.1 for the duration of the block."""
+    from moto.server import ThreadedMotoServer
+
+    patch_moto()
+    # The server logs every request and every resource type it skips; the caller reports what matters.
+    for name in ("werkzeug", "moto"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Tried to parse .* not supported by moto", category=UserWarning)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield Emulator(f"http://{host}:{port}", region)
+    finally:
+        server.stop()
+
+
+def create_bucket(emulator: Emulator, bucket: str) -> None:
+    """Create `bucket` in the emulator's region (us-east-1 takes no location constraint)."""
+    where = {"LocationConstraint": emulator.region}
+    location = {} if emulator.region == "us-east-1" else {"CreateBucketConfiguration": where}
+    emulator.client("s3").create_bucket(Bucket=bucket, **location)
+
+
+@contextmanager
+def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables for the block and restore the previous values after it."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def patch_moto() -> None:
+    """Fill moto 5.2.5's gaps that sit inside the server; idempotent."""
+    global _patched  # noqa: PLW0603  (patch once per process)
+    if _patched:
+        return
+    _patched = True
+    _patch_kms_key_tags()
+    _patch_change_set_outputs()
+    _patch_termination_protection()
+
+
+def _patch_kms_key_tags() -> None:
+    from moto.kms.models import Key
+
+    original = Key.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    # moto passes the template's Key/Value tags to create_key, which expects TagKey/TagValue.
+    def create(cls: type[Key], name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Key:
+        properties = cloudformation_json.get("Properties", {})
+        tags = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties.get("Tags", [])]
+        converted = {**cloudformation_json, "Properties": {**properties, "Tags": tags}}
+        key: Key = original(cls, name, converted, *args, **kwargs)
+        return key
+
+    Key.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign, assignment]
+
+
+def _patch_change_set_outputs() -> None:
+    from moto.cloudformation.models import CloudFormationBackend
+
+    original = CloudFormationBackend.execute_change_set
+
+    # moto's ExecuteChangeSet applies the resources but never evaluates the Outputs (CreateStack does).
+    def execute(self: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
+        original(self, change_set_name, stack_name)
+        stack = self.describe_change_set(change_set_name).stack  # type: ignore[union-attr]
+        stack._parse_template()
+        stack.output_map = stack._create_output_map()
+        for export in stack.exports:
+            self.exports[export.name] = export
+
+    CloudFormationBackend.execute_change_set = execute  # type: ignore[method-assign]
+
+
+def _patch_termination_protection() -> None:
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.core.responses import ActionResult
+
+    # moto has no UpdateTerminationProtection; record the flag on the stack as AWS would.
+    def update_termination_protection(self: CloudFormationResponse) -> ActionResult:
+        stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
+        stack.enable_termination_protection = self._get_param("EnableTerminationProtection") in (True, "true")
+        return ActionResult({"StackId": stack.stack_id})
+
+    CloudFormationResponse.update_termination_protection = update_termination_protection  # type: ignore[attr-defined]
+
+
+def supply_skipped_resources(emulator: Emulator, stack_name: str) -> dict[str, str]:
+    """Create the secrets moto skipped and set the Lambda variables that refer to them.
+
+    Returns {logical id: ARN} of the secrets supplied. Idempotent: run it after every deploy.
+    """
+    cloudformation = emulator.client("cloudformation")
+    template = cloudformation.get_template(StackName=stack_name, TemplateStage="Original")["TemplateBody"]
+    if isinstance(template, str):
+        template = json.loads(template)
+    resources: dict[str, Any] = template["Resources"]
+    physical = {
+        r.get("LogicalResourceId", ""): r.get("PhysicalResourceId", "")
+        for r in cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
+    }
+    arns = {
+        logical_id: _ensure_secret(emulator, f"{stack_name}/{logical_id}")
+        for logical_id, resource in resources.items()
+        if resource["Type"] == SECRET_TYPE
+    }
+    for logical_id, resource in resources.items():
+        if resource["Type"] == FUNCTION_TYPE and physical.get(logical_id):
+            _set_variables(emulator, physical[logical_id], _references(resource, arns))
+    return arns
+
+
+def _ensure_secret(emulator: Emulator, name: str) -> str:
+    client = emulator.client("secretsmanager")
+    try:
+        arn: str = client.describe_secret(SecretId=name)["ARN"]
+    except client.exceptions.ResourceNotFoundException:
+        arn = client.create_secret(Name=name, SecretString=secrets.token_urlsafe(48))["ARN"]
+    return arn
+
+
+def _references(function: Mapping[str, Any], arns: Mapping[str, str]) -> dict[str, str]:
+    """The function's environment variables whose value is a `Ref` to one of the supplied resources."""
+    variables = function.get("Properties", {}).get("Environment", {}).get("Variables", {})
+    return {
+        name: arns[value["Ref"]]
+        for name, value in variables.items()
+        if isinstance(value, dict) and value.get("Ref") in arns
+    }
+
+
+def _set_variables(emulator: Emulator, function_name: str, values: Mapping[str, str]) -> None:
+    if not values:
+        return
+    client = emulator.client("lambda")
+    current = client.get_function_configuration(FunctionName=function_name).get("Environment", {})
+    variables = {**current.get("Variables", {}), **values}
+    client.update_function_configuration(FunctionName=function_name, Environment={"Variables": variables})
+
+
+def state_file(config_path: Path) -> Path:
+    """Where `deploy --local --keep` tells later commands which endpoint it serves (beside tapgen.toml)."""
+    return config_path.parent / ".tapgen" / "emulator.json"
+
+
+@contextmanager
+def announced(path: Path, emulator: Emulator) -> Iterator[None]:
+    """Record the running emulator in `path` for the block, so `outputs --local` and `destroy --local` find it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"endpoint_url": emulator.endpoint_url, "region": emulator.region}) + "\n")
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def find_running(path: Path) -> Emulator | None:
+    """The emulator a `deploy --local --keep` is serving, if its record exists and it answers."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        emulator = Emulator(str(record["endpoint_url"]), str(record["region"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    address = urlsplit(emulator.endpoint_url)
+    try:
+        socket.create_connection((address.hostname or "127.0.0.1", address.port or 80), timeout=1).close()
+    except OSError:
+        return None
+    return emulator

@@ -1,0 +1,263 @@
+"""A smoke test of a deployed stack, with the handlers run in-process (moto cannot run Lambda without Docker).
+
+Each function runs from its own deployment zip, with the environment its deployed configuration carries:
+for one file of each kind, the api creates an upload, the file goes to the presigned URL over HTTP, the
+matching processor handles the S3 event, and the api reads the processed item back.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import importlib
+import io
+import json
+import sys
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote_plus
+
+from tapgen.artifacts import FunctionArtifact
+from tapgen.deploy.aws import Clients, DeployError
+from tapgen.emulator import patched_environ
+
+CALLER = "tapgen-smoke"
+# A 1x1 PNG: signature, IHDR, IDAT, IEND.
+PNG_1X1 = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+@dataclass(frozen=True)
+class SampleFile:
+    kind: str
+    filename: str
+    content_type: str
+    body: bytes
+
+
+SAMPLES = (
+    SampleFile("image", "pixel.png", "image/png", PNG_1X1),
+    SampleFile("document", "notes.txt", "text/plain", b"TAP smoke test\nsecond line\n"),
+    SampleFile("data", "table.csv", "text/csv", b"name,size\npixel,1\nnotes,2\n"),
+)
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: Any
+
+
+@dataclass(frozen=True)
+class LambdaContext:
+    """What the Lambda runtime passes as `context`, as far as handlers use it."""
+
+    function_name: str
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 128
+    invoked_function_arn: str = ""
+    log_group_name: str = ""
+    log_stream_name: str = "smoke"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+@dataclass(frozen=True)
+class DeployedFunction:
+    """A function as deployed: its name, handler, environment, and the zip it runs."""
+
+    name: str
+    handler: str
+    environment: Mapping[str, str]
+    artifact: FunctionArtifact
+
+
+class InProcessLambda:
+    """Runs deployed functions in this process, each as a fresh container from its own zip."""
+
+    def __init__(self, functions: Mapping[str, DeployedFunction], base_environment: Mapping[str, str]) -> None:
+        self.functions = functions
+        self.base_environment = dict(base_environment)
+        self.logs = io.StringIO()
+
+    def invoke(self, function: str, event: Mapping[str, Any]) -> Any:
+        deployed = self.functions[function]
+        module_name, _, attribute = deployed.handler.rpartition(".")
+        environment = {**self.base_environment, **deployed.environment}
+        with (
+            _unpacked(deployed.artifact) as root,
+            _fresh_modules(root),
+            patched_environ(environment),
+            contextlib.redirect_stdout(self.logs),
+        ):
+            handler = getattr(importlib.import_module(module_name), attribute)
+            return handler(dict(event), LambdaContext(function_name=function))
+
+    def checked(self, function: str, event: Mapping[str, Any]) -> Any:
+        """`invoke`, with whatever the handler lets escape reported as a failed smoke test."""
+        try:
+            return self.invoke(function, event)
+        except Exception as error:  # a handler must never raise; say which one did, and how
+            raise DeployError(f"smoke test: the {function} handler raised {type(error).__name__}: {error}") from None
+
+    def api(self, method: str, path: str, auth: str, body: Mapping[str, Any] | None = None) -> Response:
+        raw = self.checked("api", api_event(method, path, auth, body))
+        try:
+            return Response(int(raw["statusCode"]), json.loads(raw.get("body") or "null"))
+        except (TypeError, KeyError, ValueError, AttributeError):
+            raise DeployError(f"smoke test: {method} {path} returned no HTTP API response: {raw!r:.200}") from None
+
+
+@contextlib.contextmanager
+def _unpacked(artifact: FunctionArtifact) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix=f"tapgen-{artifact.name}-") as root:
+        zipfile.ZipFile(io.BytesIO(artifact.zip_bytes)).extractall(root)
+        yield Path(root)
+
+
+@contextlib.contextmanager
+def _fresh_modules(root: Path) -> Iterator[None]:
+    """Import the zip's packages afresh from `root`, then put back whatever was imported before."""
+    tops = {p.name.removesuffix(".py") for p in root.iterdir()}
+    mine = [name for name in sys.modules if name.split(".", 1)[0] in tops]
+    saved = {name: sys.modules.pop(name) for name in mine}
+    sys.path.insert(0, str(root))
+    try:
+        yield
+    finally:
+        sys.path.remove(str(root))
+        for name in [n for n in sys.modules if n.split(".", 1)[0] in tops]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def api_event(method: str, path: str, auth: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event, authorised as the smoke-test caller."""
+    route, parameters = _route(method, path)
+    identity = (
+        {"jwt": {"claims": {"sub": CALLER}, "scopes": None}}
+        if auth == "jwt"
+        else {"iam": {"userArn": f"arn:aws:iam::123456789012:user/{CALLER}", "userId": CALLER}}
+    )
+    return {
+        "version": "2.0",
+        "routeKey": route,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"content-type": "application/json", "user-agent": CALLER},
+        "pathParameters": parameters,
+        "requestContext": {
+            "apiId": "local",
+            "authorizer": identity,
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1"},
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route,
+            "stage": "$default",
+        },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+def _route(method: str, path: str) -> tuple[str, dict[str, str] | None]:
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and parts[0] == "files":
+        template = "/files/{id}" + ("/" + "/".join(parts[2:]) if len(parts) > 2 else "")
+        return f"{method} {template}", {"id": parts[1]}
+    return f"{method} {path}", None
+
+
+def s3_event(bucket: str, key: str, head: Mapping[str, Any]) -> dict[str, Any]:
+    """The ObjectCreated notification S3 sends for an object just posted."""
+    obj = {
+        "key": quote_plus(key),
+        "size": head["ContentLength"],
+        "eTag": str(head.get("ETag", "")).strip('"'),
+        "sequencer": f"{uuid.uuid4().int:020X}"[:18],
+    }
+    if head.get("VersionId"):
+        obj["versionId"] = head["VersionId"]
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Post",
+                "s3": {"s3SchemaVersion": "1.0", "bucket": {"name": bucket}, "object": obj},
+            }
+        ]
+    }
+
+
+def post_upload(upload: Mapping[str, Any], sample: SampleFile) -> int:
+    """POST the file to the presigned URL as a browser form does; the HTTP status."""
+    import urllib3
+
+    fields: dict[str, Any] = dict(upload["fields"])
+    fields["file"] = (sample.filename, sample.body, sample.content_type)
+    return int(urllib3.request("POST", upload["url"], fields=fields, timeout=30).status)
+
+
+def deployed_functions(
+    clients: Clients, outputs: Mapping[str, str], artifacts: Mapping[str, FunctionArtifact]
+) -> dict[str, DeployedFunction]:
+    """Each function's deployed configuration, checked to run exactly the zip built here."""
+    lambda_client = clients("lambda")
+    found: dict[str, DeployedFunction] = {}
+    for name, artifact in artifacts.items():
+        config = lambda_client.get_function_configuration(FunctionName=outputs[f"{name.capitalize()}FunctionName"])
+        expected = base64.b64encode(hashlib.sha256(artifact.zip_bytes).digest()).decode()
+        if config.get("CodeSha256") not in (expected, None):
+            raise DeployError(f"function {name} does not run the code built from lambdas/ ({config['CodeSha256']})")
+        variables = config.get("Environment", {}).get("Variables", {})
+        found[name] = DeployedFunction(name, config["Handler"], variables, artifact)
+    return found
+
+
+@dataclass(frozen=True)
+class SmokeResult:
+    sample: SampleFile
+    file_id: str
+    item: Mapping[str, Any]
+
+    @property
+    def passed(self) -> bool:
+        return self.item.get("status") == "PROCESSED"
+
+    def line(self) -> str:
+        reason = f" ({self.item.get('reason')})" if self.item.get("reason") else ""
+        return f"{self.sample.kind:<8} {self.sample.filename:<10} {self.item.get('status')}{reason}"
+
+
+def run_smoke(runner: InProcessLambda, clients: Clients, auth: str, bucket: str) -> list[SmokeResult]:
+    """Create, upload, process and read back one file of each kind through the uploads `bucket`."""
+    health = runner.api("GET", "/health", auth)
+    if health.status != 200:
+        raise DeployError(f"smoke test: GET /health answered {health.status}: {health.body}")
+    return [_one_file(runner, clients, auth, bucket, sample) for sample in SAMPLES]
+
+
+def _one_file(runner: InProcessLambda, clients: Clients, auth: str, bucket: str, sample: SampleFile) -> SmokeResult:
+    request = {"filename": sample.filename, "contentType": sample.content_type, "size": len(sample.body)}
+    created = runner.api("POST", "/files", auth, request)
+    if created.status != 201:
+        raise DeployError(f"smoke test: POST /files for {sample.filename} answered {created.status}: {created.body}")
+    status = post_upload(created.body["upload"], sample)
+    if status >= 300:
+        raise DeployError(f"smoke test: upload of {sample.filename} to the presigned URL answered HTTP {status}")
+    key = created.body["objectKey"]
+    head = clients("s3").head_object(Bucket=bucket, Key=key)
+    runner.checked(sample.kind, s3_event(bucket, key, head))
+    item = runner.api("GET", f"/files/{created.body['fileId']}", auth)
+    if item.status != 200:
+        raise DeployError(f"smoke test: GET /files/{created.body['fileId']} answered {item.status}: {item.body}")
+    return SmokeResult(sample, created.body["fileId"], item.body)
