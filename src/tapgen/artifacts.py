@@ -10,9 +10,10 @@ import ast
 import hashlib
 import importlib.util
 import io
+import re
 import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +25,8 @@ KEY_PREFIX = "tapgen"
 # A fixed timestamp and mode keep the zip independent of checkout time and umask.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644 << 16
+# A line starting an import statement, with a parenthesised list or backslash continuations.
+IMPORT_LINE = re.compile(rb"^[ \t]*(?:import|from)[ \t][^\n(\\]*(?:\([^)]*\)|(?:\\\r?\n[^\n\\]*)+)?[^\n]*", re.M)
 
 
 class FunctionContract(Protocol):
@@ -71,52 +74,87 @@ def load_contract(lambdas_dir: Path) -> ModuleType:
 def build_artifacts(lambdas_dir: Path) -> dict[str, FunctionArtifact]:
     """Every function's artifact, keyed by function name, in contract order."""
     contract = load_contract(lambdas_dir)
-    return {fn.name: build_artifact(lambdas_dir, fn.name, fn.handler) for fn in contract.FUNCTIONS}
+    graph = ImportGraph(lambdas_dir)
+    return {fn.name: build_artifact(lambdas_dir, fn.name, fn.handler, graph) for fn in contract.FUNCTIONS}
 
 
-def build_artifact(lambdas_dir: Path, name: str, handler: str) -> FunctionArtifact:
+def build_artifact(lambdas_dir: Path, name: str, handler: str, graph: ImportGraph | None = None) -> FunctionArtifact:
     module = handler.rsplit(".", 1)[0]
-    files = module_closure(lambdas_dir, module)
+    files = (graph or ImportGraph(lambdas_dir)).closure(module)
     return FunctionArtifact(name, handler, files, deterministic_zip(lambdas_dir, files))
 
 
 def module_closure(lambdas_dir: Path, module: str) -> tuple[str, ...]:
     """Relative paths of `module` and every module in `lambdas_dir` it imports, transitively."""
-    found: set[str] = set()
-    pending = [module]
-    while pending:
-        for name, path in _module_files(lambdas_dir, pending.pop()):
-            relative = path.relative_to(lambdas_dir).as_posix()
-            if relative not in found:
-                found.add(relative)
-                pending.extend(_imports(path, name, lambdas_dir))
-    if not any(f.endswith(".py") and not f.endswith("__init__.py") for f in found):
-        raise FileNotFoundError(f"handler module {module!r} not found under {lambdas_dir}")
-    return tuple(sorted(found))
+    return ImportGraph(lambdas_dir).closure(module)
 
 
-def _module_files(lambdas_dir: Path, module: str) -> list[tuple[str, Path]]:
-    """(name, file) of the module and of each package on its path, as importing runs them all."""
-    parts = module.split(".")
-    candidates: list[tuple[str, Path]] = []
-    for i in range(1, len(parts) + 1):
-        name = ".".join(parts[:i])
-        candidates.append((name, lambdas_dir.joinpath(*parts[:i], "__init__.py")))
-    candidates.append((module, lambdas_dir.joinpath(*parts).with_suffix(".py")))
-    return [(name, path) for name, path in candidates if path.is_file()]
+class ImportGraph:
+    """The local imports of the modules under one directory; each file is parsed at most once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._tops = {p.name.removesuffix(".py") for p in root.iterdir() if p.is_dir() or p.suffix == ".py"}
+        self._imports: dict[Path, tuple[str, ...]] = {}
+
+    def closure(self, module: str) -> tuple[str, ...]:
+        found: set[str] = set()
+        seen: set[str] = set()
+        pending = [module]
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for owner, path in self._module_files(name):
+                relative = path.relative_to(self.root).as_posix()
+                if relative not in found:
+                    found.add(relative)
+                    pending.extend(self._local_imports(path, owner))
+        if not any(f.endswith(".py") and not f.endswith("__init__.py") for f in found):
+            raise FileNotFoundError(f"handler module {module!r} not found under {self.root}")
+        return tuple(sorted(found))
+
+    def _module_files(self, module: str) -> list[tuple[str, Path]]:
+        """(name, file) of the module and of each package on its path, as importing runs them all."""
+        parts = module.split(".")
+        candidates = [
+            (".".join(parts[:i]), self.root.joinpath(*parts[:i], "__init__.py")) for i in range(1, len(parts) + 1)
+        ]
+        candidates.append((module, self.root.joinpath(*parts).with_suffix(".py")))
+        return [(name, path) for name, path in candidates if path.is_file()]
+
+    def _local_imports(self, path: Path, module: str) -> tuple[str, ...]:
+        if path not in self._imports:
+            package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+            names = imported_names(path.read_bytes(), package)
+            self._imports[path] = tuple(n for n in names if n.split(".", 1)[0] in self._tops)
+        return self._imports[path]
 
 
-def _imports(path: Path, module: str, lambdas_dir: Path) -> Iterable[str]:
-    """Absolute names of the local modules that `path` imports."""
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+def _import_statements(source: bytes) -> Iterator[ast.stmt]:
+    """The import statements of `source`, at any nesting depth.
+
+    Parsing only the lines that start an import (with their parenthesised or backslash
+    continuations) is ~10x faster than parsing whole files, which made render slow. A line in a
+    string that happens to parse as an import can only add a file to a zip, never drop one.
+    """
+    for match in IMPORT_LINE.finditer(source):
+        try:
+            yield from ast.parse(match.group().strip()).body
+        except SyntaxError:
+            continue  # prose such as "from the start" inside a docstring
+
+
+def imported_names(source: bytes, package: str) -> Iterator[str]:
+    """Absolute names of the modules `source` imports (for `from a import b`, both a and a.b)."""
+    for node in _import_statements(source):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names if _is_local(lambdas_dir, alias.name))
+            yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = _absolute(package, node.module, node.level)
-            if _is_local(lambdas_dir, base):
-                yield base
-                yield from (f"{base}.{alias.name}" for alias in node.names)
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
 
 
 def _absolute(package: str, name: str | None, level: int) -> str:
@@ -125,11 +163,6 @@ def _absolute(package: str, name: str | None, level: int) -> str:
     parts = package.split(".")
     base = parts[: len(parts) - level + 1]
     return ".".join([*base, name] if name else base)
-
-
-def _is_local(lambdas_dir: Path, module: str) -> bool:
-    top = module.split(".", maxsplit=1)[0]
-    return bool(top) and ((lambdas_dir / top).is_dir() or (lambdas_dir / f"{top}.py").is_file())
 
 
 def deterministic_zip(root: Path, files: Iterable[str]) -> bytes:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.artifacts import build_artifact, build_artifacts, deterministic_zip, module_closure
+from tapgen.artifacts import build_artifact, build_artifacts, deterministic_zip, imported_names, module_closure
 from tests.conftest import ROOT
 
 TREE = {
@@ -96,3 +96,18 @@ def test_project_zips_hold_only_code_the_function_imports(function: str) -> None
     assert not any(f == f"tap_processors/{other}.py" for other in others for f in artifact.files)
     if function != "api":
         assert not any(f.startswith("tap_api/") for f in artifact.files)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (b"import a.b, c\n", ["a.b", "c"]),
+        (b"from . import (\n    x,\n    y,\n)\n", ["pkg", "pkg.x", "pkg.y"]),
+        (b"def f():\n    from .z import \\\n        w\n", ["pkg.z", "pkg.z.w"]),
+        (b"try:\n    import q\nexcept ImportError:\n    import r\n", ["q", "r"]),
+        (b'"""Prose: from the start we import things."""\nx = 1\n', []),
+    ],
+    ids=["plain", "parenthesised", "nested-continued", "try-except", "docstring-prose"],
+)
+def test_import_scanner_finds_every_import_statement(source: bytes, expected: list[str]) -> None:
+    assert list(imported_names(source, "pkg")) == expected
