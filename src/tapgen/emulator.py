@@ -4,6 +4,7 @@ Nothing outside this module works around moto. What it patches or supplies (SPEC
 - `AWS::KMS::Key` tags reach moto's `create_key` in the wrong shape (KeyError);
 - `ExecuteChangeSet` leaves the stack's Outputs (and exports) unset;
 - `UpdateTerminationProtection` does not exist;
+- describing a deleted stack evaluates its Outputs, which re-creates the deleted resources;
 - `AWS::SecretsManager::Secret` is skipped, so the secret and the Lambda variables that refer to it are missing.
 The patches change moto's classes in this process, so they apply to every client of the server, the `aws`
 CLI included. moto keeps its state in memory: the emulated account lives exactly as long as this process.
@@ -116,6 +117,7 @@ def patch_moto() -> None:
     _patch_kms_key_tags()
     _patch_change_set_outputs()
     _patch_termination_protection()
+    _patch_deleted_stack_outputs()
 
 
 def _patch_kms_key_tags() -> None:
@@ -162,6 +164,21 @@ def _patch_termination_protection() -> None:
         return ActionResult({"StackId": stack.stack_id})
 
     CloudFormationResponse.update_termination_protection = update_termination_protection  # type: ignore[attr-defined]
+
+
+def _patch_deleted_stack_outputs() -> None:
+    from moto.cloudformation.models import Stack
+    from moto.cloudformation.parsing import OutputMap
+
+    original = Stack.delete
+
+    # moto evaluates a deleted stack's Outputs whenever it is described, and evaluating a Ref re-creates the
+    # deleted resource (buckets, tables, functions come back). A deleted stack has no outputs on AWS either.
+    def delete(self: Stack) -> None:
+        original(self)
+        self.output_map = OutputMap(self.resource_map, {}, self.stack_id)
+
+    Stack.delete = delete  # type: ignore[method-assign]
 
 
 def supply_skipped_resources(emulator: Emulator, stack_name: str) -> dict[str, str]:

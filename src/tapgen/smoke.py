@@ -243,10 +243,10 @@ def run_smoke(runner: InProcessLambda, clients: Clients, auth: str, bucket: str)
     health = runner.api("GET", "/health", auth)
     if health.status != 200:
         raise DeployError(f"smoke test: GET /health answered {health.status}: {health.body}")
-    return [_one_file(runner, clients, auth, bucket, sample) for sample in SAMPLES]
+    return [process_one(runner, clients, auth, bucket, sample) for sample in SAMPLES]
 
 
-def _one_file(runner: InProcessLambda, clients: Clients, auth: str, bucket: str, sample: SampleFile) -> SmokeResult:
+def process_one(runner: InProcessLambda, clients: Clients, auth: str, bucket: str, sample: SampleFile) -> SmokeResult:
     request = {"filename": sample.filename, "contentType": sample.content_type, "size": len(sample.body)}
     created = runner.api("POST", "/files", auth, request)
     if created.status != 201:

@@ -64,8 +64,8 @@ def change_set_type(cfn: Any, name: str, report: Report, sleep: Sleep = time.sle
 def delete_stack(cfn: Any, stack_id: str, report: Report, sleep: Sleep = time.sleep) -> Outcome:
     """Delete the stack (by id, so its final state stays readable) and follow it to the end."""
     after = latest_event_id(cfn, stack_id)
-    cfn.delete_stack(StackName=stack_id)
     total = len(stack_resources(cfn, stack_id))
+    cfn.delete_stack(StackName=stack_id)
     return watch(cfn, stack_id, after, total, report, sleep)
 
 
