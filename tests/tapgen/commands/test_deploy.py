@@ -1,0 +1,58 @@
+"""`tapgen deploy` option and precondition errors: one line on stderr, the right exit code, no AWS call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tapgen.cli import main
+
+
+def deploy(config: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["deploy", "--config", str(config), *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--env", "qa", "--bucket", "b", "--yes"], 2, "qa"),
+        (["--env", "dev", "--yes"], 2, "--bucket is required"),
+        (["--env", "dev", "--bucket", "b"], 2, "pass --yes"),
+        (["--env", "dev", "--local", "--profile", "p", "--yes"], 2, "neither --profile nor --endpoint-url"),
+        (["--env", "dev", "--bucket", "b", "--keep", "--yes"], 2, "--keep applies to --local only"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(fresh_project: Path, args: list[str], code: int, message: str) -> None:
+    exit_code, stderr = deploy(fresh_project, *args)
+    assert exit_code == code
+    assert message in stderr
+    assert len(stderr.strip().splitlines()) == 1
+
+
+def test_stale_template_is_refused_before_anything_is_uploaded(fresh_project: Path, no_aws_account: None) -> None:
+    handler = fresh_project.parent / "lambdas" / "tap_api" / "handler.py"
+    handler.write_text(handler.read_text() + "\n# changed after the render\n")
+    exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "b", "--yes")
+    assert exit_code == 1
+    assert "dev.json is stale" in stderr and "tapgen render --all" in stderr
+
+
+def test_no_credentials_is_a_clear_configuration_error(fresh_project: Path, no_aws_account: None) -> None:
+    exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "b", "--yes")
+    assert exit_code == 2
+    assert stderr.startswith("error: no AWS credentials found")
+
+
+def test_unreachable_endpoint_is_a_clear_error(fresh_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    exit_code, stderr = deploy(
+        fresh_project, "--env", "dev", "--bucket", "b", "--yes", "--endpoint-url", "http://127.0.0.1:9"
+    )
+    assert exit_code == 1
+    assert stderr.startswith("error: cannot reach AWS")

@@ -1,0 +1,46 @@
+"""`tapgen package` from the outside: what it prints, and its errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+from click.testing import CliRunner
+from moto import mock_aws
+
+from tapgen.artifacts import build_artifacts
+from tapgen.cli import main
+
+
+def test_uploads_then_skips(fresh_project: Path, monkeypatch: object) -> None:
+    keys = [a.s3_key for a in build_artifacts(fresh_project.parent / "lambdas").values()]
+    args = ["package", "--env", "dev", "--bucket", "artifacts", "--config", str(fresh_project)]
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="artifacts")
+        first = CliRunner().invoke(main, args)
+        second = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines() == [f"uploaded {key}" for key in keys]
+    assert second.stdout.splitlines() == [f"skipped {key}" for key in keys]
+    assert "0 uploaded, 4 already present" in second.stderr
+
+
+def test_unknown_environment_is_a_usage_error(fresh_project: Path) -> None:
+    result = CliRunner().invoke(main, ["package", "--env", "qa", "--bucket", "b", "--config", str(fresh_project)])
+    assert result.exit_code == 2
+    assert "qa" in result.stderr and "Traceback" not in result.output
+
+
+def test_bucket_is_required(fresh_project: Path) -> None:
+    result = CliRunner().invoke(main, ["package", "--env", "dev", "--config", str(fresh_project)])
+    assert result.exit_code == 2
+    assert "--bucket" in result.stderr
+
+
+def test_missing_credentials_read_as_one_line(fresh_project: Path, no_aws_account: None) -> None:
+    result = CliRunner().invoke(main, ["package", "--env", "dev", "--bucket", "b", "--config", str(fresh_project)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: no AWS credentials found: set AWS_PROFILE or --profile, export credentials, "
+        "or use --local for an embedded emulator"
+    ]

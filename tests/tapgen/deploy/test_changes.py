@@ -1,0 +1,119 @@
+"""Change sets: parsing CloudFormation's DescribeChangeSet, the replacement guard, and "no changes"."""
+
+from __future__ import annotations
+
+import pytest
+
+from tapgen.deploy.aws import DeployError
+from tapgen.deploy.changes import ChangeSetRequest, ResourceChange, change_table, create_change_set, data_loss
+from tests.tapgen.deploy.stubs import (
+    CHANGE_SET_ID,
+    STACK_ID,
+    change_set_description,
+    resource_change,
+    stubbed,
+)
+
+REQUEST = ChangeSetRequest("tap-dev", "tapgen-1", "UPDATE", {"ArtifactBucket": "b"}, template_body="{}")
+CREATED = {"Id": CHANGE_SET_ID, "StackId": STACK_ID}
+
+
+def no_sleep(_: float) -> None:
+    pass
+
+
+def test_changes_are_read_from_every_page() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("create_change_set", CREATED, REQUEST.arguments())
+    first = change_set_description("CREATE_COMPLETE", [resource_change("Add", "Queue", "AWS::SQS::Queue")])
+    stub.add_response("describe_change_set", {**first, "NextToken": "page-2"})
+    second = change_set_description(
+        "CREATE_COMPLETE", [resource_change("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True")]
+    )
+    stub.add_response("describe_change_set", second, {"ChangeSetName": CHANGE_SET_ID, "NextToken": "page-2"})
+    with stub:
+        change_set = create_change_set(cfn, REQUEST, no_sleep)
+    assert change_set is not None
+    assert change_set.changes == (
+        ResourceChange("Add", "Queue", "AWS::SQS::Queue", ""),
+        ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True"),
+    )
+    stub.assert_no_pending_responses()
+
+
+def test_waits_while_the_change_set_is_being_created() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("create_change_set", CREATED)
+    stub.add_response("describe_change_set", change_set_description("CREATE_IN_PROGRESS", []))
+    stub.add_response("describe_change_set", change_set_description("CREATE_PENDING", []))
+    stub.add_response("describe_change_set", change_set_description("CREATE_COMPLETE", []))
+    slept: list[float] = []
+    with stub:
+        assert create_change_set(cfn, REQUEST, slept.append) is not None
+    assert len(slept) == 2
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "The submitted information didn't contain changes. Submit different information to create a change set.",
+        "No updates are to be performed.",
+    ],
+)
+def test_no_changes_deletes_the_change_set_and_returns_none(reason: str) -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("create_change_set", CREATED)
+    stub.add_response("describe_change_set", change_set_description("FAILED", [], reason))
+    stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    with stub:
+        assert create_change_set(cfn, REQUEST, no_sleep) is None
+    stub.assert_no_pending_responses()
+
+
+def test_a_failed_change_set_is_an_error_with_its_reason() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("create_change_set", CREATED)
+    stub.add_response("describe_change_set", change_set_description("FAILED", [], "Template format error: bad"))
+    with stub, pytest.raises(DeployError, match="Template format error: bad"):
+        create_change_set(cfn, REQUEST, no_sleep)
+
+
+@pytest.mark.parametrize(
+    ("change", "refused"),
+    [
+        (ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True"), True),
+        (ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "Conditional"), True),
+        (ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "False"), False),
+        (ResourceChange("Remove", "UploadsBucket", "AWS::S3::Bucket"), True),
+        (ResourceChange("Modify", "StackKey", "AWS::KMS::Key", "True"), True),
+        (ResourceChange("Remove", "AppSecret", "AWS::SecretsManager::Secret"), True),
+        (ResourceChange("Modify", "ApiLogGroup", "AWS::Logs::LogGroup", "True"), True),
+        (ResourceChange("Add", "UploadsBucket", "AWS::S3::Bucket"), False),
+        (ResourceChange("Modify", "ApiFunction", "AWS::Lambda::Function", "True"), False),
+        (ResourceChange("Remove", "ApiRole", "AWS::IAM::Role"), False),
+        (ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", ""), False),  # moto: no field
+    ],
+)
+def test_guard_refuses_losing_stateful_resources_only(change: ResourceChange, refused: bool) -> None:
+    assert (data_loss([change]) == [change]) is refused
+
+
+def test_table_lists_action_id_type_replacement_and_marks_data_loss() -> None:
+    text = change_table(
+        [
+            ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True"),
+            ResourceChange("Add", "Queue", "AWS::SQS::Queue"),
+        ]
+    )
+    lines = text.splitlines()
+    assert lines[0].split() == ["ACTION", "LOGICAL", "ID", "TYPE", "REPLACEMENT"]
+    assert lines[1].split() == ["Modify", "MetadataTable", "AWS::DynamoDB::Table", "True", "<-", "data"]
+    assert lines[2].split() == ["Add", "Queue", "AWS::SQS::Queue", "-"]
+
+
+def test_large_templates_go_by_url() -> None:
+    request = ChangeSetRequest("s", "n", "CREATE", {}, template_url="https://s3.us-east-1.amazonaws.com/b/k")
+    arguments = request.arguments()
+    assert arguments["TemplateURL"] == "https://s3.us-east-1.amazonaws.com/b/k"
+    assert "TemplateBody" not in arguments
+    assert set(arguments["Capabilities"]) == {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"}

@@ -1,0 +1,85 @@
+"""Progress: resources done of total, the current event, and the reasons of failed resources."""
+
+from __future__ import annotations
+
+from tapgen.deploy.progress import watch
+from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stubbed
+
+STACK = "AWS::CloudFormation::Stack"
+
+
+def test_reports_each_new_event_with_a_count_until_the_stack_settles() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("describe_stacks", stack_description("CREATE_IN_PROGRESS"))
+    stub.add_response(
+        "describe_stack_events",
+        {
+            "StackEvents": [
+                event("e3", "Queue", "CREATE_COMPLETE", "AWS::SQS::Queue"),
+                event("e2", "Queue", "CREATE_IN_PROGRESS", "AWS::SQS::Queue"),
+                event("e1", "tap-dev", "REVIEW_IN_PROGRESS", STACK),
+            ]
+        },
+    )
+    stub.add_response("describe_stacks", stack_description("CREATE_COMPLETE"))
+    stub.add_response(
+        "describe_stack_events",
+        {
+            "StackEvents": [
+                event("e5", "tap-dev", "CREATE_COMPLETE", STACK),
+                event("e4", "Topic", "CREATE_COMPLETE", "AWS::SNS::Topic"),
+                event("e3", "Queue", "CREATE_COMPLETE", "AWS::SQS::Queue"),
+            ]
+        },
+    )
+    lines: list[str] = []
+    with stub:
+        outcome = watch(cfn, STACK_ID, "e1", 2, lines.append, lambda _: None)
+    assert outcome.succeeded and outcome.failures == ()
+    assert lines == [
+        "[0/2] CREATE_IN_PROGRESS Queue (AWS::SQS::Queue)",
+        "[1/2] CREATE_COMPLETE Queue (AWS::SQS::Queue)",
+        "[2/2] CREATE_COMPLETE Topic (AWS::SNS::Topic)",
+        "[2/2] CREATE_COMPLETE tap-dev (AWS::CloudFormation::Stack)",
+    ]
+
+
+def test_failures_carry_each_resource_reason() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("describe_stacks", stack_description("ROLLBACK_COMPLETE"))
+    stub.add_response(
+        "describe_stack_events",
+        {
+            "StackEvents": [
+                event("e4", "tap-dev", "ROLLBACK_COMPLETE", STACK),
+                event("e3", "Topic", "CREATE_FAILED", "AWS::SNS::Topic", "Resource creation cancelled"),
+                event("e2", "Bucket", "CREATE_FAILED", "AWS::S3::Bucket", "tap-dev-uploads already exists"),
+                event("e1", "tap-dev", "CREATE_IN_PROGRESS", STACK, "User Initiated"),
+            ]
+        },
+    )
+    with stub:
+        outcome = watch(cfn, STACK_ID, None, 2, lambda _: None, lambda _: None)
+    assert not outcome.succeeded
+    assert [f.line() for f in outcome.failures] == [
+        "Bucket (AWS::S3::Bucket) CREATE_FAILED: tap-dev-uploads already exists",
+        "Topic (AWS::SNS::Topic) CREATE_FAILED: Resource creation cancelled",
+    ]
+
+
+def test_older_pages_are_read_until_the_last_seen_event() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
+    stub.add_response(
+        "describe_stack_events",
+        {"StackEvents": [event("e3", "A", "UPDATE_COMPLETE", "AWS::SQS::Queue")], "NextToken": "t"},
+    )
+    stub.add_response(
+        "describe_stack_events",
+        {"StackEvents": [event("e2", "B", "UPDATE_COMPLETE", "AWS::SQS::Queue"), event("e1", "C", "X", "T")]},
+        {"StackName": STACK_ID, "NextToken": "t"},
+    )
+    lines: list[str] = []
+    with stub:
+        watch(cfn, STACK_ID, "e1", 2, lines.append, lambda _: None)
+    assert lines == ["[1/2] UPDATE_COMPLETE B (AWS::SQS::Queue)", "[2/2] UPDATE_COMPLETE A (AWS::SQS::Queue)"]
