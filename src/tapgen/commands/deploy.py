@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -168,7 +169,12 @@ def _smoke(local: Emulator, settings: Settings, plan: DeployPlan, result: Deploy
 
 
 def _wait_for_interrupt() -> None:
+    """Block until Ctrl-C or SIGTERM; either way the emulator's record is removed on the way out."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        threading.Event().wait()
+        while not stop.wait(0.5):  # a short timeout keeps Ctrl-C responsive
+            pass
     except KeyboardInterrupt:
-        say("stopping the emulator")
+        pass
+    say("stopping the emulator")
