@@ -1,28 +1,41 @@
 """`tapgen`: the command-line entry point.
 
-Each command module imports its heavy dependencies only when it runs, so `tapgen render`
-never pays for boto3 or cfn-lint.
+Commands are imported only when they run (and each imports its heavy dependencies inside the
+command), so `tapgen render` never pays for boto3, moto or cfn-lint, nor for the other commands.
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from tapgen.commands.deploy import deploy
-from tapgen.commands.destroy import destroy
-from tapgen.commands.outputs import outputs
-from tapgen.commands.package import package
-from tapgen.commands.render import render
+# name -> "module:attribute" of the click command, in the order `tapgen --help` lists them.
+COMMANDS = {
+    "render": "tapgen.commands.render:render",
+    "package": "tapgen.commands.package:package",
+    "deploy": "tapgen.commands.deploy:deploy",
+    "outputs": "tapgen.commands.outputs:outputs",
+    "destroy": "tapgen.commands.destroy:destroy",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tapgen")
 def main() -> None:
     """Generate, check and ship the CloudFormation of the TAP service."""
-
-
-main.add_command(render)
-main.add_command(package)
-main.add_command(deploy)
-main.add_command(outputs)
-main.add_command(destroy)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +38,8 @@ def check(path: Path, rendered: str, context_lines: int = 2) -> StaleTemplate | 
         return StaleTemplate(path, f"{path} does not exist\n")
     if current == rendered:
         return None
+    import difflib  # only a stale template needs it; keeps plain renders fast
+
     diff = difflib.unified_diff(
         current.splitlines(keepends=True),
         rendered.splitlines(keepends=True),
