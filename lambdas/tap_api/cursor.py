@@ -9,9 +9,9 @@ import hmac
 import json
 
 from tap_api.http import ApiError
+from tap_api.settings import api_settings
 from tap_shared.clients import client
 from tap_shared.container import per_container
-from tap_shared.settings import settings
 
 MAX_CURSOR_LENGTH = 2048
 
@@ -19,7 +19,7 @@ MAX_CURSOR_LENGTH = 2048
 @per_container
 def signing_key() -> bytes:
     """The app secret, fetched from Secrets Manager once per container."""
-    secret = client("secretsmanager").get_secret_value(SecretId=settings().secret_arn)
+    secret = client("secretsmanager").get_secret_value(SecretId=api_settings().secret_arn)
     return str(secret["SecretString"]).encode()
 
 
@@ -51,6 +51,9 @@ def decode(owner: str, cursor: str) -> dict[str, str]:
         payload, signature = _unb64(payload_text), _unb64(signature_text)
     except (binascii.Error, ValueError):
         raise invalid from None
+    # Decoding ignores a final character's spare bits and stray characters: only the form we issue is ours.
+    if (_b64(payload), _b64(signature)) != (payload_text, signature_text):
+        raise invalid
     if not hmac.compare_digest(signature, _signature(owner, payload)):
         raise invalid
     position = json.loads(payload)

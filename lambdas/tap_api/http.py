@@ -39,7 +39,7 @@ class Request:
             raise ApiError(400, "invalid_request", "request body must be a JSON object")
         try:
             return json.loads(self.body)
-        except (UnicodeDecodeError, ValueError):
+        except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser's stack
             raise ApiError(400, "invalid_json", "request body is not valid JSON") from None
 
 

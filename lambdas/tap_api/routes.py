@@ -9,6 +9,7 @@ from typing import Any
 
 from tap_api import cursor
 from tap_api.http import ApiError, Request, response
+from tap_api.settings import api_settings
 from tap_api.uploads import parse_upload, safe_name
 from tap_shared import contract, items
 from tap_shared.clients import client
@@ -59,7 +60,7 @@ def health(request: Request, _: str | None) -> Response:
 
 def create_file(request: Request, _: str | None) -> Response:
     """Record a PENDING item and hand back a presigned POST that only accepts the declared file."""
-    owner, config = _caller(request), settings()
+    owner, config, ttl = _caller(request), settings(), api_settings().upload_url_ttl
     upload = parse_upload(request.json_body(), config.max_upload_bytes)
     file_id, created = secrets.token_hex(16), items.now()
     key = upload.object_key(file_id)
@@ -83,14 +84,14 @@ def create_file(request: Request, _: str | None) -> Response:
         Key=key,
         Fields={"Content-Type": upload.content_type},
         Conditions=[{"Content-Type": upload.content_type}, ["content-length-range", 1, upload.size]],
-        ExpiresIn=config.upload_url_ttl,
+        ExpiresIn=ttl,
     )
     body = {
         "fileId": file_id,
         "objectKey": key,
         "status": items.PENDING,
         "upload": {"url": post["url"], "fields": post["fields"]},
-        "expiresInSeconds": config.upload_url_ttl,
+        "expiresInSeconds": ttl,
         "maxBytes": upload.size,
     }
     return response(201, body, {"location": f"/files/{file_id}"})
@@ -98,19 +99,20 @@ def create_file(request: Request, _: str | None) -> Response:
 
 def _limit(request: Request) -> int:
     raw = request.query.get("limit", str(DEFAULT_PAGE))
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # Length first: int() refuses strings of over 4300 digits with a ValueError.
+    if not raw.isascii() or not raw.isdigit() or len(raw) > len(str(MAX_PAGE)) or not 1 <= int(raw) <= MAX_PAGE:
         raise ApiError(400, "invalid_limit", f"limit must be an integer from 1 to {MAX_PAGE}")
     return int(raw)
 
 
 def list_files(request: Request, _: str | None) -> Response:
     """The caller's files, newest first, a page at a time."""
-    owner, config, limit = _caller(request), settings(), _limit(request)
+    owner, table, limit = _caller(request), settings().table_name, _limit(request)
     raw_cursor = request.query.get("cursor")
     start = cursor.decode(owner, raw_cursor) if raw_cursor else None
     if start is not None and (set(start) != POSITION_KEYS or start[contract.OWNER_INDEX_PARTITION_KEY] != owner):
         raise ApiError(400, "invalid_cursor", "cursor is malformed or was not issued to you")
-    page, last = items.list_by_owner(config.table_name, config.owner_index, owner, limit, start)
+    page, last = items.list_by_owner(table, api_settings().owner_index, owner, limit, start)
     next_cursor = cursor.encode(owner, last) if last else None
     return response(200, {"items": [public(item) for item in page], "cursor": next_cursor})
 
@@ -121,19 +123,19 @@ def get_file(request: Request, file_id: str | None) -> Response:
 
 def download_file(request: Request, file_id: str | None) -> Response:
     """A short-lived link to the processed object; files not (yet) processed have none."""
-    item, config = _owned_item(request, file_id), settings()
+    item, bucket, ttl = _owned_item(request, file_id), settings().bucket_name, api_settings().download_url_ttl
     if item.get("status") != items.PROCESSED:
         raise ApiError(409, "not_processed", f"file {item['fileId']} is {item.get('status')}, not PROCESSED")
     filename = safe_name(item["filename"], item["objectKey"][item["objectKey"].rfind(".") :])
     params = {
-        "Bucket": config.bucket_name,
+        "Bucket": bucket,
         "Key": item["objectKey"],
         "ResponseContentDisposition": f'attachment; filename="{filename}"',
     }
     if item.get("versionId"):
         params["VersionId"] = item["versionId"]
-    url = client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=config.download_url_ttl)
-    return response(200, {"fileId": item["fileId"], "url": url, "expiresInSeconds": config.download_url_ttl})
+    url = client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=ttl)
+    return response(200, {"fileId": item["fileId"], "url": url, "expiresInSeconds": ttl})
 
 
 # Path templates: a "{id}" segment matches one path segment and is passed to the route.

@@ -19,7 +19,8 @@ JSON_STARTS = {"{": "object", "[": "array", '"': "string", "t": "boolean", "f": 
 
 def _whole_lines(text: str, complete: bool) -> list[str]:
     """The lines the window holds in full (the last one may be cut off unless the object is complete)."""
-    lines = text.splitlines()
+    # Only CR and LF end records: str.splitlines would also split inside values at U+2028, NEL, FF...
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not complete and lines and not text.endswith(("\n", "\r")):
         lines.pop()
     return [line for line in lines if line.strip()]

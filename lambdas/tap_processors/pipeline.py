@@ -17,13 +17,15 @@ from botocore.exceptions import ClientError
 from tap_processors.events import MalformedEventError, ObjectCreated, is_test_event, object_records
 from tap_shared import contract, items
 from tap_shared.clients import client
+from tap_shared.container import per_container
 from tap_shared.log import log, request_id
-from tap_shared.settings import Settings, settings
+from tap_shared.settings import Settings, positive, settings
 
 Metadata = dict[str, Any]
 # inspect(window, extension, complete) -> metadata; `complete` says the window holds the whole object.
 Inspector = Callable[[bytes, str, bool], Metadata]
 GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
+DEFAULT_READ_WINDOW_BYTES = 64 * 1024
 
 
 class RejectedError(Exception):
@@ -40,6 +42,12 @@ class Prefix:
     @property
     def complete(self) -> bool:
         return len(self.data) >= self.total_size
+
+
+@per_container
+def read_window_bytes() -> int:
+    """How much of each object a processor reads: the processors' own setting."""
+    return positive(contract.ENV_READ_WINDOW_BYTES, DEFAULT_READ_WINDOW_BYTES)
 
 
 def extension_of(key: str) -> str:
@@ -87,7 +95,9 @@ def read_prefix(record: ObjectCreated, window: int) -> Prefix | None:
         data = body.read(window)  # bounded even if a server ignored the Range header
     finally:
         body.close()
-    return Prefix(data, _total_size(response), response.get("ETag", record.etag), response.get("VersionId"))
+    # GetObject quotes the ETag, notifications do not: store it one way whichever path wrote it.
+    etag = response.get("ETag")
+    return Prefix(data, _total_size(response), etag.strip('"') if etag else record.etag, response.get("VersionId"))
 
 
 def _within_limit(size: int, limit: int) -> None:
@@ -118,7 +128,7 @@ def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Setti
     outcome.update(processedAt=items.now(), metadata=None, reason=None, error=None)
     try:
         extension = _admitted_extension(record, kind, config.max_upload_bytes)
-        prefix = read_prefix(record, config.read_window_bytes)
+        prefix = read_prefix(record, read_window_bytes())
         if prefix is None:
             return {**outcome, "status": items.FAILED, "error": "object was deleted before it could be processed"}
         outcome.update(size=prefix.total_size, etag=prefix.etag, versionId=prefix.version_id or record.version_id)

@@ -10,7 +10,7 @@ BOMS = (
     (b"\xfe\xff", "utf-16-be"),
 )
 # Control characters other than tab, newline, form feed and carriage return mark binary content.
-BINARY_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D}
+BINARY_CHARACTERS = frozenset(map(chr, range(0x20))) - set("\t\n\x0c\r")
 # A window may end inside a character: at most 3 bytes of a UTF-8 one or of a UTF-16 surrogate pair.
 MAX_CUT = 3
 
@@ -25,6 +25,13 @@ def _decode(data: bytes, encoding: str, complete: bool) -> str | None:
     return None
 
 
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    # Checked on the decoded text, so control characters behind a byte-order mark count too.
+    if not BINARY_CHARACTERS.isdisjoint(text):
+        raise RejectedError("content is binary, not text")
+    return text, encoding
+
+
 def decode_text(data: bytes, complete: bool) -> tuple[str, str]:
     """The text and its encoding name; binary content is rejected."""
     for bom, encoding in BOMS:
@@ -32,11 +39,9 @@ def decode_text(data: bytes, complete: bool) -> tuple[str, str]:
             text = _decode(data[len(bom) :], encoding, complete)
             if text is None:
                 raise RejectedError(f"content starts with a {encoding} byte-order mark but is not {encoding}")
-            return text, f"{encoding}-bom" if encoding == "utf-8" else encoding
-    if any(byte in BINARY_BYTES for byte in data):
-        raise RejectedError("content is binary, not text")
+            return _checked(text, f"{encoding}-bom" if encoding == "utf-8" else encoding)
     text = _decode(data, "utf-8", complete)
     if text is not None:
-        return text, "ascii" if text.isascii() else "utf-8"
-    # Not UTF-8 and free of control bytes: an 8-bit encoding; Latin-1 decodes every byte.
-    return data.decode("latin-1"), "latin-1"
+        return _checked(text, "ascii" if text.isascii() else "utf-8")
+    # Not UTF-8: an 8-bit encoding; Latin-1 decodes every byte.
+    return _checked(data.decode("latin-1"), "latin-1")

@@ -48,9 +48,8 @@ def marshal(value: Any) -> dict[str, Any]:
 
 def unmarshal(attribute: dict[str, Any]) -> Any:
     ((kind, value),) = attribute.items()
-    if kind == "N":
-        number = float(value)
-        return int(number) if number.is_integer() and "." not in value and "e" not in value.lower() else number
+    if kind == "N":  # integers exactly, not through a float (which loses digits beyond 2**53)
+        return float(value) if "." in value or "e" in value.lower() else int(value)
     if kind == "M":
         return {k: unmarshal(v) for k, v in value.items()}
     if kind == "L":

@@ -1,0 +1,32 @@
+"""The api function's own settings: the listing index, the cursor secret and the URL lifetimes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from tap_shared import contract
+from tap_shared.container import per_container
+from tap_shared.settings import positive
+
+DEFAULT_UPLOAD_URL_TTL = 900
+DEFAULT_DOWNLOAD_URL_TTL = 300
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    owner_index: str
+    secret_arn: str
+    upload_url_ttl: int
+    download_url_ttl: int
+
+
+@per_container
+def api_settings() -> ApiSettings:
+    """Read once per container, like the shared settings; all have the template's defaults."""
+    return ApiSettings(
+        owner_index=os.environ.get(contract.ENV_OWNER_INDEX, contract.OWNER_INDEX_NAME),
+        secret_arn=os.environ.get(contract.ENV_SECRET_ARN, ""),
+        upload_url_ttl=positive(contract.ENV_UPLOAD_URL_TTL, DEFAULT_UPLOAD_URL_TTL),
+        download_url_ttl=positive(contract.ENV_DOWNLOAD_URL_TTL, DEFAULT_DOWNLOAD_URL_TTL),
+    )

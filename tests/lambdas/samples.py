@@ -1,0 +1,134 @@
+"""Real file bytes built in the tests: images, PDFs and text, with exactly the structure their formats define."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png(width: int, height: int) -> bytes:
+    """An RGB PNG of black pixels: signature, IHDR, a zlib IDAT with one filter byte per row, IEND."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    rows = (b"\x00" + b"\x00\x00\x00" * width) * height
+    return (
+        PNG_SIGNATURE
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(rows))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def _segment(marker: int, payload: bytes) -> bytes:
+    return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def _huffman_table(table_class: int, symbol: int) -> bytes:
+    """A table with one code of length 1 for `symbol` (DC: difference 0, AC: end of block)."""
+    return bytes((table_class << 4,)) + bytes((1,) + (0,) * 15) + bytes((symbol,))
+
+
+def jpeg(width: int, height: int, *, exif: bool = True, frame_marker: int = 0xC0) -> bytes:
+    """A decodable greyscale baseline JPEG of mid-grey blocks.
+
+    SOI, APP0 (JFIF), optionally APP1 (Exif, with a little-endian TIFF header), DQT, then the
+    frame header, DHT for DC and AC, SOS, one "DC 0, end of block" pair of 1-bit codes per 8x8
+    block padded with 1 bits, and EOI.
+    """
+    parts = [b"\xff\xd8", _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")]
+    if exif:
+        tiff = b"II*\x00\x08\x00\x00\x00" + b"\x01\x00" + struct.pack("<HHII", 0x0112, 3, 1, 1) + b"\x00\x00\x00\x00"
+        parts.append(_segment(0xE1, b"Exif\x00\x00" + tiff))
+    parts.append(_segment(0xDB, b"\x00" + b"\x01" * 64))
+    parts.append(_segment(frame_marker, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"))
+    parts.append(_segment(0xC4, _huffman_table(0, 0) + _huffman_table(1, 0)))
+    parts.append(_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00"))
+    blocks = -(-width // 8) * -(-height // 8)
+    bits = "00" * blocks
+    bits += "1" * (-len(bits) % 8)
+    parts.append(int(bits, 2).to_bytes(len(bits) // 8, "big"))
+    parts.append(b"\xff\xd9")
+    return b"".join(parts)
+
+
+def _gif_codes(pixels: int) -> bytes:
+    """LZW data with 3-bit codes: a clear code before every two pixels keeps the code size fixed."""
+    clear, end, codes = 4, 5, []
+    for start in range(0, pixels, 2):
+        codes += [clear] + [0] * min(2, pixels - start)
+    codes.append(end)
+    value = sum(code << (3 * i) for i, code in enumerate(codes))
+    data = value.to_bytes(-(-3 * len(codes) // 8), "little")
+    blocks = b"".join(bytes((len(data[i : i + 255]),)) + data[i : i + 255] for i in range(0, len(data), 255))
+    return b"\x02" + blocks + b"\x00"
+
+
+def gif(width: int, height: int, *, version: bytes = b"89a") -> bytes:
+    """A GIF of colour 0 with a two-colour global table, one image descriptor and the trailer."""
+    screen = struct.pack("<HHBBB", width, height, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    image = b"," + struct.pack("<HHHHB", 0, 0, width, height, 0)
+    return b"GIF" + version + screen + image + _gif_codes(width * height) + b";"
+
+
+def _riff(*chunks: bytes) -> bytes:
+    body = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _webp_chunk(kind: bytes, data: bytes) -> bytes:
+    return kind + struct.pack("<I", len(data)) + data + b"\x00" * (len(data) % 2)
+
+
+def _vp8l(width: int, height: int) -> bytes:
+    bits = (width - 1) | ((height - 1) << 14)
+    return _webp_chunk(b"VP8L", b"\x2f" + struct.pack("<I", bits) + b"\x00\x88\x88\x08")
+
+
+def webp_vp8(width: int, height: int) -> bytes:
+    """Lossy WebP: a key-frame tag, the start code, 14-bit dimensions (scale 0) and partition data."""
+    partition = b"\x00" * 16
+    tag = (0 | (0 << 1) | (1 << 4) | (len(partition) << 5)).to_bytes(3, "little")
+    frame = tag + b"\x9d\x01\x2a" + struct.pack("<HH", width, height) + partition
+    return _riff(_webp_chunk(b"VP8 ", frame))
+
+
+def webp_vp8l(width: int, height: int) -> bytes:
+    """Lossless WebP: the 0x2f signature then 14-bit width-1 and height-1."""
+    return _riff(_vp8l(width, height))
+
+
+def webp_vp8x(width: int, height: int) -> bytes:
+    """Extended WebP: a VP8X header with the 24-bit canvas size, then the image chunk."""
+    header = b"\x00\x00\x00\x00" + (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    return _riff(_webp_chunk(b"VP8X", header), _vp8l(width, height))
+
+
+def pdf(version: str = "1.7", *, encrypted: bool = False, padding: int = 0) -> bytes:
+    """A one-page PDF with its cross-reference table and trailer; `padding` bytes of comment lengthen it."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+    ]
+    if encrypted:
+        objects.append(b"<< /Filter /Standard /V 2 /R 3 /Length 128 /P -1068 /O <00> /U <00> >>")
+    out = bytearray(f"%PDF-{version}\n%\xe2\xe3\xcf\xd3\n".encode("latin-1"))
+    if padding:
+        out += b"%" + b"x" * padding + b"\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    trailer = f"<< /Size {len(objects) + 1} /Root 1 0 R"
+    if encrypted:
+        trailer += f" /Encrypt {len(objects)} 0 R /ID [<01> <01>]"
+    out += f"trailer\n{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
