@@ -13,6 +13,7 @@ import click
 # name -> "module:attribute" of the click command, in the order `tapgen --help` lists them.
 COMMANDS = {
     "render": "tapgen.commands.render:render",
+    "lint": "tapgen.commands.lint:lint",
     "package": "tapgen.commands.package:package",
     "deploy": "tapgen.commands.deploy:deploy",
     "outputs": "tapgen.commands.outputs:outputs",

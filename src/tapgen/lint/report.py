@@ -1,0 +1,33 @@
+"""Lint reports for people (text) and for machines (json)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from tapgen.lint.engine import LintReport
+
+
+def as_text(reports: Sequence[LintReport]) -> str:
+    lines: list[str] = []
+    for report in reports:
+        for finding in report.findings:
+            lines.append(f"{report.name}: {finding.rule} {finding.resource or '(template)'}: {finding.message}")
+            if finding.fix:
+                lines.append(f"    fix: {finding.fix}")
+        for waived in report.suppressed:
+            lines.append(f"{report.name}: suppressed {waived.rule} {waived.resource}: {waived.reason}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def as_json(reports: Sequence[LintReport]) -> str:
+    payload = [
+        {
+            "template": r.name,
+            "findings": [asdict(f) for f in r.findings],
+            "suppressed": [asdict(s) for s in r.suppressed],
+        }
+        for r in reports
+    ]
+    return json.dumps(payload, indent=2, sort_keys=True) + "\n"

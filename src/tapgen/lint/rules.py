@@ -1,0 +1,426 @@
+"""tapgen's own rules (TAP001…): the security properties every TAP template must keep.
+
+Each rule is a small function over a TemplateView yielding (logical id, message), registered with
+its id, a one-line description, why it exists and how to fix a finding.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from tapgen.lint.view import (
+    STATEFUL_TYPES,
+    Json,
+    Resource,
+    TemplateView,
+    allow_statements,
+    as_dict,
+    as_list,
+    referenced_ids,
+    statements,
+)
+
+Problems = Iterator[tuple[str, str]]
+Check = Callable[[TemplateView], Problems]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    reason: str
+    fix: str
+    check: Check
+
+
+RULES: list[Rule] = []
+
+
+def rule(rule_id: str, description: str, reason: str, fix: str) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        RULES.append(Rule(rule_id, description, reason, fix, check))
+        return check
+
+    return register
+
+
+@rule(
+    "TAP001",
+    "IAM policies allow no wildcard actions",
+    "A wildcard grants every future action of a service too; least privilege needs each action named.",
+    "List the exact actions the function calls.",
+)
+def no_action_wildcards(view: TemplateView) -> Problems:
+    for logical_id, statement in allow_statements(view):
+        if "NotAction" in statement:
+            yield logical_id, "an Allow statement uses NotAction, which allows every other action"
+        for action in as_list(statement.get("Action")):
+            if isinstance(action, str) and "*" in action:
+                yield logical_id, f"allows the wildcard action {action!r}"
+
+
+@rule(
+    "TAP002",
+    'Resource "*" only for X-Ray actions',
+    "X-Ray trace segments have no resource ARN; every other action can and must name its resources.",
+    "Scope the statement to the ARNs of the resources it uses.",
+)
+def star_resource_only_for_xray(view: TemplateView) -> Problems:
+    for logical_id, statement in allow_statements(view):
+        if "*" in as_list(statement.get("Resource")) or "NotResource" in statement:
+            broad = [a for a in as_list(statement.get("Action")) if not str(a).startswith("xray:")]
+            if broad:
+                yield logical_id, f'grants {", ".join(map(str, broad))} on every resource ("*")'
+
+
+@rule(
+    "TAP003",
+    "no AWS-managed policies attached",
+    "AWS-managed policies are broad and change without review; inline policies are diffed in templates/.",
+    "Replace the managed policy with an inline policy naming the actions and resources needed.",
+)
+def no_aws_managed_policies(view: TemplateView) -> Problems:
+    for principal in view.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
+        for arn in as_list(principal.prop("ManagedPolicyArns")):
+            if ":iam::aws:policy/" in json.dumps(arn):
+                yield principal.logical_id, f"attaches the AWS-managed policy {json.dumps(arn)}"
+
+
+def _service_users(view: TemplateView) -> dict[str, str]:
+    """Role logical id → the service that assumes it, for the roles this template gives to functions."""
+    return {
+        role_id: "lambda.amazonaws.com"
+        for function in view.of_type("AWS::Lambda::Function")
+        for role_id in referenced_ids(function.prop("Role"))
+    }
+
+
+@rule(
+    "TAP004",
+    "every role is trusted by exactly its service",
+    "A role that other principals or services may assume lends its permissions to them.",
+    "Trust one service principal only (lambda.amazonaws.com for a function's role).",
+)
+def role_trusted_by_its_service(view: TemplateView) -> Problems:
+    expected = _service_users(view)
+    for role in view.of_type("AWS::IAM::Role"):
+        services: set[str] = set()
+        for statement in statements(role.prop("AssumeRolePolicyDocument")):
+            principal = statement.get("Principal")
+            if statement.get("Effect") != "Allow":
+                continue
+            if not isinstance(principal, dict) or set(principal) != {"Service"}:
+                yield role.logical_id, f"is trusted by a principal that is not a service: {json.dumps(principal)}"
+            services.update(str(s) for s in as_list(as_dict(principal).get("Service")))
+        want = expected.get(role.logical_id)
+        if len(services) != 1 or (want and services != {want}):
+            yield role.logical_id, f"is trusted by {sorted(services) or 'no service'}; expected {want or 'one service'}"
+
+
+# Where each resource type names its KMS key.
+KEY_PROPERTY: dict[str, tuple[str, ...]] = {
+    "AWS::DynamoDB::Table": ("SSESpecification", "KMSMasterKeyId"),
+    "AWS::SQS::Queue": ("KmsMasterKeyId",),
+    "AWS::SNS::Topic": ("KmsMasterKeyId",),
+    "AWS::SecretsManager::Secret": ("KmsKeyId",),
+    "AWS::Logs::LogGroup": ("KmsKeyId",),
+    "AWS::Lambda::Function": ("KmsKeyArn",),
+}
+
+
+def _log_target_buckets(view: TemplateView) -> set[str]:
+    """Buckets that receive S3 server access logs (S3 cannot write those into an SSE-KMS bucket)."""
+    return {
+        target
+        for bucket in view.of_type("AWS::S3::Bucket")
+        for target in referenced_ids(bucket.prop("LoggingConfiguration", "DestinationBucketName"))
+    }
+
+
+def _bucket_encryption(bucket: Resource) -> list[dict[str, Json]]:
+    rules = as_list(bucket.prop("BucketEncryption", "ServerSideEncryptionConfiguration"))
+    return [as_dict(as_dict(r).get("ServerSideEncryptionByDefault")) for r in rules]
+
+
+def _bucket_problems(view: TemplateView, bucket: Resource, log_targets: set[str]) -> Problems:
+    defaults = _bucket_encryption(bucket)
+    if bucket.logical_id in log_targets:
+        if not defaults or any(d.get("SSEAlgorithm") != "AES256" for d in defaults):
+            yield bucket.logical_id, "receives S3 access logs, so it must use SSE-S3 (AES256), which S3 can write to"
+        return
+    if not defaults or any(
+        d.get("SSEAlgorithm") not in ("aws:kms", "aws:kms:dsse") or not view.uses_stack_key(d.get("KMSMasterKeyID"))
+        for d in defaults
+    ):
+        yield bucket.logical_id, "is not encrypted by default with the stack's KMS key (SSE-KMS)"
+
+
+@rule(
+    "TAP005",
+    "data stores, log groups and Lambda environments are encrypted with the stack's key",
+    "One customer-managed key gives one place to audit and revoke access to all of the service's data.",
+    "Set the resource's KMS key property to the template's AWS::KMS::Key (Ref or GetAtt Arn).",
+)
+def encrypted_with_stack_key(view: TemplateView) -> Problems:
+    log_targets = _log_target_buckets(view)
+    for bucket in view.of_type("AWS::S3::Bucket"):
+        yield from _bucket_problems(view, bucket, log_targets)
+    for resource in view.of_type(*KEY_PROPERTY):
+        if resource.type == "AWS::Lambda::Function" and not resource.prop("Environment"):
+            continue
+        if not view.uses_stack_key(resource.prop(*KEY_PROPERTY[resource.type])):
+            yield (
+                resource.logical_id,
+                f"is not encrypted with the stack's key ({'.'.join(KEY_PROPERTY[resource.type])})",
+            )
+    for table in view.of_type("AWS::DynamoDB::Table"):
+        sse = as_dict(table.prop("SSESpecification"))
+        if sse.get("SSEEnabled") is not True or sse.get("SSEType") != "KMS":
+            yield table.logical_id, "SSESpecification must set SSEEnabled: true and SSEType: KMS"
+
+
+# Resource policy type → (property naming its targets, type of the targets).
+POLICY_TARGETS = {
+    "AWS::S3::BucketPolicy": ("Bucket", "AWS::S3::Bucket"),
+    "AWS::SQS::QueuePolicy": ("Queues", "AWS::SQS::Queue"),
+    "AWS::SNS::TopicPolicy": ("Topics", "AWS::SNS::Topic"),
+}
+NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::SQS::Queue": "QueueName", "AWS::SNS::Topic": "TopicName"}
+
+
+def _denies_plain_http(document: Json) -> bool:
+    for statement in statements(document):
+        secure = as_dict(as_dict(statement.get("Condition")).get("Bool")).get("aws:SecureTransport")
+        if statement.get("Effect") == "Deny" and str(secure).lower() == "false":
+            return True
+    return False
+
+
+def _targets(view: TemplateView, policy: Resource) -> set[str]:
+    prop, target_type = POLICY_TARGETS[policy.type]
+    value = policy.prop(prop)
+    named = {t.logical_id for t in view.of_type(target_type) if t.prop(NAME_PROPERTY[target_type]) in as_list(value)}
+    return referenced_ids(value) | named
+
+
+@rule(
+    "TAP006",
+    "every bucket, queue and topic has a policy that denies requests without TLS",
+    "Without it, clients may send data and credentials-signed requests over plain HTTP.",
+    'Add a Deny statement for all actions with Condition Bool "aws:SecureTransport": "false".',
+)
+def tls_only_policies(view: TemplateView) -> Problems:
+    covered: set[str] = set()
+    for policy in view.of_type(*POLICY_TARGETS):
+        if _denies_plain_http(policy.prop("PolicyDocument")):
+            covered |= _targets(view, policy)
+        else:
+            yield policy.logical_id, "has no statement denying requests without TLS (aws:SecureTransport false)"
+    for resource in view.of_type(*NAME_PROPERTY):
+        if resource.logical_id not in covered:
+            yield resource.logical_id, "has no resource policy denying requests without TLS"
+
+
+PUBLIC_ACCESS_BLOCKS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+
+
+@rule(
+    "TAP007",
+    "every bucket blocks all four kinds of public access",
+    "One missing flag is enough for an ACL or policy mistake to publish uploaded files.",
+    "Set all four PublicAccessBlockConfiguration flags to true.",
+)
+def public_access_blocked(view: TemplateView) -> Problems:
+    for bucket in view.of_type("AWS::S3::Bucket"):
+        block = as_dict(bucket.prop("PublicAccessBlockConfiguration"))
+        missing = [flag for flag in PUBLIC_ACCESS_BLOCKS if block.get(flag) is not True]
+        if missing:
+            yield bucket.logical_id, f"does not set {', '.join(missing)} to true"
+
+
+@rule(
+    "TAP008",
+    "every log group has a retention period",
+    "Logs kept forever cost money and keep personal data longer than anyone decided.",
+    "Set RetentionInDays (tapgen.toml: log_retention_days).",
+)
+def log_retention(view: TemplateView) -> Problems:
+    for group in view.of_type("AWS::Logs::LogGroup"):
+        if not group.prop("RetentionInDays"):
+            yield group.logical_id, "has no RetentionInDays, so its logs never expire"
+
+
+@rule(
+    "TAP009",
+    "every function has active X-Ray tracing",
+    "Without traces a slow or failing call across S3, DynamoDB and KMS cannot be located.",
+    "Set TracingConfig.Mode to Active.",
+)
+def function_tracing(view: TemplateView) -> Problems:
+    for function in view.of_type("AWS::Lambda::Function"):
+        if function.prop("TracingConfig", "Mode") != "Active":
+            yield function.logical_id, "does not have TracingConfig.Mode: Active"
+
+
+@rule(
+    "TAP010",
+    "every function has reserved concurrency",
+    "A flood of uploads or requests must not exhaust the account's concurrency or run up unbounded cost.",
+    "Set ReservedConcurrentExecutions (tapgen.toml: functions.NAME.reserved_concurrency).",
+)
+def function_concurrency(view: TemplateView) -> Problems:
+    for function in view.of_type("AWS::Lambda::Function"):
+        reserved = function.prop("ReservedConcurrentExecutions")
+        if isinstance(reserved, bool) or not isinstance(reserved, int) or reserved < 1:
+            yield function.logical_id, "has no ReservedConcurrentExecutions of at least 1"
+
+
+# Runtimes AWS has deprecated (no security patches) as of 2026-11; checked at every pin move.
+DEPRECATED_RUNTIMES = frozenset(
+    {
+        "python2.7", "python3.6", "python3.7", "python3.8", "python3.9",
+        "nodejs", "nodejs4.3", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x",
+        "nodejs16.x", "nodejs18.x", "java8", "go1.x", "ruby2.5", "ruby2.7", "ruby3.2",
+        "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "dotnet7", "provided",
+    }
+)  # fmt: skip
+
+
+@rule(
+    "TAP011",
+    "every function uses a runtime that is not deprecated",
+    "Deprecated runtimes get no security patches and soon cannot be updated.",
+    "Move to a supported runtime (tapgen.toml: runtime), e.g. python3.13.",
+)
+def supported_runtime(view: TemplateView) -> Problems:
+    for function in view.of_type("AWS::Lambda::Function"):
+        runtime = function.prop("Runtime")
+        if function.prop("PackageType") == "Image":
+            continue
+        if not isinstance(runtime, str) or runtime in DEPRECATED_RUNTIMES:
+            yield function.logical_id, f"uses the deprecated or missing runtime {runtime!r}"
+
+
+@rule(
+    "TAP012",
+    "every function logs into its own log group",
+    "A log group per function gives each its own retention, encryption and least-privilege write grant.",
+    "Point LoggingConfig.LogGroup at an AWS::Logs::LogGroup of this template used by no other function.",
+)
+def own_log_group(view: TemplateView) -> Problems:
+    groups = {g.logical_id for g in view.of_type("AWS::Logs::LogGroup")}
+    owners: dict[str, list[str]] = {}
+    for function in view.of_type("AWS::Lambda::Function"):
+        targets = referenced_ids(function.prop("LoggingConfig", "LogGroup")) & groups
+        if not targets:
+            yield function.logical_id, "has no LoggingConfig.LogGroup pointing at a log group of this template"
+        for group in targets:
+            owners.setdefault(group, []).append(function.logical_id)
+    for group, functions in sorted(owners.items()):
+        for function_id in functions[1:]:
+            yield function_id, f"shares log group {group} with {functions[0]}"
+
+
+def _s3_invoked_functions(view: TemplateView) -> set[str]:
+    """Functions that S3 invokes asynchronously: by a permission for s3.amazonaws.com or a bucket notification."""
+    invoked = {
+        target
+        for permission in view.of_type("AWS::Lambda::Permission")
+        if permission.prop("Principal") == "s3.amazonaws.com"
+        for target in referenced_ids(permission.prop("FunctionName"))
+    }
+    for bucket in view.of_type("AWS::S3::Bucket"):
+        for config in as_list(bucket.prop("NotificationConfiguration", "LambdaConfigurations")):
+            invoked |= referenced_ids(as_dict(config).get("Function"))
+    return invoked & {f.logical_id for f in view.of_type("AWS::Lambda::Function")}
+
+
+@rule(
+    "TAP013",
+    "every asynchronously invoked function sends failed events to an on-failure destination",
+    "Without one, an event that exhausts its retries is dropped and the upload is never recorded.",
+    "Add an AWS::Lambda::EventInvokeConfig with DestinationConfig.OnFailure.Destination (the dead-letter queue).",
+)
+def on_failure_destination(view: TemplateView) -> Problems:
+    routed = {
+        target
+        for config in view.of_type("AWS::Lambda::EventInvokeConfig")
+        if config.prop("DestinationConfig", "OnFailure", "Destination")
+        for target in referenced_ids(config.prop("FunctionName"))
+    }
+    for function_id in sorted(_s3_invoked_functions(view) - routed):
+        yield function_id, "is invoked by S3 but has no EventInvokeConfig with an on-failure destination"
+
+
+@rule(
+    "TAP014",
+    "every alarm notifies someone",
+    "An alarm without an action changes state where nobody is looking.",
+    "Set AlarmActions to the alarm topic.",
+)
+def alarm_actions(view: TemplateView) -> Problems:
+    for alarm in view.of_type("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
+        if not as_list(alarm.prop("AlarmActions")) or alarm.prop("ActionsEnabled") is False:
+            yield alarm.logical_id, "has no enabled AlarmActions"
+
+
+PUBLIC_ROUTES = frozenset({"GET /health"})
+
+
+@rule(
+    "TAP015",
+    "every API route except GET /health requires authorization",
+    "An open route lets anyone on the internet call the api function and read or create files.",
+    "Set AuthorizationType to AWS_IAM or JWT (with AuthorizerId) on the route.",
+)
+def routes_authorized(view: TemplateView) -> Problems:
+    for route in view.of_type("AWS::ApiGatewayV2::Route"):
+        if route.prop("RouteKey") in PUBLIC_ROUTES:
+            continue
+        if route.prop("AuthorizationType") not in ("AWS_IAM", "JWT", "CUSTOM"):
+            yield route.logical_id, f"route {route.prop('RouteKey')!r} has no authorization"
+
+
+@rule(
+    "TAP016",
+    "no '*' CORS origin in environments that retain data",
+    "Any web page could then call the API with a signed-in user's credentials.",
+    "List the exact origins (tapgen.toml: api.cors_origins).",
+)
+def no_open_cors(view: TemplateView) -> Problems:
+    if not view.retains_data:
+        return
+    for api in view.of_type("AWS::ApiGatewayV2::Api"):
+        if "*" in as_list(api.prop("CorsConfiguration", "AllowOrigins")):
+            yield api.logical_id, "allows the CORS origin '*'"
+
+
+@rule(
+    "TAP017",
+    "stateful resources are retained in environments that retain data",
+    "Deleting or replacing the stack must never delete uploaded files, metadata, keys or logs.",
+    "Set DeletionPolicy and UpdateReplacePolicy to Retain (tapgen.toml: retain_data = true).",
+)
+def stateful_retained(view: TemplateView) -> Problems:
+    if not view.retains_data:
+        return
+    for resource in view.resources:
+        if resource.type in STATEFUL_TYPES:
+            missing = [p for p in ("DeletionPolicy", "UpdateReplacePolicy") if resource.body.get(p) != "Retain"]
+            if missing:
+                yield resource.logical_id, f"is stateful but {' and '.join(missing)} is not Retain"
+
+
+@rule(
+    "TAP018",
+    "every Lambda permission names its source ARN and account",
+    "Without both, another account's bucket or API could invoke the function (confused deputy).",
+    "Set SourceArn to the bucket or API ARN and SourceAccount to Ref AWS::AccountId.",
+)
+def scoped_permissions(view: TemplateView) -> Problems:
+    for permission in view.of_type("AWS::Lambda::Permission"):
+        missing = [p for p in ("SourceArn", "SourceAccount") if not permission.prop(p)]
+        if missing:
+            yield permission.logical_id, f"has no {' or '.join(missing)}"

@@ -1,0 +1,133 @@
+"""Read-only helpers over a parsed template: resources by type, references, policy statements.
+
+Rules run on templates users edit by hand, so every accessor tolerates missing or odd values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+Json = Any
+SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+STATEFUL_TYPES = frozenset(
+    {
+        "AWS::S3::Bucket",
+        "AWS::DynamoDB::Table",
+        "AWS::KMS::Key",
+        "AWS::SecretsManager::Secret",
+        "AWS::Logs::LogGroup",
+        "AWS::SQS::Queue",
+    }
+)
+
+
+def as_list(value: Json) -> list[Json]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def as_dict(value: Json) -> dict[str, Json]:
+    return value if isinstance(value, dict) else {}
+
+
+def referenced_ids(value: Json) -> set[str]:
+    """Logical ids that `value` points at through Ref, Fn::GetAtt or Fn::Sub, at any depth."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                target = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(target, str):
+                    found.add(target.split(".", 1)[0])
+            elif key == "Fn::Sub":
+                text = inner[0] if isinstance(inner, list) and inner else inner
+                if isinstance(text, str):
+                    found.update(SUB_REFERENCE.findall(text))
+            found |= referenced_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= referenced_ids(inner)
+    return found
+
+
+@dataclass(frozen=True)
+class Resource:
+    logical_id: str
+    type: str
+    body: dict[str, Json]
+
+    @property
+    def properties(self) -> dict[str, Json]:
+        return as_dict(self.body.get("Properties"))
+
+    def prop(self, *path: str) -> Json:
+        """A nested property, or None where any step is missing."""
+        value: Json = self.properties
+        for step in path:
+            value = value.get(step) if isinstance(value, dict) else None
+        return value
+
+
+class TemplateView:
+    def __init__(self, template: dict[str, Json]) -> None:
+        self.template = template
+        resources = as_dict(template.get("Resources"))
+        self.resources = [
+            Resource(lid, str(body.get("Type", "")), body) for lid, body in resources.items() if isinstance(body, dict)
+        ]
+
+    def of_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
+
+    def get(self, logical_id: str) -> Resource | None:
+        return next((r for r in self.resources if r.logical_id == logical_id), None)
+
+    @property
+    def stack_keys(self) -> set[str]:
+        return {r.logical_id for r in self.of_type("AWS::KMS::Key")}
+
+    def uses_stack_key(self, value: Json) -> bool:
+        """Whether a key property points at a customer-managed key of this template (directly or via alias)."""
+        targets = referenced_ids(value)
+        aliases = {
+            a.logical_id
+            for a in self.of_type("AWS::KMS::Alias")
+            if referenced_ids(a.prop("TargetKeyId")) & self.stack_keys
+        }
+        return bool(targets & (self.stack_keys | aliases))
+
+    @property
+    def retains_data(self) -> bool:
+        """tapgen marks environments that retain data; for other templates, any Retain policy says so."""
+        marker = as_dict(as_dict(self.template.get("Metadata")).get("tapgen")).get("retainData")
+        if isinstance(marker, bool):
+            return marker
+        return any(r.body.get("DeletionPolicy") == "Retain" for r in self.resources if r.type in STATEFUL_TYPES)
+
+
+def statements(document: Json) -> Iterator[dict[str, Json]]:
+    for statement in as_list(as_dict(document).get("Statement")):
+        if isinstance(statement, dict):
+            yield statement
+
+
+def identity_policies(view: TemplateView) -> Iterator[tuple[str, Json]]:
+    """(logical id, policy document) of every identity-based policy: inline role policies and IAM policies."""
+    for role in view.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
+        for policy in as_list(role.prop("Policies")):
+            yield role.logical_id, as_dict(policy).get("PolicyDocument")
+    for policy in view.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
+        yield policy.logical_id, policy.prop("PolicyDocument")
+
+
+def allow_statements(view: TemplateView) -> Iterator[tuple[str, dict[str, Json]]]:
+    for logical_id, document in identity_policies(view):
+        for statement in statements(document):
+            if statement.get("Effect") == "Allow":
+                yield logical_id, statement
