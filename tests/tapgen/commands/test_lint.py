@@ -1,0 +1,76 @@
+"""`tapgen lint` from the command line: formats, exit codes, files and environments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tapgen.cli import main
+from tests.conftest import CONFIG, rendered_template
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["lint", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def broken_file(tmp_path: Path) -> Path:
+    template = rendered_template("dev")
+    template["Resources"]["ListFilesRoute"]["Properties"]["AuthorizationType"] = "NONE"
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(template), encoding="utf-8")
+    return path
+
+
+def test_a_clean_environment_exits_0() -> None:
+    code, out, err = run("--env", "dev", "--config", str(CONFIG))
+    assert (code, out) == (0, "")
+    assert "0 finding(s)" in err
+
+
+def test_a_broken_file_exits_1_naming_rule_and_resource(broken_file: Path) -> None:
+    code, out, _ = run(str(broken_file))
+    assert code == 1
+    assert f"{broken_file}: TAP015 ListFilesRoute: route 'GET /files' has no authorization" in out
+    assert "fix: Set AuthorizationType" in out
+
+
+def test_json_format_is_machine_readable(broken_file: Path) -> None:
+    code, out, _ = run("--format", "json", str(broken_file))
+    assert code == 1
+    (report,) = json.loads(out)
+    assert {"rule": "TAP015", "resource": "ListFilesRoute"}.items() <= report["findings"][0].items()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not json", "not a JSON template"), ('{"AWSTemplateFormatVersion": "2010-09-09"}', "no Resources mapping")],
+    ids=["not-json", "no-resources"],
+)
+def test_a_file_that_is_not_a_template_exits_2(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "input.json"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(str(path))
+    assert (code, out) == (2, "")
+    assert message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--env", "nope"), "nope"),
+        ((), "give exactly one of --env NAME or --all"),
+        (("--all", "templates/dev.json"), "not both"),
+        (("missing.json",), "missing.json"),
+    ],
+    ids=["unknown-env", "nothing-selected", "files-and-all", "missing-file"],
+)
+def test_bad_usage_exits_2_with_a_message(args: tuple[str, ...], message: str) -> None:
+    code, _, err = run(*args, "--config", str(CONFIG))
+    assert code == 2
+    assert message in err

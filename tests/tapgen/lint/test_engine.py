@@ -1,0 +1,64 @@
+"""A whole lint run: cfn-lint's matches and tapgen's findings together, and the two report formats."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pytest
+
+from tapgen.lint.engine import LintReport, TemplateError, lint_text, parse_template
+from tapgen.lint.report import as_json, as_text
+from tests.conftest import rendered_template, rendered_text
+
+
+@cache
+def clean_report(env: str) -> LintReport:
+    return lint_text(rendered_text(env), env)
+
+
+def broken_report() -> LintReport:
+    template = rendered_template("prod")
+    template["Resources"]["MetadataTable"].pop("DeletionPolicy")
+    template["Resources"]["ImageFunction"]["Metadata"]["tapgen"] = {
+        "suppress": [{"id": "TAP009", "reason": "Tracing is off while the vendor fixes its exporter."}]
+    }
+    template["Resources"]["ImageFunction"]["Properties"]["TracingConfig"]["Mode"] = "PassThrough"
+    return lint_text(json.dumps(template), "broken.json")
+
+
+def test_rendered_templates_lint_clean_with_informational_rules(env: str) -> None:
+    assert clean_report(env).findings == []
+
+
+def test_cfn_lint_and_tapgen_findings_are_reported_together() -> None:
+    report = broken_report()
+    rules = {(f.rule, f.resource) for f in report.findings}
+    assert {("TAP017", "MetadataTable"), ("I3011", "MetadataTable"), ("W3011", "MetadataTable")} <= rules
+    assert [(s.rule, s.resource) for s in report.suppressed] == [("TAP009", "ImageFunction")]
+
+
+def test_text_report_names_rule_resource_message_fix_and_suppressions() -> None:
+    text = as_text([broken_report()])
+    assert "broken.json: TAP017 MetadataTable: is stateful but DeletionPolicy is not Retain" in text
+    assert "    fix: Set DeletionPolicy and UpdateReplacePolicy to Retain" in text
+    assert "broken.json: suppressed TAP009 ImageFunction: Tracing is off" in text
+
+
+def test_json_report_carries_the_same_findings() -> None:
+    report = broken_report()
+    (payload,) = json.loads(as_json([report]))
+    assert payload["template"] == "broken.json"
+    assert {(f["rule"], f["resource"]) for f in payload["findings"]} == {(f.rule, f.resource) for f in report.findings}
+    assert all(set(f) == {"rule", "resource", "message", "fix"} for f in payload["findings"])
+    assert payload["suppressed"][0]["rule"] == "TAP009"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("{", "not a JSON template"), ("[]", "no Resources mapping"), ('{"Resources": []}', "no Resources mapping")],
+    ids=["broken-json", "not-a-mapping", "resources-not-a-mapping"],
+)
+def test_what_is_not_a_template_is_a_clear_error(text: str, message: str) -> None:
+    with pytest.raises(TemplateError, match=message):
+        parse_template(text, "input.json")

@@ -1,0 +1,140 @@
+"""Each TAP rule: silent on every rendered template, and naming the right resource when its property breaks.
+
+Cases follow cfn-lint's rule tests: a table of (rule, environment, how the template is broken,
+the resource that must be named), each applied to a fresh copy of the render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tapgen.lint.engine import tapgen_findings
+from tapgen.lint.rules import RULES
+from tests.conftest import Template, rendered_template
+
+Breakage = Callable[[dict[str, Any]], None]
+
+
+def props(resources: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    properties: dict[str, Any] = resources[logical_id]["Properties"]
+    return properties
+
+
+def statement(resources: dict[str, Any], role: str, sid: str) -> dict[str, Any]:
+    document = props(resources, role)["Policies"][0]["PolicyDocument"]
+    return next(s for s in document["Statement"] if s.get("Sid") == sid)
+
+
+def bucket_default(resources: dict[str, Any], bucket: str) -> dict[str, Any]:
+    rules = props(resources, bucket)["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    default: dict[str, Any] = rules[0]["ServerSideEncryptionByDefault"]
+    return default
+
+
+CASES: list[tuple[str, str, Breakage, str]] = [
+    ("TAP001", "dev", lambda r: statement(r, "ApiRole", "ReadWriteFileItems").update(Action=["dynamodb:*"]), "ApiRole"),
+    ("TAP001", "prod", lambda r: statement(r, "ImageRole", "SendFailedEvents").update(NotAction="s3:GetObject"), "ImageRole"),
+    ("TAP002", "dev", lambda r: statement(r, "DataRole", "ReadUploadedObjects").update(Resource="*"), "DataRole"),
+    ("TAP003", "staging", lambda r: props(r, "ApiRole").update(ManagedPolicyArns=["arn:aws:iam::aws:policy/AdministratorAccess"]), "ApiRole"),
+    ("TAP003", "dev", lambda r: props(r, "ImageRole").update(ManagedPolicyArns=[{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"}]), "ImageRole"),
+    ("TAP004", "dev", lambda r: props(r, "DataRole")["AssumeRolePolicyDocument"]["Statement"][0].update(Principal={"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), "DataRole"),
+    ("TAP004", "prod", lambda r: props(r, "ApiRole")["AssumeRolePolicyDocument"]["Statement"][0].update(Principal={"AWS": "*"}), "ApiRole"),
+    ("TAP004", "dev", lambda r: props(r, "ImageRole")["AssumeRolePolicyDocument"]["Statement"][0].update(Principal={"Service": "ec2.amazonaws.com"}), "ImageRole"),
+    ("TAP005", "dev", lambda r: props(r, "MetadataTable")["SSESpecification"].update(KMSMasterKeyId="alias/aws/dynamodb"), "MetadataTable"),
+    ("TAP005", "prod", lambda r: props(r, "MetadataTable")["SSESpecification"].update(SSEEnabled=False), "MetadataTable"),
+    ("TAP005", "dev", lambda r: bucket_default(r, "UploadsBucket").update(SSEAlgorithm="AES256", KMSMasterKeyID=None), "UploadsBucket"),
+    ("TAP005", "dev", lambda r: bucket_default(r, "AccessLogBucket").update(SSEAlgorithm="aws:kms"), "AccessLogBucket"),
+    ("TAP005", "staging", lambda r: props(r, "ApiLogGroup").pop("KmsKeyId"), "ApiLogGroup"),
+    ("TAP005", "dev", lambda r: props(r, "AlarmTopic").update(KmsMasterKeyId="alias/aws/sns"), "AlarmTopic"),
+    ("TAP005", "prod", lambda r: props(r, "DeadLetterQueue").pop("KmsMasterKeyId"), "DeadLetterQueue"),
+    ("TAP005", "dev", lambda r: props(r, "AppSecret").pop("KmsKeyId"), "AppSecret"),
+    ("TAP005", "dev", lambda r: props(r, "ImageFunction").pop("KmsKeyArn"), "ImageFunction"),
+    ("TAP006", "dev", lambda r: props(r, "UploadsBucketPolicy")["PolicyDocument"]["Statement"][0].update(Effect="Allow"), "UploadsBucketPolicy"),
+    ("TAP006", "prod", lambda r: r.pop("DeadLetterQueuePolicy"), "DeadLetterQueue"),
+    ("TAP006", "dev", lambda r: r.pop("AlarmTopicPolicy"), "AlarmTopic"),
+    ("TAP007", "dev", lambda r: props(r, "UploadsBucket")["PublicAccessBlockConfiguration"].update(BlockPublicPolicy=False), "UploadsBucket"),
+    ("TAP007", "prod", lambda r: props(r, "AccessLogBucket").pop("PublicAccessBlockConfiguration"), "AccessLogBucket"),
+    ("TAP008", "dev", lambda r: props(r, "ImageLogGroup").pop("RetentionInDays"), "ImageLogGroup"),
+    ("TAP009", "staging", lambda r: props(r, "DataFunction").update(TracingConfig={"Mode": "PassThrough"}), "DataFunction"),
+    ("TAP010", "dev", lambda r: props(r, "DocumentFunction").pop("ReservedConcurrentExecutions"), "DocumentFunction"),
+    ("TAP011", "prod", lambda r: props(r, "ApiFunction").update(Runtime="python3.8"), "ApiFunction"),
+    ("TAP012", "dev", lambda r: props(r, "ImageFunction")["LoggingConfig"].update(LogGroup={"Ref": "DataLogGroup"}), "ImageFunction"),
+    ("TAP012", "dev", lambda r: props(r, "ApiFunction").pop("LoggingConfig"), "ApiFunction"),
+    ("TAP013", "dev", lambda r: r.pop("ImageEventInvokeConfig"), "ImageFunction"),
+    ("TAP013", "prod", lambda r: props(r, "DataEventInvokeConfig").pop("DestinationConfig"), "DataFunction"),
+    ("TAP014", "dev", lambda r: props(r, "DeadLetterQueueAlarm").pop("AlarmActions"), "DeadLetterQueueAlarm"),
+    ("TAP014", "prod", lambda r: props(r, "Api5xxAlarm").update(ActionsEnabled=False), "Api5xxAlarm"),
+    ("TAP015", "dev", lambda r: props(r, "ListFilesRoute").update(AuthorizationType="NONE"), "ListFilesRoute"),
+    ("TAP015", "prod", lambda r: props(r, "HealthRoute").update(RouteKey="GET /files"), "HealthRoute"),
+    ("TAP016", "prod", lambda r: props(r, "HttpApi")["CorsConfiguration"].update(AllowOrigins=["*"]), "HttpApi"),
+    ("TAP017", "prod", lambda r: r["UploadsBucket"].update(DeletionPolicy="Delete"), "UploadsBucket"),
+    ("TAP017", "prod", lambda r: r["MetadataTable"].pop("UpdateReplacePolicy"), "MetadataTable"),
+    ("TAP018", "dev", lambda r: props(r, "ImageS3Permission").pop("SourceAccount"), "ImageS3Permission"),
+    ("TAP018", "prod", lambda r: props(r, "ApiInvokePermission").pop("SourceArn"), "ApiInvokePermission"),
+]  # fmt: skip
+
+
+def broken(env: str, breakage: Breakage) -> Template:
+    template = rendered_template(env)
+    breakage(template["Resources"])
+    return template
+
+
+def found(template: Template) -> set[tuple[str, str]]:
+    return {(f.rule, f.resource) for f in tapgen_findings(template)}
+
+
+def test_rendered_templates_break_no_rule(template: Template) -> None:
+    assert tapgen_findings(template) == []
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "env", "breakage", "resource"),
+    CASES,
+    ids=[f"{rule_id}-{resource}-{i}" for i, (rule_id, _, _, resource) in enumerate(CASES)],
+)
+def test_rule_names_the_broken_resource(rule_id: str, env: str, breakage: Breakage, resource: str) -> None:
+    assert (rule_id, resource) in found(broken(env, breakage))
+
+
+def test_every_rule_has_a_breaking_case_id_description_reason_and_fix() -> None:
+    assert sorted({case[0] for case in CASES}) == sorted(r.id for r in RULES)
+    assert len({r.id for r in RULES}) == len(RULES)
+    for rule in RULES:
+        assert rule.description and rule.reason and rule.fix, rule.id
+
+
+@pytest.mark.parametrize(
+    ("breakage", "rule_id"),
+    [
+        (lambda r: props(r, "HttpApi")["CorsConfiguration"].update(AllowOrigins=["*"]), "TAP016"),
+        (lambda r: r["UploadsBucket"].update(DeletionPolicy="Delete"), "TAP017"),
+    ],
+    ids=["cors-star", "bucket-not-retained"],
+)
+def test_retention_rules_apply_only_where_data_is_retained(breakage: Breakage, rule_id: str) -> None:
+    assert rule_id not in {rule for rule, _ in found(broken("dev", breakage))}
+
+
+def test_without_tapgens_marker_any_retained_resource_means_data_is_retained() -> None:
+    template = broken("prod", lambda r: r["MetadataTable"].update(DeletionPolicy="Delete"))
+    template.pop("Metadata")
+    assert ("TAP017", "MetadataTable") in found(template)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        {"Resources": {}},
+        {"Resources": {"Odd": "not a mapping", "NoType": {}, "Bare": {"Type": "AWS::S3::Bucket"}}},
+        {"Resources": {"F": {"Type": "AWS::Lambda::Function", "Properties": {"Role": {"Fn::GetAtt": "R.Arn"}}}}},
+        {"Resources": {"P": {"Type": "AWS::IAM::Role", "Properties": {"Policies": "nonsense"}}}},
+    ],
+    ids=["empty", "odd-shapes", "getatt-string", "policies-not-a-list"],
+)
+def test_rules_survive_hand_edited_templates(template: Template) -> None:
+    findings = tapgen_findings(template)
+    assert all(f.rule.startswith("TAP") for f in findings)
