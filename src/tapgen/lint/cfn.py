@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from tapgen.lint.findings import Finding
+
+RULES_INDEX = "https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md"
+
+
+@cache
+def _rules() -> Any:
+    """cfn-lint's rule set, loaded once per process (about 0.5 s) and shared by every template."""
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
+    return Runner(ConfigMixIn(include_checks=["I"])).rules
+
+
+def _finding(match: Any) -> Finding:
+    path = list(getattr(match, "path", None) or [])
+    resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else ""
+    where = "/".join(map(str, path))
+    message = f"{match.message} (at {where}, line {match.linenumber})" if where else match.message
+    fix = f"{match.rule.shortdesc}: see {match.rule.source_url or RULES_INDEX}"
+    return Finding(match.rule.id, resource, message, fix)
 
 
 def cfn_lint_findings(template_text: str, region: str) -> list[Finding]:
     from cfnlint.api import lint
     from cfnlint.config import ManualArgs
 
-    matches = lint(template_text, config=ManualArgs(include_checks=["I"], regions=[region]))
-    findings = []
-    for match in matches:
-        path = list(getattr(match, "path", None) or [])
-        resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else ""
-        where = "/".join(map(str, path))
-        findings.append(
-            Finding(
-                match.rule.id,
-                resource,
-                f"{match.message} (at {where}, line {match.linenumber})" if where else match.message,
-                f"See https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md ({match.rule.id})",
-            )
-        )
-    return findings
+    matches = lint(template_text, rules=_rules(), config=ManualArgs(include_checks=["I"], regions=[region]))
+    return [_finding(match) for match in matches]

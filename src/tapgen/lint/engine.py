@@ -44,5 +44,6 @@ def tapgen_findings(template: dict[str, object]) -> list[Finding]:
 
 def lint_text(text: str, name: str, region: str = DEFAULT_REGION) -> LintReport:
     template = parse_template(text, name)
-    findings, suppressed = apply_waivers(tapgen_findings(template), read_waivers(TemplateView(template)))
-    return LintReport(name, sorted([*cfn_lint_findings(text, region), *findings]), suppressed)
+    found = [*cfn_lint_findings(text, region), *tapgen_findings(template)]
+    findings, suppressed = apply_waivers(found, read_waivers(TemplateView(template)))
+    return LintReport(name, findings, suppressed)

@@ -18,6 +18,8 @@ from tapgen.lint.view import (
     allow_statements,
     as_dict,
     as_list,
+    is_false,
+    is_true,
     referenced_ids,
     statements,
 )
@@ -61,6 +63,10 @@ def no_action_wildcards(view: TemplateView) -> Problems:
                 yield logical_id, f"allows the wildcard action {action!r}"
 
 
+# Trace segments and telemetry have no resource ARN to name.
+XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+
+
 @rule(
     "TAP002",
     'Resource "*" only for X-Ray actions',
@@ -70,7 +76,7 @@ def no_action_wildcards(view: TemplateView) -> Problems:
 def star_resource_only_for_xray(view: TemplateView) -> Problems:
     for logical_id, statement in allow_statements(view):
         if "*" in as_list(statement.get("Resource")) or "NotResource" in statement:
-            broad = [a for a in as_list(statement.get("Action")) if not str(a).startswith("xray:")]
+            broad = [a for a in as_list(statement.get("Action")) if a not in XRAY_ACTIONS]
             if broad:
                 yield logical_id, f'grants {", ".join(map(str, broad))} on every resource ("*")'
 
@@ -177,7 +183,7 @@ def encrypted_with_stack_key(view: TemplateView) -> Problems:
             )
     for table in view.of_type("AWS::DynamoDB::Table"):
         sse = as_dict(table.prop("SSESpecification"))
-        if sse.get("SSEEnabled") is not True or sse.get("SSEType") != "KMS":
+        if not is_true(sse.get("SSEEnabled")) or sse.get("SSEType") != "KMS":
             yield table.logical_id, "SSESpecification must set SSEEnabled: true and SSEType: KMS"
 
 
@@ -191,9 +197,11 @@ NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::SQS::Queue": "QueueName"
 
 
 def _denies_plain_http(document: Json) -> bool:
+    """A Deny for everyone (Principal "*") when aws:SecureTransport is false."""
     for statement in statements(document):
         secure = as_dict(as_dict(statement.get("Condition")).get("Bool")).get("aws:SecureTransport")
-        if statement.get("Effect") == "Deny" and str(secure).lower() == "false":
+        everyone = statement.get("Principal") in ("*", {"AWS": "*"})
+        if statement.get("Effect") == "Deny" and everyone and is_false(secure):
             return True
     return False
 
@@ -217,7 +225,7 @@ def tls_only_policies(view: TemplateView) -> Problems:
         if _denies_plain_http(policy.prop("PolicyDocument")):
             covered |= _targets(view, policy)
         else:
-            yield policy.logical_id, "has no statement denying requests without TLS (aws:SecureTransport false)"
+            yield policy.logical_id, 'has no statement denying every principal ("*") requests without TLS'
     for resource in view.of_type(*NAME_PROPERTY):
         if resource.logical_id not in covered:
             yield resource.logical_id, "has no resource policy denying requests without TLS"
@@ -235,7 +243,7 @@ PUBLIC_ACCESS_BLOCKS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcl
 def public_access_blocked(view: TemplateView) -> Problems:
     for bucket in view.of_type("AWS::S3::Bucket"):
         block = as_dict(bucket.prop("PublicAccessBlockConfiguration"))
-        missing = [flag for flag in PUBLIC_ACCESS_BLOCKS if block.get(flag) is not True]
+        missing = [flag for flag in PUBLIC_ACCESS_BLOCKS if not is_true(block.get(flag))]
         if missing:
             yield bucket.logical_id, f"does not set {', '.join(missing)} to true"
 
@@ -362,7 +370,7 @@ def on_failure_destination(view: TemplateView) -> Problems:
 )
 def alarm_actions(view: TemplateView) -> Problems:
     for alarm in view.of_type("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
-        if not as_list(alarm.prop("AlarmActions")) or alarm.prop("ActionsEnabled") is False:
+        if not as_list(alarm.prop("AlarmActions")) or is_false(alarm.prop("ActionsEnabled")):
             yield alarm.logical_id, "has no enabled AlarmActions"
 
 
@@ -377,10 +385,13 @@ PUBLIC_ROUTES = frozenset({"GET /health"})
 )
 def routes_authorized(view: TemplateView) -> Problems:
     for route in view.of_type("AWS::ApiGatewayV2::Route"):
-        if route.prop("RouteKey") in PUBLIC_ROUTES:
+        key, kind = route.prop("RouteKey"), route.prop("AuthorizationType")
+        if isinstance(key, str) and key in PUBLIC_ROUTES:
             continue
-        if route.prop("AuthorizationType") not in ("AWS_IAM", "JWT", "CUSTOM"):
-            yield route.logical_id, f"route {route.prop('RouteKey')!r} has no authorization"
+        if kind not in ("AWS_IAM", "JWT", "CUSTOM"):
+            yield route.logical_id, f"route {key!r} has no authorization"
+        elif kind != "AWS_IAM" and not route.prop("AuthorizerId"):
+            yield route.logical_id, f"route {key!r} uses {kind} authorization but names no AuthorizerId"
 
 
 @rule(
@@ -395,13 +406,17 @@ def no_open_cors(view: TemplateView) -> Problems:
     for api in view.of_type("AWS::ApiGatewayV2::Api"):
         if "*" in as_list(api.prop("CorsConfiguration", "AllowOrigins")):
             yield api.logical_id, "allows the CORS origin '*'"
+    for bucket in view.of_type("AWS::S3::Bucket"):
+        for cors_rule in as_list(bucket.prop("CorsConfiguration", "CorsRules")):
+            if "*" in as_list(as_dict(cors_rule).get("AllowedOrigins")):
+                yield bucket.logical_id, "allows browser requests from the CORS origin '*'"
 
 
 @rule(
     "TAP017",
     "stateful resources are retained in environments that retain data",
     "Deleting or replacing the stack must never delete uploaded files, metadata, keys or logs.",
-    "Set DeletionPolicy and UpdateReplacePolicy to Retain (tapgen.toml: retain_data = true).",
+    "Set DeletionPolicy and UpdateReplacePolicy to Retain, and table DeletionProtectionEnabled (retain_data = true).",
 )
 def stateful_retained(view: TemplateView) -> Problems:
     if not view.retains_data:
@@ -411,6 +426,9 @@ def stateful_retained(view: TemplateView) -> Problems:
             missing = [p for p in ("DeletionPolicy", "UpdateReplacePolicy") if resource.body.get(p) != "Retain"]
             if missing:
                 yield resource.logical_id, f"is stateful but {' and '.join(missing)} is not Retain"
+    for table in view.of_type("AWS::DynamoDB::Table"):
+        if not is_true(table.prop("DeletionProtectionEnabled")):
+            yield table.logical_id, "has no DeletionProtectionEnabled: true"
 
 
 @rule(

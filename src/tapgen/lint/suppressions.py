@@ -1,4 +1,4 @@
-"""Waivers of tapgen rules, allowed only on the resource itself, with a reason a reviewer can judge.
+"""Waivers of findings (tapgen's or cfn-lint's), allowed only on the resource, with a reason a reviewer can judge.
 
 Metadata:
   tapgen:
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tapgen.lint.findings import Finding, Suppression
-from tapgen.lint.view import TemplateView, as_dict, as_list
+from tapgen.lint.view import Json, TemplateView, as_dict, as_list
 
 INVALID_SUPPRESSION = "TAP000"
 MIN_REASON_WORDS = 4
@@ -34,23 +34,40 @@ def _is_a_sentence(reason: object) -> bool:
     )
 
 
+def _invalid(logical_id: str, message: str) -> Finding:
+    return Finding(
+        INVALID_SUPPRESSION,
+        logical_id,
+        message,
+        f"Metadata.tapgen.suppress on the resource: the rule id and why it does not apply ({MIN_REASON_WORDS}+ words).",
+    )
+
+
+def _unreasoned_waivers(logical_id: str, metadata: Json) -> list[Finding]:
+    """cfn-lint's own ignore_checks waive silently, and nothing may be waived for the whole template."""
+    problems = []
+    if as_dict(as_dict(as_dict(metadata).get("cfn-lint")).get("config")).get("ignore_checks"):
+        problems.append(
+            _invalid(logical_id, "waives cfn-lint checks (cfn-lint: config: ignore_checks) without a reason")
+        )
+    if not logical_id and as_dict(as_dict(metadata).get("tapgen")).get("suppress"):
+        problems.append(_invalid(logical_id, "suppresses findings for the whole template, which is not honoured"))
+    return problems
+
+
 def read_waivers(view: TemplateView) -> Waivers:
     granted: dict[tuple[str, str], str] = {}
-    invalid: list[Finding] = []
+    invalid = _unreasoned_waivers("", view.template.get("Metadata"))
     for resource in view.resources:
-        for entry in as_list(as_dict(as_dict(resource.body.get("Metadata")).get("tapgen")).get("suppress")):
+        metadata = resource.body.get("Metadata")
+        invalid += _unreasoned_waivers(resource.logical_id, metadata)
+        for entry in as_list(as_dict(as_dict(metadata).get("tapgen")).get("suppress")):
             rule_id, reason = as_dict(entry).get("id"), as_dict(entry).get("reason")
             if isinstance(rule_id, str) and _is_a_sentence(reason):
                 granted[(rule_id, resource.logical_id)] = str(reason).strip()
             else:
-                invalid.append(
-                    Finding(
-                        INVALID_SUPPRESSION,
-                        resource.logical_id,
-                        f"suppression {entry!r} is not honoured: it needs an id and a reason of at least a sentence",
-                        f"Write why the rule does not apply here ({MIN_REASON_WORDS}+ words), or fix the resource.",
-                    )
-                )
+                message = f"suppression {entry!r} is not honoured: it needs an id and a reason of at least a sentence"
+                invalid.append(_invalid(resource.logical_id, message))
     return Waivers(granted, invalid)
 
 

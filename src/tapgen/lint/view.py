@@ -34,6 +34,23 @@ def as_dict(value: Json) -> dict[str, Json]:
     return value if isinstance(value, dict) else {}
 
 
+def is_true(value: Json) -> bool:
+    """CloudFormation takes booleans as JSON true or as the string "true"."""
+    return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def is_false(value: Json) -> bool:
+    return value is False or (isinstance(value, str) and value.lower() == "false")
+
+
+def branches(value: Json) -> list[Json]:
+    """Every value a property may take: both sides of each Fn::If, else the value itself."""
+    condition = value.get("Fn::If") if isinstance(value, dict) and len(value) == 1 else None
+    if isinstance(condition, list) and len(condition) == 3:
+        return [*branches(condition[1]), *branches(condition[2])]
+    return [value]
+
+
 def referenced_ids(value: Json) -> set[str]:
     """Logical ids that `value` points at through Ref, Fn::GetAtt or Fn::Sub, at any depth."""
     found: set[str] = set()
@@ -93,14 +110,13 @@ class TemplateView:
         return {r.logical_id for r in self.of_type("AWS::KMS::Key")}
 
     def uses_stack_key(self, value: Json) -> bool:
-        """Whether a key property points at a customer-managed key of this template (directly or via alias)."""
-        targets = referenced_ids(value)
+        """Whether a key property names a key of this template (or its alias) on every Fn::If branch."""
         aliases = {
             a.logical_id
             for a in self.of_type("AWS::KMS::Alias")
             if referenced_ids(a.prop("TargetKeyId")) & self.stack_keys
         }
-        return bool(targets & (self.stack_keys | aliases))
+        return all(referenced_ids(option) & (self.stack_keys | aliases) for option in branches(value))
 
     @property
     def retains_data(self) -> bool:
