@@ -17,7 +17,8 @@ from tap_shared.clients import client
 Item = dict[str, Any]
 
 PENDING, PROCESSED, REJECTED, FAILED = "PENDING", "PROCESSED", "REJECTED", "FAILED"
-# S3 sequencers are hex strings of varying length: right-padded to one width they order lexicographically.
+# S3 sequencers are hex numbers of varying length; AWS's documented comparison left-pads the shorter
+# with zeros and compares as text, so they are stored left-padded to one width.
 SEQUENCER_WIDTH = 32
 
 
@@ -27,7 +28,7 @@ def now() -> str:
 
 
 def ordered_sequencer(sequencer: str) -> str:
-    return sequencer.upper().ljust(SEQUENCER_WIDTH, "0")
+    return sequencer.upper().rjust(SEQUENCER_WIDTH, "0")
 
 
 def marshal(value: Any) -> dict[str, Any]:

@@ -64,11 +64,15 @@ def test_every_storable_value_round_trips(value: Any) -> None:
 
 @pytest.mark.parametrize(
     ("sequencer", "ordered"),
-    [("0055AED6DCD90281E5", "0055AED6DCD90281E5" + "0" * 14), ("0a", "0A" + "0" * 30), ("F" * 40, "F" * 40)],
+    [("0055AED6DCD90281E5", "0" * 14 + "0055AED6DCD90281E5"), ("0a", "0" * 30 + "0A"), ("F" * 40, "F" * 40)],
     ids=["s3", "lower-case", "longer-than-the-width"],
 )
 def test_ordered_sequencer(sequencer: str, ordered: str) -> None:
     assert items.ordered_sequencer(sequencer) == ordered
+
+
+def test_a_longer_sequencer_with_a_greater_value_sorts_later() -> None:
+    assert items.ordered_sequencer("FF") < items.ordered_sequencer("100")
 
 
 def test_now_is_utc_iso_with_milliseconds() -> None:
@@ -100,7 +104,7 @@ def test_record_result_sets_removes_and_orders(aws: Aws) -> None:
     assert not items.record_result(TABLE, file_id, "uploads/other/a.png", "0c", {"status": "FAILED"})  # another key
     item = aws.item(file_id)
     assert item is not None
-    assert (item["status"], item["metadata"], item["sequencer"]) == ("PROCESSED", {"w": 1}, "0B" + "0" * 30)
+    assert (item["status"], item["metadata"], item["sequencer"]) == ("PROCESSED", {"w": 1}, "0" * 30 + "0B")
     assert items.record_result(TABLE, file_id, key, "0c", {"status": "REJECTED", "metadata": None, "reason": "r"})
     item = aws.item(file_id)
     assert item is not None
