@@ -26,10 +26,16 @@ def broken_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_clean_environment_exits_0() -> None:
-    code, out, err = run("--env", "dev", "--config", str(CONFIG))
-    assert (code, out) == (0, "")
-    assert "0 finding(s)" in err
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_a_clean_environment_exits_0(output: str) -> None:
+    code, out, err = run("--env", "dev", "--format", output, "--config", str(CONFIG))
+    assert code == 0
+    if output == "text":
+        assert out == ""
+    else:
+        (report,) = json.loads(out)
+        assert (report["template"], report["findings"], report["suppressed"]) == ("dev (rendered)", [], [])
+    assert "0 finding(s), 0 suppressed, in 1 template(s)" in err
 
 
 def test_a_broken_file_exits_1_naming_rule_and_resource(broken_file: Path) -> None:
@@ -48,12 +54,16 @@ def test_json_format_is_machine_readable(broken_file: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("not json", "not a JSON template"), ('{"AWSTemplateFormatVersion": "2010-09-09"}', "no Resources mapping")],
-    ids=["not-json", "no-resources"],
+    [
+        (b"not json", "not a JSON template"),
+        (b'{"AWSTemplateFormatVersion": "2010-09-09"}', "no Resources mapping"),
+        (b"\xff\xfe\x00binary", "not a UTF-8 text file"),
+    ],
+    ids=["not-json", "no-resources", "not-text"],
 )
-def test_a_file_that_is_not_a_template_exits_2(tmp_path: Path, content: str, message: str) -> None:
+def test_a_file_that_is_not_a_template_exits_2(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "input.json"
-    path.write_text(content, encoding="utf-8")
+    path.write_bytes(content)
     code, out, err = run(str(path))
     assert (code, out) == (2, "")
     assert message in err

@@ -6,13 +6,14 @@ the resource that must be named), each applied to a fresh copy of the render.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from tapgen.lint.engine import tapgen_findings
-from tapgen.lint.rules import RULES
+from tapgen.lint.rules import PUBLIC_ACCESS_BLOCKS, RULES
 from tests.conftest import Template, rendered_template
 
 Breakage = Callable[[dict[str, Any]], None]
@@ -28,6 +29,10 @@ def statement(resources: dict[str, Any], role: str, sid: str) -> dict[str, Any]:
     return next(s for s in document["Statement"] if s.get("Sid") == sid)
 
 
+def policy_statement(resources: dict[str, Any], policy: str, sid: str) -> dict[str, Any]:
+    return next(s for s in props(resources, policy)["PolicyDocument"]["Statement"] if s.get("Sid") == sid)
+
+
 def bucket_default(resources: dict[str, Any], bucket: str) -> dict[str, Any]:
     rules = props(resources, bucket)["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     default: dict[str, Any] = rules[0]["ServerSideEncryptionByDefault"]
@@ -38,6 +43,7 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP001", "dev", lambda r: statement(r, "ApiRole", "ReadWriteFileItems").update(Action=["dynamodb:*"]), "ApiRole"),
     ("TAP001", "prod", lambda r: statement(r, "ImageRole", "SendFailedEvents").update(NotAction="s3:GetObject"), "ImageRole"),
     ("TAP002", "dev", lambda r: statement(r, "DataRole", "ReadUploadedObjects").update(Resource="*"), "DataRole"),
+    ("TAP002", "prod", lambda r: statement(r, "ApiRole", "WriteTraces").update(Action=["xray:GetTraceSummaries"]), "ApiRole"),
     ("TAP003", "staging", lambda r: props(r, "ApiRole").update(ManagedPolicyArns=["arn:aws:iam::aws:policy/AdministratorAccess"]), "ApiRole"),
     ("TAP003", "dev", lambda r: props(r, "ImageRole").update(ManagedPolicyArns=[{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"}]), "ImageRole"),
     ("TAP004", "dev", lambda r: props(r, "DataRole")["AssumeRolePolicyDocument"]["Statement"][0].update(Principal={"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), "DataRole"),
@@ -52,9 +58,11 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP005", "prod", lambda r: props(r, "DeadLetterQueue").pop("KmsMasterKeyId"), "DeadLetterQueue"),
     ("TAP005", "dev", lambda r: props(r, "AppSecret").pop("KmsKeyId"), "AppSecret"),
     ("TAP005", "dev", lambda r: props(r, "ImageFunction").pop("KmsKeyArn"), "ImageFunction"),
+    ("TAP005", "staging", lambda r: props(r, "DeadLetterQueue").update(KmsMasterKeyId={"Fn::If": ["Encrypt", {"Ref": "StackKey"}, {"Ref": "AWS::NoValue"}]}), "DeadLetterQueue"),
     ("TAP006", "dev", lambda r: props(r, "UploadsBucketPolicy")["PolicyDocument"]["Statement"][0].update(Effect="Allow"), "UploadsBucketPolicy"),
     ("TAP006", "prod", lambda r: r.pop("DeadLetterQueuePolicy"), "DeadLetterQueue"),
     ("TAP006", "dev", lambda r: r.pop("AlarmTopicPolicy"), "AlarmTopic"),
+    ("TAP006", "staging", lambda r: policy_statement(r, "DeadLetterQueuePolicy", "DenyInsecureTransport").update(Principal={"AWS": {"Ref": "AWS::AccountId"}}), "DeadLetterQueuePolicy"),
     ("TAP007", "dev", lambda r: props(r, "UploadsBucket")["PublicAccessBlockConfiguration"].update(BlockPublicPolicy=False), "UploadsBucket"),
     ("TAP007", "prod", lambda r: props(r, "AccessLogBucket").pop("PublicAccessBlockConfiguration"), "AccessLogBucket"),
     ("TAP008", "dev", lambda r: props(r, "ImageLogGroup").pop("RetentionInDays"), "ImageLogGroup"),
@@ -69,9 +77,12 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP014", "prod", lambda r: props(r, "Api5xxAlarm").update(ActionsEnabled=False), "Api5xxAlarm"),
     ("TAP015", "dev", lambda r: props(r, "ListFilesRoute").update(AuthorizationType="NONE"), "ListFilesRoute"),
     ("TAP015", "prod", lambda r: props(r, "HealthRoute").update(RouteKey="GET /files"), "HealthRoute"),
+    ("TAP015", "prod", lambda r: props(r, "GetFileRoute").pop("AuthorizerId"), "GetFileRoute"),
     ("TAP016", "prod", lambda r: props(r, "HttpApi")["CorsConfiguration"].update(AllowOrigins=["*"]), "HttpApi"),
+    ("TAP016", "prod", lambda r: props(r, "UploadsBucket")["CorsConfiguration"]["CorsRules"][0].update(AllowedOrigins=["*"]), "UploadsBucket"),
     ("TAP017", "prod", lambda r: r["UploadsBucket"].update(DeletionPolicy="Delete"), "UploadsBucket"),
     ("TAP017", "prod", lambda r: r["MetadataTable"].pop("UpdateReplacePolicy"), "MetadataTable"),
+    ("TAP017", "prod", lambda r: props(r, "MetadataTable").update(DeletionProtectionEnabled=False), "MetadataTable"),
     ("TAP018", "dev", lambda r: props(r, "ImageS3Permission").pop("SourceAccount"), "ImageS3Permission"),
     ("TAP018", "prod", lambda r: props(r, "ApiInvokePermission").pop("SourceArn"), "ApiInvokePermission"),
 ]  # fmt: skip
@@ -138,3 +149,36 @@ def test_without_tapgens_marker_any_retained_resource_means_data_is_retained() -
 def test_rules_survive_hand_edited_templates(template: Template) -> None:
     findings = tapgen_findings(template)
     assert all(f.rule.startswith("TAP") for f in findings)
+
+
+def test_string_booleans_count_as_booleans() -> None:
+    blocks = dict.fromkeys(PUBLIC_ACCESS_BLOCKS, "true")
+    template = broken("prod", lambda r: props(r, "UploadsBucket")["PublicAccessBlockConfiguration"].update(blocks))
+    assert tapgen_findings(template) == []
+
+
+ODD_VALUES = (None, 7, "text", [], {"Fn::If": ["Cond", {"Ref": "StackKey"}, {"Ref": "AWS::NoValue"}]})
+
+
+def paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        yield from paths(child, (*path, key))
+
+
+def test_rules_survive_any_value_replaced_anywhere() -> None:
+    """One resource of each type; every value down to five levels replaced by odd shapes: findings, no crash."""
+    template = rendered_template("prod")
+    first_of_type = {body["Type"]: logical_id for logical_id, body in reversed(template["Resources"].items())}
+    for logical_id in first_of_type.values():
+        original = template["Resources"][logical_id]
+        for path in [p for p in paths(original) if 0 < len(p) <= 5]:
+            for odd in ODD_VALUES:
+                resource = json.loads(json.dumps(original))
+                parent = resource
+                for step in path[:-1]:
+                    parent = parent[step]
+                parent[path[-1]] = odd
+                mutated = {**template, "Resources": {**template["Resources"], logical_id: resource}}
+                assert all(f.rule.startswith("TAP") for f in tapgen_findings(mutated)), (logical_id, path, odd)

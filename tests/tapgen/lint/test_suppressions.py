@@ -50,3 +50,18 @@ def test_an_unreasoned_waiver_is_itself_a_finding_and_suppresses_nothing(entry: 
     assert suppressed == []
     assert FINDING in standing
     assert any(f.rule == INVALID_SUPPRESSION and f.resource == "ImageFunction" for f in standing)
+
+
+@pytest.mark.parametrize(
+    ("template", "resource"),
+    [
+        ({"Resources": {"Table": {"Metadata": {"cfn-lint": {"config": {"ignore_checks": ["W3011"]}}}}}}, "Table"),
+        ({"Metadata": {"cfn-lint": {"config": {"ignore_checks": ["E3002"]}}}, "Resources": {}}, ""),
+        ({"Metadata": {"tapgen": {"suppress": [{"id": "TAP009", "reason": GOOD_REASON}]}}, "Resources": {}}, ""),
+    ],
+    ids=["cfn-lint-ignore-on-resource", "cfn-lint-ignore-on-template", "tapgen-suppress-on-template"],
+)
+def test_waivers_without_reason_or_outside_a_resource_are_findings(template: dict[str, Any], resource: str) -> None:
+    waivers = read_waivers(TemplateView(template))
+    assert waivers.granted == {}
+    assert [(f.rule, f.resource) for f in waivers.invalid] == [(INVALID_SUPPRESSION, resource)]
