@@ -311,6 +311,13 @@ def supported_runtime(view: TemplateView) -> Problems:
             yield function.logical_id, f"uses the deprecated or missing runtime {runtime!r}"
 
 
+def _log_groups_named(view: TemplateView, value: Json) -> set[str]:
+    """Log groups that `value` names: by Ref, or by the same LogGroupName (literal or Fn::Sub)."""
+    groups = view.of_type("AWS::Logs::LogGroup")
+    named = {g.logical_id for g in groups if value is not None and g.prop("LogGroupName") == value}
+    return (referenced_ids(value) & {g.logical_id for g in groups}) | named
+
+
 @rule(
     "TAP012",
     "every function logs into its own log group",
@@ -318,17 +325,17 @@ def supported_runtime(view: TemplateView) -> Problems:
     "Point LoggingConfig.LogGroup at an AWS::Logs::LogGroup of this template used by no other function.",
 )
 def own_log_group(view: TemplateView) -> Problems:
-    groups = {g.logical_id for g in view.of_type("AWS::Logs::LogGroup")}
     owners: dict[str, list[str]] = {}
     for function in view.of_type("AWS::Lambda::Function"):
-        targets = referenced_ids(function.prop("LoggingConfig", "LogGroup")) & groups
+        targets = _log_groups_named(view, function.prop("LoggingConfig", "LogGroup"))
         if not targets:
             yield function.logical_id, "has no LoggingConfig.LogGroup pointing at a log group of this template"
         for group in targets:
             owners.setdefault(group, []).append(function.logical_id)
     for group, functions in sorted(owners.items()):
-        for function_id in functions[1:]:
-            yield function_id, f"shares log group {group} with {functions[0]}"
+        for function_id in functions if len(functions) > 1 else []:
+            others = ", ".join(f for f in functions if f != function_id)
+            yield function_id, f"shares log group {group} with {others}"
 
 
 def _s3_invoked_functions(view: TemplateView) -> set[str]:
@@ -442,3 +449,45 @@ def scoped_permissions(view: TemplateView) -> Problems:
         missing = [p for p in ("SourceArn", "SourceAccount") if not permission.prop(p)]
         if missing:
             yield permission.logical_id, f"has no {' or '.join(missing)}"
+
+
+@rule(
+    "TAP019",
+    "every symmetric KMS key rotates",
+    "Rotation bounds how much data one key version protects and is what auditors look for first.",
+    "Set EnableKeyRotation: true on the key.",
+)
+def key_rotation(view: TemplateView) -> Problems:
+    for key in view.of_type("AWS::KMS::Key"):
+        if key.prop("KeySpec") in (None, "SYMMETRIC_DEFAULT") and not is_true(key.prop("EnableKeyRotation")):
+            yield key.logical_id, "does not set EnableKeyRotation: true"
+
+
+# Resource type → the property holding its resource policy.
+RESOURCE_POLICIES = {
+    "AWS::KMS::Key": "KeyPolicy",
+    "AWS::S3::BucketPolicy": "PolicyDocument",
+    "AWS::SQS::QueuePolicy": "PolicyDocument",
+    "AWS::SNS::TopicPolicy": "PolicyDocument",
+    "AWS::SecretsManager::ResourcePolicy": "ResourcePolicy",
+}
+
+
+def _everyone(principal: Json) -> bool:
+    return principal == "*" or "*" in as_list(as_dict(principal).get("AWS"))
+
+
+@rule(
+    "TAP020",
+    "no resource policy allows every principal ('*')",
+    "An Allow for '*' opens the key, bucket, queue, topic or secret to every AWS account.",
+    "Name the service (with aws:SourceArn/aws:SourceAccount) or the account that needs access.",
+)
+def no_public_resource_policy(view: TemplateView) -> Problems:
+    for resource in view.of_type(*RESOURCE_POLICIES):
+        for statement in statements(resource.prop(RESOURCE_POLICIES[resource.type])):
+            if statement.get("Effect") == "Allow" and _everyone(statement.get("Principal")):
+                yield resource.logical_id, f"allows every principal ('*') in statement {statement.get('Sid', '')!r}"
+    for permission in view.of_type("AWS::Lambda::Permission"):
+        if permission.prop("Principal") == "*":
+            yield permission.logical_id, "lets every principal ('*') invoke the function"

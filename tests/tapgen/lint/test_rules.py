@@ -71,6 +71,7 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP011", "prod", lambda r: props(r, "ApiFunction").update(Runtime="python3.8"), "ApiFunction"),
     ("TAP012", "dev", lambda r: props(r, "ImageFunction")["LoggingConfig"].update(LogGroup={"Ref": "DataLogGroup"}), "ImageFunction"),
     ("TAP012", "dev", lambda r: props(r, "ApiFunction").pop("LoggingConfig"), "ApiFunction"),
+    ("TAP012", "prod", lambda r: props(r, "DataFunction")["LoggingConfig"].update(LogGroup=props(r, "ImageLogGroup")["LogGroupName"]), "DataFunction"),
     ("TAP013", "dev", lambda r: r.pop("ImageEventInvokeConfig"), "ImageFunction"),
     ("TAP013", "prod", lambda r: props(r, "DataEventInvokeConfig").pop("DestinationConfig"), "DataFunction"),
     ("TAP014", "dev", lambda r: props(r, "DeadLetterQueueAlarm").pop("AlarmActions"), "DeadLetterQueueAlarm"),
@@ -85,6 +86,11 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP017", "prod", lambda r: props(r, "MetadataTable").update(DeletionProtectionEnabled=False), "MetadataTable"),
     ("TAP018", "dev", lambda r: props(r, "ImageS3Permission").pop("SourceAccount"), "ImageS3Permission"),
     ("TAP018", "prod", lambda r: props(r, "ApiInvokePermission").pop("SourceArn"), "ApiInvokePermission"),
+    ("TAP019", "prod", lambda r: props(r, "StackKey").update(EnableKeyRotation=False), "StackKey"),
+    ("TAP019", "dev", lambda r: props(r, "StackKey").pop("EnableKeyRotation"), "StackKey"),
+    ("TAP020", "prod", lambda r: props(r, "StackKey")["KeyPolicy"]["Statement"][0].update(Principal={"AWS": "*"}), "StackKey"),
+    ("TAP020", "dev", lambda r: policy_statement(r, "AlarmTopicPolicy", "CloudWatchAlarmsOfThisStackPublish").update(Principal="*"), "AlarmTopicPolicy"),
+    ("TAP020", "staging", lambda r: props(r, "ImageS3Permission").update(Principal="*"), "ImageS3Permission"),
 ]  # fmt: skip
 
 
@@ -149,6 +155,14 @@ def test_without_tapgens_marker_any_retained_resource_means_data_is_retained() -
 def test_rules_survive_hand_edited_templates(template: Template) -> None:
     findings = tapgen_findings(template)
     assert all(f.rule.startswith("TAP") for f in findings)
+
+
+def test_a_log_group_named_instead_of_referenced_is_still_the_functions_own() -> None:
+    template = broken(
+        "dev",
+        lambda r: props(r, "ImageFunction")["LoggingConfig"].update(LogGroup=props(r, "ImageLogGroup")["LogGroupName"]),
+    )
+    assert tapgen_findings(template) == []
 
 
 def test_string_booleans_count_as_booleans() -> None:
