@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -22,4 +23,5 @@ _CONFIG = Config(
 @per_container
 def client(service: str) -> Any:
     """A boto3 client for `service`; region and endpoint come from the Lambda environment."""
-    return boto3.client(service, config=_CONFIG)
+    make: Callable[..., Any] = boto3.client  # by name: boto3's typed overloads want a literal service
+    return make(service, config=_CONFIG)

@@ -18,7 +18,7 @@ import os
 import secrets
 import socket
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,12 +48,14 @@ class Emulator:
         """A boto3 client of the emulator with dummy credentials: never reads ~/.aws."""
         import boto3
 
-        return boto3.session.Session(
+        session = boto3.session.Session(
             aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
             region_name=self.region,
-        ).client(service, endpoint_url=self.endpoint_url)
+        )
+        make: Callable[..., Any] = session.client  # by name: boto3's typed overloads want a literal service
+        return make(service, endpoint_url=self.endpoint_url)
 
     def environment(self) -> dict[str, str]:
         """Process environment under which boto3 (the handlers, the `aws` CLI) talks to the emulator only."""

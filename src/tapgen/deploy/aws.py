@@ -40,9 +40,11 @@ def clients_for(target: AwsTarget) -> Clients:
     session = boto3.session.Session(profile_name=target.profile, region_name=target.region)
     config = Config(retries={"mode": "standard", "max_attempts": 8})
 
+    make: Callable[..., Any] = session.client  # by name: boto3's typed overloads want a literal service
+
     @cache
     def client(service: str) -> Any:
-        return session.client(service, endpoint_url=target.endpoint_url, config=config)
+        return make(service, endpoint_url=target.endpoint_url, config=config)
 
     return client
 
