@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import subprocess
@@ -104,9 +105,10 @@ def processor_bytes_read(object_size: int) -> int:
             "after-call.s3.GetObject", lambda parsed, **_: fetched.append(int(parsed.get("ContentLength", 0)))
         )
         record = {"bucket": {"name": bucket}, "object": {"key": key, "size": object_size, "sequencer": "01"}}
-        result = image.handle(
-            {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": record}]}, None
-        )
+        with contextlib.redirect_stdout(io.StringIO()):  # the handler's JSON log lines
+            result = image.handle(
+                {"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "s3": record}]}, None
+            )
         if result["records"][0]["status"] != items.PROCESSED:
             raise RuntimeError(f"benchmark object was not processed: {result}")
     container.reset()
