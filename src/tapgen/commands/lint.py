@@ -16,9 +16,16 @@ from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_
 @click.option("--all", "all_envs", is_flag=True, help="Lint every environment's fresh render.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--region", default=None, metavar="REGION", help="Region for cfn-lint's checks of template files.")
+@click.option("--list-rules", is_flag=True, help="Print tapgen's rules (id, what, why, fix) and exit.")
 @config_option
 def lint(
-    templates: tuple[Path, ...], env: str | None, all_envs: bool, output: str, region: str | None, config_path: Path
+    templates: tuple[Path, ...],
+    env: str | None,
+    all_envs: bool,
+    output: str,
+    region: str | None,
+    list_rules: bool,
+    config_path: Path,
 ) -> None:
     """Lint templates: each finding with its rule id, resource, message and fix; exit 1 on findings.
 
@@ -26,9 +33,13 @@ def lint(
     edited templates/prod.json). Findings waived in a resource's Metadata are listed as suppressed.
     """
     from tapgen.lint.engine import DEFAULT_REGION, TemplateError, lint_text
-    from tapgen.lint.report import as_json, as_text
+    from tapgen.lint.report import as_json, as_text, rules_as_json, rules_as_text
+    from tapgen.lint.rules import RULES
     from tapgen.render import render
 
+    if list_rules:
+        click.echo(rules_as_json(RULES) if output == "json" else rules_as_text(RULES), nl=False)
+        return
     with reported_errors():
         if templates and (env or all_envs):
             fail("give template files or --env/--all, not both")

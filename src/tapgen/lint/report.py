@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from tapgen.lint.engine import LintReport
+from tapgen.lint.rules import Rule
 
 
 def as_text(reports: Sequence[LintReport]) -> str:
@@ -30,4 +31,13 @@ def as_json(reports: Sequence[LintReport]) -> str:
         }
         for r in reports
     ]
+    return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def rules_as_text(rules: Sequence[Rule]) -> str:
+    return "".join(f"{r.id} {r.description}\n    why: {r.reason}\n    fix: {r.fix}\n" for r in rules)
+
+
+def rules_as_json(rules: Sequence[Rule]) -> str:
+    payload = [{"id": r.id, "description": r.description, "reason": r.reason, "fix": r.fix} for r in rules]
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"

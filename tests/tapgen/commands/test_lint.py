@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tapgen.cli import main
+from tapgen.lint.rules import RULES
 from tests.conftest import CONFIG, rendered_template
 
 
@@ -84,3 +85,12 @@ def test_bad_usage_exits_2_with_a_message(args: tuple[str, ...], message: str) -
     code, _, err = run(*args, "--config", str(CONFIG))
     assert code == 2
     assert message in err
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_list_rules_prints_every_rule_with_its_reason(output: str) -> None:
+    code, out, _ = run("--list-rules", "--format", output)
+    assert code == 0
+    for rule in RULES:
+        assert rule.id in out
+        assert rule.reason in out
