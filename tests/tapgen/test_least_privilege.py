@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.conftest import Template
+from tests.conftest import Template, rendered_template
 
 UPLOADED_OBJECTS = (
     "arn:${AWS::Partition}:s3:::tap-${EnvironmentSuffix}-uploads-${AWS::AccountId}-${AWS::Region}/uploads/*"
@@ -113,22 +113,46 @@ def as_tuple(value: Any) -> tuple[Any, ...]:
     return tuple(value) if isinstance(value, list) else (value,)
 
 
+def statement_grants(document: dict[str, Any], owner: str) -> set[tuple[str, str]]:
+    pairs = set()
+    for statement in document["Statement"]:
+        assert statement["Effect"] == "Allow", f"{owner}: unexpected {statement['Effect']} statement"
+        for action in as_tuple(statement["Action"]):
+            pairs.update((action, shown(r)) for r in as_tuple(statement["Resource"]))
+    return pairs
+
+
 def role_grants(template: Template) -> dict[str, set[tuple[str, str]]]:
+    """Per role: its inline policies, managed policy ARNs, and any IAM policy resource attached to it."""
+    resources = template["Resources"]
     grants: dict[str, set[tuple[str, str]]] = {}
-    for logical_id, resource in template["Resources"].items():
-        if resource["Type"] != "AWS::IAM::Role":
-            continue
-        pairs = grants.setdefault(logical_id, set())
-        for policy in resource["Properties"].get("Policies", []):
-            for statement in policy["PolicyDocument"]["Statement"]:
-                assert statement["Effect"] == "Allow", f"{logical_id}: unexpected {statement['Effect']} statement"
-                for action in as_tuple(statement["Action"]):
-                    pairs.update((action, shown(r)) for r in as_tuple(statement["Resource"]))
+    for logical_id, resource in resources.items():
+        if resource["Type"] == "AWS::IAM::Role":
+            pairs = grants.setdefault(logical_id, set())
+            for policy in resource["Properties"].get("Policies", []):
+                pairs |= statement_grants(policy["PolicyDocument"], logical_id)
+            pairs.update(("managed policy", shown(arn)) for arn in resource["Properties"].get("ManagedPolicyArns", []))
+    for logical_id, resource in resources.items():
+        if resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
+            properties = resource["Properties"]
+            for role in [*properties.get("Roles", []), *as_tuple(properties.get("RoleName", []))]:
+                target = role["Ref"] if isinstance(role, dict) else role
+                grants.setdefault(target, set()).update(statement_grants(properties["PolicyDocument"], logical_id))
     return grants
 
 
 def test_each_role_grants_exactly_its_table(template: Template) -> None:
     assert role_grants(template) == EXPECTED_ROLE_GRANTS
+
+
+def test_a_policy_attached_outside_the_role_shows_up_in_its_grants() -> None:
+    template = rendered_template("dev")
+    document = {"Statement": [{"Effect": "Allow", "Action": "s3:DeleteObject", "Resource": UPLOADED_OBJECTS}]}
+    template["Resources"]["Extra"] = {
+        "Type": "AWS::IAM::Policy",
+        "Properties": {"PolicyName": "extra", "Roles": [{"Ref": "ApiRole"}], "PolicyDocument": document},
+    }
+    assert role_grants(template)["ApiRole"] - EXPECTED_ROLE_GRANTS["ApiRole"] == {("s3:DeleteObject", UPLOADED_OBJECTS)}
 
 
 def test_the_key_policy_grants_exactly_its_table(template: Template) -> None:
