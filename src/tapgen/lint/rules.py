@@ -175,7 +175,7 @@ def encrypted_with_stack_key(view: TemplateView) -> Problems:
         yield from _bucket_problems(view, bucket, log_targets)
     for resource in view.of_type(*KEY_PROPERTY):
         if resource.type == "AWS::Lambda::Function" and not resource.prop("Environment"):
-            continue
+            continue  # no environment variables: nothing for the key to protect
         if not view.uses_stack_key(resource.prop(*KEY_PROPERTY[resource.type])):
             yield (
                 resource.logical_id,
@@ -196,12 +196,18 @@ POLICY_TARGETS = {
 NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::SQS::Queue": "QueueName", "AWS::SNS::Topic": "TopicName"}
 
 
-def _denies_plain_http(document: Json) -> bool:
-    """A Deny for everyone (Principal "*") when aws:SecureTransport is false."""
-    for statement in statements(document):
+def _reaches_objects(statement: dict[str, Json]) -> bool:
+    """For buckets: the statement names the objects too ("/*"), not only the bucket."""
+    return any(r == "*" or "/*" in json.dumps(r) for r in as_list(statement.get("Resource")))
+
+
+def _denies_plain_http(policy: Resource) -> bool:
+    """A Deny for everyone (Principal "*") when aws:SecureTransport is false (on a bucket's objects too)."""
+    for statement in statements(policy.prop("PolicyDocument")):
         secure = as_dict(as_dict(statement.get("Condition")).get("Bool")).get("aws:SecureTransport")
         everyone = statement.get("Principal") in ("*", {"AWS": "*"})
-        if statement.get("Effect") == "Deny" and everyone and is_false(secure):
+        objects = policy.type != "AWS::S3::BucketPolicy" or _reaches_objects(statement)
+        if statement.get("Effect") == "Deny" and everyone and is_false(secure) and objects:
             return True
     return False
 
@@ -222,10 +228,10 @@ def _targets(view: TemplateView, policy: Resource) -> set[str]:
 def tls_only_policies(view: TemplateView) -> Problems:
     covered: set[str] = set()
     for policy in view.of_type(*POLICY_TARGETS):
-        if _denies_plain_http(policy.prop("PolicyDocument")):
+        if _denies_plain_http(policy):
             covered |= _targets(view, policy)
         else:
-            yield policy.logical_id, 'has no statement denying every principal ("*") requests without TLS'
+            yield policy.logical_id, 'denies no principal ("*") requests without TLS (for buckets: on "/*" too)'
     for resource in view.of_type(*NAME_PROPERTY):
         if resource.logical_id not in covered:
             yield resource.logical_id, "has no resource policy denying requests without TLS"

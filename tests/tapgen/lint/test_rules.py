@@ -62,6 +62,7 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP006", "dev", lambda r: props(r, "UploadsBucketPolicy")["PolicyDocument"]["Statement"][0].update(Effect="Allow"), "UploadsBucketPolicy"),
     ("TAP006", "prod", lambda r: r.pop("DeadLetterQueuePolicy"), "DeadLetterQueue"),
     ("TAP006", "dev", lambda r: r.pop("AlarmTopicPolicy"), "AlarmTopic"),
+    ("TAP006", "prod", lambda r: policy_statement(r, "UploadsBucketPolicy", "DenyInsecureTransport")["Resource"].pop(), "UploadsBucketPolicy"),
     ("TAP006", "staging", lambda r: policy_statement(r, "DeadLetterQueuePolicy", "DenyInsecureTransport").update(Principal={"AWS": {"Ref": "AWS::AccountId"}}), "DeadLetterQueuePolicy"),
     ("TAP007", "dev", lambda r: props(r, "UploadsBucket")["PublicAccessBlockConfiguration"].update(BlockPublicPolicy=False), "UploadsBucket"),
     ("TAP007", "prod", lambda r: props(r, "AccessLogBucket").pop("PublicAccessBlockConfiguration"), "AccessLogBucket"),
