@@ -24,7 +24,7 @@ def _finding(match: Any) -> Finding:
     resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else ""
     where = "/".join(map(str, path))
     message = f"{match.message} (at {where}, line {match.linenumber})" if where else match.message
-    fix = f"{match.rule.shortdesc}: see {match.rule.source_url or RULES_INDEX}"
+    fix = f"cfn-lint {match.rule.id} ({match.rule.shortdesc}) explains it: {match.rule.source_url or RULES_INDEX}"
     return Finding(match.rule.id, resource, message, fix)
 
 

@@ -9,6 +9,7 @@ Metadata:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -66,7 +67,7 @@ def read_waivers(view: TemplateView) -> Waivers:
             if isinstance(rule_id, str) and _is_a_sentence(reason):
                 granted[(rule_id, resource.logical_id)] = str(reason).strip()
             else:
-                message = f"suppression {entry!r} is not honoured: it needs an id and a reason of at least a sentence"
+                message = f"suppression {json.dumps(entry)} is not honoured: it needs an id and a reason (a sentence)"
                 invalid.append(_invalid(resource.logical_id, message))
     return Waivers(granted, invalid)
 
