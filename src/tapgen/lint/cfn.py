@@ -8,6 +8,8 @@ from typing import Any
 from tapgen.lint.findings import Finding
 
 RULES_INDEX = "https://github.com/aws-cloudformation/cfn-lint/blob/main/docs/rules.md"
+CRASHED = "E0000"
+CRASH_FIX = "Give each top-level section (Metadata, Parameters, Conditions, Resources, Outputs) a mapping."
 
 
 @cache
@@ -31,8 +33,15 @@ def _finding(match: Any) -> Finding:
 @lru_cache(maxsize=8)
 def cfn_lint_findings(template_text: str, region: str) -> tuple[Finding, ...]:
     """cfn-lint's findings; the same text is linted once per process (about 2.5 s a template)."""
-    from cfnlint.api import lint
-    from cfnlint.config import ManualArgs
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.decode.decode import decode_str
+    from cfnlint.runner import run_template_by_data
 
-    matches = lint(template_text, rules=_rules(), config=ManualArgs(include_checks=["I"], regions=[region]))
+    template, matches = decode_str(template_text)
+    try:
+        if template is not None and not matches:
+            config = ConfigMixIn(include_checks=["I"], regions=[region])
+            matches = list(run_template_by_data(template, config, _rules()))
+    except Exception as error:  # cfn-lint tripping over a hand-edited shape is a finding, not a traceback
+        return (Finding(CRASHED, "", f"cfn-lint could not check this template: {error!r}", CRASH_FIX),)
     return tuple(_finding(match) for match in matches)

@@ -7,6 +7,7 @@ from functools import cache
 
 import pytest
 
+from tapgen.lint.cfn import CRASHED
 from tapgen.lint.engine import LintReport, TemplateError, lint_text, parse_template
 from tapgen.lint.report import as_json, as_text
 from tests.conftest import rendered_template, rendered_text
@@ -69,3 +70,8 @@ def test_json_report_carries_the_same_findings() -> None:
 def test_what_is_not_a_template_is_a_clear_error(text: str, message: str) -> None:
     with pytest.raises(TemplateError, match=message):
         parse_template(text, "input.json")
+
+
+def test_a_shape_cfn_lint_trips_over_is_a_finding_not_a_crash() -> None:
+    report = lint_text(json.dumps({"Metadata": 3, "Resources": {}}), "odd.json")
+    assert [(f.rule, f.resource) for f in report.findings] == [(CRASHED, "")]
