@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 MAX_BODY_BYTES = 16 * 1024
+EMPTY: Mapping[str, str] = MappingProxyType({})
 JSON_HEADERS = {"content-type": "application/json", "cache-control": "no-store"}
 
 
@@ -23,12 +25,11 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     method: str
     path: str
-    query: dict[str, str] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = EMPTY
+    headers: Mapping[str, str] = EMPTY
     body: bytes = b""
     caller: str | None = None
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tap_shared import contract
 from tap_shared.container import per_container
@@ -13,8 +13,7 @@ DEFAULT_UPLOAD_URL_TTL = 900
 DEFAULT_DOWNLOAD_URL_TTL = 300
 
 
-@dataclass(frozen=True)
-class ApiSettings:
+class ApiSettings(NamedTuple):
     owner_index: str
     secret_arn: str
     upload_url_ttl: int

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from tap_api.http import ApiError
 from tap_shared import contract
@@ -31,8 +30,7 @@ UPLOAD_FIELDS = frozenset({"filename", "contentType", "size"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-@dataclass(frozen=True)
-class UploadRequest:
+class UploadRequest(NamedTuple):
     filename: str
     extension: str
     kind: str

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote_plus
 
 
@@ -11,8 +10,7 @@ class MalformedEventError(ValueError):
     """An event that is not a well-formed S3 notification: raised so it ends in the dead-letter queue."""
 
 
-@dataclass(frozen=True)
-class ObjectCreated:
+class ObjectCreated(NamedTuple):
     bucket: str
     key: str
     size: int

@@ -9,8 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
@@ -32,8 +31,7 @@ class RejectedError(Exception):
     """The object's content is not what its extension promises; the reason is shown to the caller."""
 
 
-@dataclass(frozen=True)
-class Prefix:
+class Prefix(NamedTuple):
     data: bytes
     total_size: int
     etag: str | None

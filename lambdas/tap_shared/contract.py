@@ -7,7 +7,7 @@ file by path when it builds the template. Standard library only, no side effects
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Environment variable names set by the template and read by the functions.
 ENV_ENVIRONMENT = "TAP_ENVIRONMENT"
@@ -38,8 +38,7 @@ KIND_SUFFIXES: dict[str, tuple[str, ...]] = {
 _COMMON_ENV = (ENV_ENVIRONMENT, ENV_APP_VERSION, ENV_TABLE_NAME, ENV_BUCKET_NAME, ENV_MAX_UPLOAD_BYTES)
 
 
-@dataclass(frozen=True)
-class FunctionContract:
+class FunctionContract(NamedTuple):
     """What a function's deployment must provide: its handler and the variables it reads."""
 
     name: str

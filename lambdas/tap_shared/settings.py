@@ -7,7 +7,7 @@ so each function reads exactly the variables its FunctionContract lists and the 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from tap_shared import contract
 from tap_shared.container import per_container
@@ -17,8 +17,7 @@ class MisconfiguredError(RuntimeError):
     """The deployment did not give the function a variable it needs (a template bug, not a caller's)."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     environment: str
     app_version: str
     table_name: str
