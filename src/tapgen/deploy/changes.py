@@ -8,17 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tapgen.deploy.aws import DeployError
+from tapgen.stateful import STATEFUL_TYPES
 
-# Replacing or removing one of these loses data (or, for the key, the ability to read it).
-STATEFUL_TYPES = frozenset(
-    {
-        "AWS::S3::Bucket",
-        "AWS::DynamoDB::Table",
-        "AWS::KMS::Key",
-        "AWS::SecretsManager::Secret",
-        "AWS::Logs::LogGroup",
-    }
-)
 # CloudFormation's words for "this change set would change nothing".
 NO_CHANGE_REASONS = ("didn't contain changes", "No updates are to be performed")
 CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM")

@@ -7,8 +7,9 @@ import time
 from typing import Any
 
 from tapgen.deploy.aws import DeployError
-from tapgen.deploy.changes import STATEFUL_TYPES, Sleep
+from tapgen.deploy.changes import Sleep
 from tapgen.deploy.progress import Outcome, Report, latest_event_id, watch
+from tapgen.stateful import STATEFUL_TYPES
 
 # A stack left in review (a change set never executed) takes another CREATE change set.
 CREATE_FROM = frozenset({"REVIEW_IN_PROGRESS"})

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tapgen.lint.view import (
-    STATEFUL_TYPES,
     Json,
     Resource,
     TemplateView,
@@ -23,6 +22,7 @@ from tapgen.lint.view import (
     referenced_ids,
     statements,
 )
+from tapgen.stateful import STATEFUL_TYPES
 
 Problems = Iterator[tuple[str, str]]
 Check = Callable[[TemplateView], Problems]

@@ -10,18 +10,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.stateful import STATEFUL_TYPES
+
 Json = Any
 SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
-STATEFUL_TYPES = frozenset(
-    {
-        "AWS::S3::Bucket",
-        "AWS::DynamoDB::Table",
-        "AWS::KMS::Key",
-        "AWS::SecretsManager::Secret",
-        "AWS::Logs::LogGroup",
-        "AWS::SQS::Queue",
-    }
-)
 
 
 def as_list(value: Json) -> list[Json]:
