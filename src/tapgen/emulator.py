@@ -72,7 +72,12 @@ class Emulator:
 @contextmanager
 def running(region: str) -> Iterator[Emulator]:
     """Start a moto server on a free port of 127.0.0.1 for the duration of the block."""
-    from moto.server import ThreadedMotoServer
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError:
+        from tapgen.deploy.aws import DeployError
+
+        raise DeployError("--local needs the embedded emulator: pip install 'tapgen[local]'", exit_code=2) from None
 
     patch_moto()
     # The server logs every request and every resource type it skips; the caller reports what matters.
