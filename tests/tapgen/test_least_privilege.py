@@ -10,9 +10,8 @@ from typing import Any
 
 from tests.conftest import Template, rendered_template
 
-UPLOADED_OBJECTS = (
-    "arn:${AWS::Partition}:s3:::tap-${EnvironmentSuffix}-uploads-${AWS::AccountId}-${AWS::Region}/uploads/*"
-)
+UPLOADS_BUCKET = "arn:${AWS::Partition}:s3:::tap-${EnvironmentSuffix}-uploads-${AWS::AccountId}-${AWS::Region}"
+UPLOADED_OBJECTS = f"{UPLOADS_BUCKET}/uploads/*"
 TRACES = {("xray:PutTelemetryRecords", "*"), ("xray:PutTraceSegments", "*")}
 STACK_KEY = {("kms:Decrypt", "GetAtt StackKey.Arn"), ("kms:GenerateDataKey", "GetAtt StackKey.Arn")}
 
@@ -27,6 +26,7 @@ PROCESSOR_GRANTS = {
     ("dynamodb:UpdateItem", "GetAtt MetadataTable.Arn"),
     ("s3:GetObject", UPLOADED_OBJECTS),
     ("s3:GetObjectVersion", UPLOADED_OBJECTS),
+    ("s3:ListBucket", UPLOADS_BUCKET),  # so a deleted upload reads as 404 (FAILED), not 403
     ("sqs:SendMessage", "GetAtt DeadLetterQueue.Arn"),
     *STACK_KEY,
     *TRACES,

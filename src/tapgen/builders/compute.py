@@ -93,6 +93,9 @@ def processor_statements(shared: SharedResources) -> list[Statement]:
     """Read a bounded prefix of uploads, record results, and hand failed events to the dead-letter queue."""
     return [
         allow("ReadUploadedObjects", ["s3:GetObject", "s3:GetObjectVersion"], [shared.uploaded_objects_arn]),
+        # Without ListBucket, S3 answers a GET of a deleted object with 403 instead of 404, and the
+        # processor could not record the upload as FAILED (it would retry into the dead-letter queue).
+        allow("TellMissingUploadsApart", ["s3:ListBucket"], [bucket_arn(shared.uploads_bucket_name_text)]),
         allow(
             "RecordProcessingResults",
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
