@@ -127,7 +127,7 @@ def download_file(request: Request, file_id: str | None) -> Response:
     item, bucket, ttl = _owned_item(request, file_id), settings().bucket_name, api_settings().download_url_ttl
     if item.get("status") != items.PROCESSED:
         raise ApiError(409, "not_processed", f"file {item['fileId']} is {item.get('status')}, not PROCESSED")
-    filename = safe_name(item["filename"], item["objectKey"][item["objectKey"].rfind(".") :])
+    filename = safe_name(item["filename"], contract.extension_of(item["objectKey"]))
     params = {
         "Bucket": bucket,
         "Key": item["objectKey"],

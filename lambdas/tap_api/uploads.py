@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from tap_api.http import ApiError
 from tap_shared import contract
+from tap_shared.contract import extension_of
 
 # The content types a caller may declare for each extension; the presigned POST then pins it.
 CONTENT_TYPES: dict[str, frozenset[str]] = {
@@ -43,11 +44,6 @@ class UploadRequest(NamedTuple):
 
 def _invalid(message: str) -> ApiError:
     return ApiError(400, "invalid_request", message)
-
-
-def extension_of(filename: str) -> str:
-    dot = filename.rfind(".")
-    return filename[dot:].lower() if dot > 0 else ""
 
 
 def safe_name(filename: str, extension: str) -> str:

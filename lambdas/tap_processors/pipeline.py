@@ -17,6 +17,7 @@ from tap_processors.events import MalformedEventError, ObjectCreated, is_test_ev
 from tap_shared import contract, items
 from tap_shared.clients import client
 from tap_shared.container import per_container
+from tap_shared.contract import extension_of
 from tap_shared.log import log, request_id
 from tap_shared.settings import Settings, positive, settings
 
@@ -46,12 +47,6 @@ class Prefix(NamedTuple):
 def read_window_bytes() -> int:
     """How much of each object a processor reads: the processors' own setting."""
     return positive(contract.ENV_READ_WINDOW_BYTES, DEFAULT_READ_WINDOW_BYTES)
-
-
-def extension_of(key: str) -> str:
-    name = key.rsplit("/", 1)[-1]
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot > 0 else ""
 
 
 def file_id_of(key: str) -> str | None:

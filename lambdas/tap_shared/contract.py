@@ -35,6 +35,14 @@ KIND_SUFFIXES: dict[str, tuple[str, ...]] = {
     "data": (".csv", ".json", ".jsonl"),
 }
 
+
+def extension_of(name: str) -> str:
+    """The lower-cased suffix that routes a file (`.png`), from a file name or an object key; '' if none."""
+    base = name.rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if dot > 0 else ""
+
+
 _COMMON_ENV = (ENV_ENVIRONMENT, ENV_APP_VERSION, ENV_TABLE_NAME, ENV_BUCKET_NAME, ENV_MAX_UPLOAD_BYTES)
 
 
