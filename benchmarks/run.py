@@ -31,7 +31,7 @@ from probes import (  # noqa: E402  (the lambdas path must be set first)
 )
 from tapgen.artifacts import build_artifacts  # noqa: E402
 from tapgen.config import load_all, load_settings  # noqa: E402
-from tapgen.render import render  # noqa: E402
+from tapgen.render import render, render_all  # noqa: E402
 
 CONFIG = ROOT / "tapgen.toml"
 TAPGEN = [sys.executable, "-m", "tapgen"]
@@ -134,8 +134,7 @@ def size_metrics() -> list[Result]:
         reported(f"zip size: {name}", "KiB", len(a.zip_bytes) / KIB, "<= 32 KiB", len(a.zip_bytes) <= 32 * KIB)
         for name, a in build_artifacts(ROOT / "lambdas").items()
     ]
-    for settings in load_all(CONFIG):
-        text = render(settings)
+    for settings, text in render_all(load_all(CONFIG)):
         resources = len(json.loads(text)["Resources"])
         results.append(
             reported(

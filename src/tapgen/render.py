@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tapgen.artifacts import FunctionArtifact
+from tapgen.artifacts import FunctionArtifact, build_artifacts
 from tapgen.config import Settings
 from tapgen.template import build_template
 
@@ -18,6 +18,14 @@ def render(settings: Settings, artifacts: Mapping[str, FunctionArtifact] | None 
     """Deterministic JSON: sorted keys, 2-space indent, trailing newline, nothing time-dependent."""
     template = build_template(settings, artifacts).to_dict()
     return json.dumps(template, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render_all(environments: Sequence[Settings]) -> list[tuple[Settings, str]]:
+    """Each environment with its render; the zips do not depend on the environment, so they are built once."""
+    if not environments:
+        return []
+    artifacts = build_artifacts(environments[0].lambdas_dir)
+    return [(settings, render(settings, artifacts)) for settings in environments]
 
 
 def template_path(templates_dir: Path, settings: Settings) -> Path:

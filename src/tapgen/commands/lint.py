@@ -35,7 +35,7 @@ def lint(
     from tapgen.lint.engine import DEFAULT_REGION, TemplateError, lint_text
     from tapgen.lint.report import as_json, as_text, rules_as_json, rules_as_text
     from tapgen.lint.rules import RULES
-    from tapgen.render import render
+    from tapgen.render import render_all
 
     if list_rules:
         click.echo(rules_as_json(RULES) if output == "json" else rules_as_text(RULES), nl=False)
@@ -48,7 +48,8 @@ def lint(
                 reports = [lint_text(_read(path), str(path), region or DEFAULT_REGION) for path in templates]
             else:
                 environments = selected_settings(config_path, env, all_envs)
-                reports = [lint_text(render(s), f"{s.name} (rendered)", region or s.region) for s in environments]
+                rendered = render_all(environments)
+                reports = [lint_text(text, f"{s.name} (rendered)", region or s.region) for s, text in rendered]
         except TemplateError as error:
             fail(str(error))
         click.echo(as_json(reports) if output == "json" else as_text(reports), nl=False)

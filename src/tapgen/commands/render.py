@@ -25,16 +25,12 @@ from tapgen.commands.common import (
 def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> None:
     """Render templates: print one (--env), write all (--all), or verify them (--check)."""
     from tapgen import render as rendering
-    from tapgen.artifacts import build_artifacts
 
     with reported_errors():
         environments = selected_settings(config_path, env, all_envs)
         out_dir = templates_dir(config_path)
-        # The zips do not depend on the environment: build them once for all of them.
-        artifacts = build_artifacts(environments[0].lambdas_dir)
         stale: list[rendering.StaleTemplate] = []
-        for settings in environments:
-            text = rendering.render(settings, artifacts)
+        for settings, text in rendering.render_all(environments):
             path = rendering.template_path(out_dir, settings)
             if check:
                 stale.extend(s for s in [rendering.check(path, text)] if s)
