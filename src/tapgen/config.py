@@ -156,10 +156,14 @@ class Settings:
     processing: ProcessingSettings = setting()
     api: ApiSettings = setting()
     alarms: AlarmSettings = setting()
+    account: str | None = setting(matches(r"[0-9]{12}", "a 12-digit AWS account id, quoted"), default=None)
     tags: dict[str, str] = setting(default_factory=dict)
     lambdas_dir: Path = field(default=Path("lambdas"), metadata={"toml": False})
 
     def problems(self) -> Iterator[tuple[str, object, str]]:
+        # A retained environment is pinned to its account, so no command can touch it in the wrong one.
+        if self.retain_data and self.account is None:
+            yield "account", self.account, "the environment's 12-digit AWS account id where retain_data = true"
         if self.retain_data and "*" in self.api.cors_origins:
             yield (
                 "api.cors_origins",

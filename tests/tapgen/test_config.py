@@ -130,6 +130,27 @@ def test_settings_are_frozen() -> None:
             id="bad-origin",
         ),
         pytest.param(
+            'account = "123456789012"',
+            "",
+            "prod",
+            "[env.prod] account = (not set): must be the environment's 12-digit AWS account id where retain_data",
+            id="retained-without-account",
+        ),
+        pytest.param(
+            'account = "123456789012"',
+            "account = 123456789012",
+            "prod",
+            "[env.prod] account = 123456789012: must be of type string",
+            id="account-as-integer",
+        ),
+        pytest.param(
+            'account = "123456789012"',
+            'account = "12345"',
+            "prod",
+            '[env.prod] account = "12345": must be a 12-digit AWS account id',
+            id="account-too-short",
+        ),
+        pytest.param(
             "throttling_burst = 40",
             "throttling_burst = 10",
             "dev",
