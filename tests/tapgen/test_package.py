@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from tapgen.artifacts import build_artifacts
-from tapgen.package import upload_artifacts
+from tapgen.package import ArtifactMismatch, sha256_checksum, upload_artifacts
 from tests.conftest import ROOT
 
 
@@ -52,3 +52,35 @@ def test_only_missing_keys_are_uploaded(s3: Any) -> None:
 def test_a_missing_bucket_is_an_error_not_a_skip(s3: Any) -> None:
     with pytest.raises(ClientError):
         upload_artifacts(s3, "no-such-bucket", build_artifacts(ROOT / "lambdas"))
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        pytest.param({"Body": b"not the zip"}, id="plain-put"),
+        pytest.param({"Body": b"not the zip", "ChecksumAlgorithm": "SHA256"}, id="put-with-its-own-checksum"),
+        pytest.param({"Body": b""}, id="empty-object"),
+    ],
+)
+def test_a_planted_object_at_a_content_key_is_an_error_naming_the_key(s3: Any, planted: dict[str, Any]) -> None:
+    artifacts = build_artifacts(ROOT / "lambdas")
+    key = artifacts["image"].s3_key
+    s3.put_object(Bucket="artifacts", Key=key, **planted)
+    with pytest.raises(ArtifactMismatch, match=rf"s3://artifacts/{key} already exists with different content"):
+        upload_artifacts(s3, "artifacts", artifacts)
+    assert s3.get_object(Bucket="artifacts", Key=key)["Body"].read() == planted["Body"]  # left for inspection
+
+
+def test_an_object_with_the_right_bytes_but_no_stored_checksum_is_verified_by_reading_it(s3: Any) -> None:
+    artifacts = build_artifacts(ROOT / "lambdas")
+    key = artifacts["data"].s3_key
+    s3.put_object(Bucket="artifacts", Key=key, Body=artifacts["data"].zip_bytes)  # no checksum stored
+    assert key in upload_artifacts(s3, "artifacts", artifacts).skipped
+
+
+def test_uploads_carry_a_sha256_that_s3_verifies_and_reports(s3: Any) -> None:
+    artifacts = build_artifacts(ROOT / "lambdas")
+    upload_artifacts(s3, "artifacts", artifacts)
+    for artifact in artifacts.values():
+        head = s3.head_object(Bucket="artifacts", Key=artifact.s3_key, ChecksumMode="ENABLED")
+        assert head["ChecksumSHA256"] == sha256_checksum(artifact.zip_bytes)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from tapgen.artifacts import FunctionArtifact
+from tapgen.deploy.account import partition_of
 from tapgen.deploy.aws import Clients, DeployError
 from tapgen.deploy.changes import ChangeSet, ChangeSetRequest, Sleep, change_table, create_change_set, data_loss
+from tapgen.deploy.code import code_mismatches
 from tapgen.deploy.outputs import flat_outputs
-from tapgen.deploy.progress import latest_event_id, watch
+from tapgen.deploy.progress import DEFAULT_WAIT_TIMEOUT, latest_event_id, watch
+from tapgen.deploy.retention import deployed_template, retention_of
 from tapgen.deploy.stack import (
     PERMISSIVE_POLICY,
     PROTECTIVE_POLICY,
@@ -54,6 +59,7 @@ class DeployPlan:
     retain_data: bool
     execute: bool = True
     allow_replacement: bool = False
+    wait_timeout: float = DEFAULT_WAIT_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -65,13 +71,13 @@ class DeployResult:
 
 
 def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = time.sleep) -> DeployResult:
-    """Upload, preview, guard, confirm, execute, protect; the stack's outputs at the end."""
+    """Upload (verified), preview, protect, guard, confirm, execute, verify the code; the outputs at the end."""
     cfn, s3 = clients("cloudformation"), clients("s3")
     upload = upload_artifacts(s3, plan.bucket, plan.artifacts)
     for key in upload.uploaded:
         console.say(f"uploaded s3://{plan.bucket}/{key}")
     if upload.skipped:
-        console.say(f"skipped {len(upload.skipped)} artifact(s) already in s3://{plan.bucket}")
+        console.say(f"verified {len(upload.skipped)} artifact(s) already in s3://{plan.bucket}")
     request = ChangeSetRequest(
         stack_name=plan.stack_name,
         name=change_set_name(),
@@ -81,21 +87,25 @@ def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = 
     )
     change_set = create_change_set(cfn, request, sleep)
     if change_set is None:
+        _protect_if_retained(cfn, plan, console)
         console.say(f"no changes: stack {plan.stack_name} is up to date; nothing executed")
+        _verify_code(clients, plan, console)
         return DeployResult(upload, None, False, read_outputs(cfn, plan.stack_name))
-    console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
-    console.say(change_table(change_set.changes))
-    _guard(cfn, change_set, plan.allow_replacement)
-    if not plan.execute:
-        console.say(f"not executed; to run it: aws cloudformation execute-change-set --change-set-name {change_set.id}")
-        return DeployResult(upload, change_set, False, {})
-    if not console.confirm(f"Execute {len(change_set.changes)} change(s) on stack {plan.stack_name}?"):
-        cfn.delete_change_set(ChangeSetName=change_set.id)
-        raise DeployError("cancelled: change set deleted, nothing changed")
+    with _discarded_unless_executed(cfn, change_set):
+        # The stack exists from here on (in review, for a new one): protect it before anything can run it.
+        _protect_if_retained(cfn, plan, console)
+        console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
+        console.say(change_table(change_set.changes))
+        _guard(change_set, plan.allow_replacement)
+        if not plan.execute:
+            console.say(
+                f"not executed; to run it: aws cloudformation execute-change-set --change-set-name {change_set.id}"
+            )
+            return DeployResult(upload, change_set, False, {})
+        if not console.confirm(f"Execute {len(change_set.changes)} change(s) on stack {plan.stack_name}?"):
+            raise DeployError("cancelled: change set deleted, nothing changed")
     _execute(cfn, change_set, plan, console, sleep)
-    if plan.retain_data:
-        protect(cfn, plan.stack_name)
-        console.say("termination protection on; stack policy denies replacing or deleting stateful resources")
+    _verify_code(clients, plan, console)
     return DeployResult(upload, change_set, True, read_outputs(cfn, plan.stack_name))
 
 
@@ -110,14 +120,34 @@ def template_source(s3: Any, plan: DeployPlan) -> dict[str, str]:
         return {"template_body": plan.template}
     key = f"{TEMPLATE_PREFIX}/{plan.stack_name}/{hashlib.sha256(body).hexdigest()}.json"
     ensure_object(s3, plan.bucket, key, body, "application/json")
-    return {"template_url": f"https://s3.{plan.region}.amazonaws.com/{plan.bucket}/{key}"}
+    return {"template_url": partition_of(plan.region).s3_url(plan.region, plan.bucket, key)}
 
 
-def _guard(cfn: Any, change_set: ChangeSet, allowed: bool) -> None:
+@contextmanager
+def _discarded_unless_executed(cfn: Any, change_set: ChangeSet) -> Iterator[None]:
+    """Delete the change set on every way out of the block but a normal one: refusal, Ctrl-C, end of input."""
+    try:
+        yield
+    except BaseException:
+        cfn.delete_change_set(ChangeSetName=change_set.id)
+        raise
+
+
+def _protect_if_retained(cfn: Any, plan: DeployPlan, console: Console) -> None:
+    """Reconcile a retained environment's protection, whatever the deploy did or did not change."""
+    if not plan.retain_data:
+        return
+    changed = protect(cfn, plan.stack_name)
+    if changed:
+        console.say(f"protection of {plan.stack_name} repaired: " + "; ".join(changed))
+    else:
+        console.say(f"protection of {plan.stack_name} in place: termination protection on, stack policy current")
+
+
+def _guard(change_set: ChangeSet, allowed: bool) -> None:
     losses = data_loss(change_set.changes)
     if not losses or allowed:
         return
-    cfn.delete_change_set(ChangeSetName=change_set.id)
     named = ", ".join(f"{c.logical_id} ({c.resource_type}, {c.action.lower()})" for c in losses)
     raise DeployError(
         f"refusing to replace or remove stateful resources: {named}; change set deleted. "
@@ -133,8 +163,9 @@ def _execute(cfn: Any, change_set: ChangeSet, plan: DeployPlan, console: Console
     try:
         after = latest_event_id(cfn, change_set.stack_id)
         cfn.execute_change_set(ChangeSetName=change_set.id)
-        outcome = watch(cfn, change_set.stack_id, after, len(change_set.changes), console.say, sleep)
+        outcome = watch(cfn, change_set.stack_id, after, len(change_set.changes), console.say, sleep, plan.wait_timeout)
     finally:
+        # Also on Ctrl-C or a timeout: a retained stack is never left with the relaxed policy.
         if relax:
             set_policy(cfn, change_set.stack_id, PROTECTIVE_POLICY)
     if not outcome.succeeded:
@@ -142,6 +173,16 @@ def _execute(cfn: Any, change_set: ChangeSet, plan: DeployPlan, console: Console
             console.say(f"failed: {failure.line()}")
         raise DeployError(f"deploy of {plan.stack_name} failed: stack is {outcome.status}")
     console.say(f"stack {plan.stack_name} is {outcome.status}")
+    _protect_if_retained(cfn, plan, console)
+
+
+def _verify_code(clients: Clients, plan: DeployPlan, console: Console) -> None:
+    """Every function of the stack runs exactly the zip built for it (Lambda's CodeSha256), or a loud failure."""
+    template = json.loads(plan.template)
+    mismatches = code_mismatches(clients, plan.stack_name, template, plan.artifacts)
+    if mismatches:
+        raise DeployError("deployed code differs from what tapgen built: " + "; ".join(mismatches))
+    console.say(f"verified the code of {len(plan.artifacts)} function(s): each runs the zip tapgen built")
 
 
 def read_outputs(cfn: Any, stack_name: str) -> dict[str, str]:
@@ -151,17 +192,33 @@ def read_outputs(cfn: Any, stack_name: str) -> dict[str, str]:
     return flat_outputs(stack)
 
 
-def destroy(stack_name: str, clients: Clients, console: Console, sleep: Sleep = time.sleep) -> None:
-    """Empty the stack's buckets (every version and delete marker), then delete the stack."""
+def destroy(
+    stack_name: str,
+    clients: Clients,
+    console: Console,
+    sleep: Sleep = time.sleep,
+    wait_timeout: float = DEFAULT_WAIT_TIMEOUT,
+) -> None:
+    """Empty the stack's buckets (every version and delete marker), then delete the stack.
+
+    Refused for a stack that keeps data, judged from the stack itself: termination protection, its template's
+    retainData marker, or any resource whose DeletionPolicy is not Delete.
+    """
     cfn, s3 = clients("cloudformation"), clients("s3")
     stack = describe_stack(cfn, stack_name)
     if stack is None:
         raise DeployError(f"stack {stack_name} does not exist")
     if stack.get("EnableTerminationProtection"):
         raise DeployError(f"stack {stack_name} has termination protection on: it holds data that must be kept")
+    retention = retention_of(deployed_template(cfn, stack["StackId"]))
+    if retention.reasons:
+        raise DeployError(
+            f"refusing to destroy {stack_name}: its data must outlive it ({'; '.join(retention.reasons)}); "
+            "nothing was deleted"
+        )
     for attempt in (1, 2):
         _empty_buckets(cfn, s3, stack["StackId"], console)
-        outcome = delete_stack(cfn, stack["StackId"], console.say, sleep)
+        outcome = delete_stack(cfn, stack["StackId"], console.say, sleep, wait_timeout)
         if outcome.succeeded:
             console.say(f"stack {stack_name} deleted")
             return

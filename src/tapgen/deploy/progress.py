@@ -7,11 +7,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.deploy.aws import DeployError
 from tapgen.deploy.changes import Sleep
 
 STACK_TYPE = "AWS::CloudFormation::Stack"
 SUCCESS = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"})
+# CloudFormation gives up on its own long before this (its resource handlers time out within an hour or two,
+# and stacks may set TimeoutInMinutes); past it, a stack that never settles is reported rather than awaited.
+DEFAULT_WAIT_TIMEOUT = 4 * 3600.0
 Report = Callable[[str], None]
+Clock = Callable[[], float]
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,17 @@ def watch(
     total: int,
     report: Report,
     sleep: Sleep = time.sleep,
+    timeout: float = DEFAULT_WAIT_TIMEOUT,
+    clock: Clock = time.monotonic,
 ) -> Outcome:
-    """Report each resource event as `[done/total] STATUS LogicalId (Type)` until the stack settles."""
+    """Report each resource event as `[done/total] STATUS LogicalId (Type)` until the stack settles.
+
+    Gives up with a DeployError naming the stack's state after `timeout` seconds; CloudFormation goes on.
+    """
     done: set[str] = set()
     failures: list[Failure] = []
     delay = 0.5
+    deadline = clock() + timeout
     while True:
         status = cfn.describe_stacks(StackName=stack_id)["Stacks"][0]["StackStatus"]
         for event in new_events(cfn, stack_id, after):
@@ -83,6 +94,12 @@ def watch(
             report(_line(event, len(done), total))
         if not status.endswith("_IN_PROGRESS"):
             return Outcome(status, tuple(failures))
+        if clock() >= deadline:
+            raise DeployError(
+                f"gave up waiting after {timeout:.0f} s: stack {stack_id} is still {status} "
+                f"({len(done)} of {total} resources done). CloudFormation carries on; follow it with "
+                f"`aws cloudformation describe-stacks --stack-name {stack_id}`"
+            )
         sleep(delay)
         delay = min(delay * 1.5, 5.0)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from tapgen.deploy.aws import DeployError
 from tapgen.deploy.changes import Sleep
-from tapgen.deploy.progress import Outcome, Report, latest_event_id, watch
+from tapgen.deploy.progress import DEFAULT_WAIT_TIMEOUT, Outcome, Report, latest_event_id, watch
 from tapgen.stateful import STATEFUL_TYPES
 
 # A stack left in review (a change set never executed) takes another CREATE change set.
@@ -51,6 +51,11 @@ def change_set_type(cfn: Any, name: str, report: Report, sleep: Sleep = time.sle
         return "CREATE"
     if status == "ROLLBACK_COMPLETE":
         report(f"stack {name} is in ROLLBACK_COMPLETE (its creation failed): deleting it before creating it again")
+        if stack.get("EnableTerminationProtection"):
+            # A stack whose creation rolled back holds nothing to protect (retained resources outlive it anyway),
+            # and CloudFormation accepts no other way forward than deleting it.
+            cfn.update_termination_protection(StackName=stack["StackId"], EnableTerminationProtection=False)
+            report(f"termination protection of the failed {name} turned off to delete it")
         outcome = delete_stack(cfn, stack["StackId"], report, sleep)
         if not outcome.succeeded:
             raise DeployError(f"could not delete {name} after its failed creation: {outcome.status}")
@@ -62,12 +67,14 @@ def change_set_type(cfn: Any, name: str, report: Report, sleep: Sleep = time.sle
     return "UPDATE"
 
 
-def delete_stack(cfn: Any, stack_id: str, report: Report, sleep: Sleep = time.sleep) -> Outcome:
+def delete_stack(
+    cfn: Any, stack_id: str, report: Report, sleep: Sleep = time.sleep, timeout: float = DEFAULT_WAIT_TIMEOUT
+) -> Outcome:
     """Delete the stack (by id, so its final state stays readable) and follow it to the end."""
     after = latest_event_id(cfn, stack_id)
     total = len(stack_resources(cfn, stack_id))
     cfn.delete_stack(StackName=stack_id)
-    return watch(cfn, stack_id, after, total, report, sleep)
+    return watch(cfn, stack_id, after, total, report, sleep, timeout)
 
 
 def stack_resources(cfn: Any, stack: str) -> list[dict[str, Any]]:
@@ -78,10 +85,32 @@ def stack_resources(cfn: Any, stack: str) -> list[dict[str, Any]]:
     return summaries
 
 
-def protect(cfn: Any, stack: str) -> None:
-    """Termination protection, and a stack policy that denies replacing or deleting stateful resources."""
-    cfn.update_termination_protection(StackName=stack, EnableTerminationProtection=True)
-    set_policy(cfn, stack, PROTECTIVE_POLICY)
+def protect(cfn: Any, stack: str) -> list[str]:
+    """Bring the stack to termination protection on and tapgen's stack policy; what had to change.
+
+    Reads before it writes, so a stack already protected costs two reads and reports nothing.
+    """
+    changed: list[str] = []
+    described = describe_stack(cfn, stack)
+    if described is None:
+        raise DeployError(f"stack {stack} does not exist: nothing to protect")
+    policy_current = stack_policy(cfn, stack) == PROTECTIVE_POLICY
+    if not described.get("EnableTerminationProtection"):
+        cfn.update_termination_protection(StackName=stack, EnableTerminationProtection=True)
+        changed.append("termination protection turned on")
+    if not policy_current:
+        set_policy(cfn, stack, PROTECTIVE_POLICY)
+        changed.append("stack policy set to deny replacing or deleting stateful resources")
+    return changed
+
+
+def stack_policy(cfn: Any, stack: str) -> Any:
+    """The stack's policy as JSON data, None when it has none (or one that is not JSON)."""
+    body = cfn.get_stack_policy(StackName=stack).get("StackPolicyBody")
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
 
 
 def set_policy(cfn: Any, stack: str, policy: dict[str, Any]) -> None:

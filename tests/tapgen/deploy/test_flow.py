@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +12,8 @@ from botocore.stub import ANY
 from tapgen.artifacts import FunctionArtifact
 from tapgen.deploy.aws import DeployError
 from tapgen.deploy.flow import TEMPLATE_BODY_LIMIT, Console, DeployPlan, deploy
+from tapgen.deploy.stack import PROTECTIVE_POLICY
+from tapgen.package import ArtifactMismatch, sha256_checksum
 from tests.tapgen.deploy.stubs import (
     CHANGE_SET_ID,
     STACK_ID,
@@ -21,15 +25,17 @@ from tests.tapgen.deploy.stubs import (
 )
 
 ARTIFACT = FunctionArtifact("api", "tap_api.handler.handle", ("tap_api/handler.py",), b"zip bytes")
+FUNCTION = {"Type": "AWS::Lambda::Function", "Properties": {"Code": {"S3Bucket": "b", "S3Key": ARTIFACT.s3_key}}}
 PLAN = DeployPlan(
     stack_name="tap-dev",
     suffix="dev",
     bucket="artifacts",
     region="us-east-1",
-    template='{"Resources": {}}',
+    template=json.dumps({"Resources": {"ApiFunction": FUNCTION}}),
     artifacts={"api": ARTIFACT},
     retain_data=False,
 )
+RETAINED = dataclasses.replace(PLAN, stack_name="tap-prod", retain_data=True)
 OUTPUTS = {"Outputs": [{"OutputKey": "ApiUrl", "OutputValue": "https://api"}]}
 
 
@@ -39,18 +45,52 @@ class Harness:
     def __init__(self, answer: bool = True) -> None:
         self.s3, self.s3_stub = stubbed("s3")
         self.cfn, self.cfn_stub = stubbed("cloudformation")
+        self.lambda_, self.lambda_stub = stubbed("lambda")
         self.said: list[str] = []
         self.asked: list[str] = []
         self.answer = answer
 
     def clients(self, service: str) -> Any:
-        return {"s3": self.s3, "cloudformation": self.cfn}[service]
+        return {"s3": self.s3, "cloudformation": self.cfn, "lambda": self.lambda_}[service]
 
     def console(self) -> Console:
         return Console(self.said.append, lambda question: self.asked.append(question) or self.answer)
 
-    def artifact_present(self) -> None:
-        self.s3_stub.add_response("head_object", {}, {"Bucket": "artifacts", "Key": ARTIFACT.s3_key})
+    def artifact_present(self, content: bytes = ARTIFACT.zip_bytes) -> None:
+        self.s3_stub.add_response(
+            "head_object",
+            {"ChecksumSHA256": sha256_checksum(content)},
+            {"Bucket": "artifacts", "Key": ARTIFACT.s3_key, "ChecksumMode": "ENABLED"},
+        )
+
+    def protection(self, stack: str, protected: bool, policy: Any) -> None:
+        """The stack's current protection, as DescribeStacks and GetStackPolicy report it."""
+        self.cfn_stub.add_response(
+            "describe_stacks", stack_description("UPDATE_COMPLETE", EnableTerminationProtection=protected)
+        )
+        self.cfn_stub.add_response("get_stack_policy", {"StackPolicyBody": json.dumps(policy)} if policy else {})
+
+    def protection_repaired(self, stack: str) -> None:
+        self.cfn_stub.add_response(
+            "update_termination_protection",
+            {"StackId": STACK_ID},
+            {"StackName": stack, "EnableTerminationProtection": True},
+        )
+        self.cfn_stub.add_response("set_stack_policy", {}, {"StackName": stack, "StackPolicyBody": ANY})
+
+    def code_check(self, content: bytes = ARTIFACT.zip_bytes) -> None:
+        """The stack's one function, running the code whose hash is `content`'s."""
+        summary = {
+            "LogicalResourceId": "ApiFunction",
+            "PhysicalResourceId": "tap-dev-api",
+            "ResourceType": "AWS::Lambda::Function",
+            "LastUpdatedTimestamp": "2026-01-01T00:00:00Z",
+            "ResourceStatus": "UPDATE_COMPLETE",
+        }
+        self.cfn_stub.add_response("list_stack_resources", {"StackResourceSummaries": [summary]})
+        self.lambda_stub.add_response(
+            "get_function_configuration", {"CodeSha256": sha256_checksum(content)}, {"FunctionName": "tap-dev-api"}
+        )
 
     def change_set(self, changes: list[dict[str, Any]], status: str = "CREATE_COMPLETE", reason: str = "") -> None:
         self.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
@@ -58,11 +98,15 @@ class Harness:
         self.cfn_stub.add_response("describe_change_set", change_set_description(status, changes, reason or None))
 
     def run(self, plan: DeployPlan = PLAN) -> Any:
-        with self.s3_stub, self.cfn_stub:
+        with self.s3_stub, self.cfn_stub, self.lambda_stub:
             result = deploy(plan, self.clients, self.console(), lambda _: None)
-        self.s3_stub.assert_no_pending_responses()
-        self.cfn_stub.assert_no_pending_responses()
+        self.assert_done()
         return result
+
+    def assert_done(self) -> None:
+        """Every stubbed call was made: on a failure too, the cleanup calls must have happened."""
+        for stub in (self.s3_stub, self.cfn_stub, self.lambda_stub):
+            stub.assert_no_pending_responses()
 
 
 def test_table_replacement_is_refused_and_the_change_set_deleted() -> None:
@@ -72,6 +116,7 @@ def test_table_replacement_is_refused_and_the_change_set_deleted() -> None:
     harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
     with pytest.raises(DeployError, match=r"MetadataTable \(AWS::DynamoDB::Table, modify\).*--allow-replacement"):
         harness.run()
+    harness.assert_done()
     assert harness.asked == []
     assert any("MetadataTable" in line and "<- data" in line for line in harness.said)
 
@@ -81,6 +126,7 @@ def test_no_changes_executes_nothing_and_reads_the_outputs() -> None:
     harness.artifact_present()
     harness.change_set([], "FAILED", "The submitted information didn't contain changes.")
     harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    harness.code_check()
     harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", **OUTPUTS))
     result = harness.run()
     assert not result.executed and result.upload.uploaded == ()
@@ -104,6 +150,7 @@ def test_declined_confirmation_deletes_the_change_set() -> None:
     harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
     with pytest.raises(DeployError, match="cancelled"):
         harness.run()
+    harness.assert_done()
 
 
 def test_failed_execution_reports_each_failed_resource() -> None:
@@ -125,10 +172,10 @@ def test_failed_execution_reports_each_failed_resource() -> None:
 def test_missing_artifact_is_uploaded_and_a_large_template_goes_by_url() -> None:
     harness = Harness()
     harness.s3_stub.add_client_error("head_object", "404", http_status_code=404)
-    expected = {"Bucket": "artifacts", "Key": ARTIFACT.s3_key, "Body": ANY}
-    expected |= {"ContentType": "application/zip", "ChecksumSHA256": ANY}
+    expected = {"Bucket": "artifacts", "Key": ARTIFACT.s3_key, "Body": ANY, "ContentType": "application/zip"}
+    expected |= {"ChecksumAlgorithm": "SHA256", "ChecksumSHA256": sha256_checksum(ARTIFACT.zip_bytes)}
     harness.s3_stub.add_response("put_object", {}, expected)
-    big = '{"Description": "' + "x" * TEMPLATE_BODY_LIMIT + '"}'
+    big = json.dumps({"Description": "x" * TEMPLATE_BODY_LIMIT, "Resources": {"ApiFunction": FUNCTION}})
     harness.s3_stub.add_client_error("head_object", "404", http_status_code=404)
     harness.s3_stub.add_response("put_object", {})
     harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
@@ -149,7 +196,117 @@ def test_missing_artifact_is_uploaded_and_a_large_template_goes_by_url() -> None
         "describe_change_set", change_set_description("FAILED", [], "No updates are to be performed.")
     )
     harness.cfn_stub.add_response("delete_change_set", {})
+    harness.code_check()
     harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
     result = harness.run(DeployPlan(**{**PLAN.__dict__, "template": big}))
     assert result.upload.uploaded == (ARTIFACT.s3_key,)
     assert any(ARTIFACT.s3_key in line for line in harness.said)
+
+
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, EOFError, RuntimeError], ids=["ctrl-c", "ctrl-d", "crash"])
+def test_every_way_out_of_the_prompt_deletes_the_change_set(interrupt: type[BaseException]) -> None:
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+
+    def leave(question: str) -> bool:
+        raise interrupt
+
+    with harness.s3_stub, harness.cfn_stub, harness.lambda_stub, pytest.raises(interrupt):
+        deploy(PLAN, harness.clients, Console(harness.said.append, leave), lambda _: None)
+    harness.assert_done()
+
+
+def test_no_changes_on_a_retained_stack_repairs_its_protection() -> None:
+    """A stack created outside tapgen (or left by an interrupted deploy) gets its protection on a rerun."""
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([], "FAILED", "The submitted information didn't contain changes.")
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    harness.protection("tap-prod", protected=False, policy=None)
+    harness.protection_repaired("tap-prod")
+    harness.code_check()
+    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", **OUTPUTS))
+    result = harness.run(RETAINED)
+    assert not result.executed
+    assert any(
+        "protection of tap-prod repaired: termination protection turned on; stack policy" in line
+        for line in harness.said
+    )
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        pytest.param(
+            {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]},
+            id="permissive",
+        ),
+        pytest.param(None, id="none"),
+    ],
+)
+def test_a_weakened_stack_policy_is_put_back(policy: Any) -> None:
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([], "FAILED", "The submitted information didn't contain changes.")
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    harness.protection("tap-prod", protected=True, policy=policy)
+    harness.cfn_stub.add_response("set_stack_policy", {}, {"StackName": "tap-prod", "StackPolicyBody": ANY})
+    harness.code_check()
+    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
+    harness.run(RETAINED)
+    assert any("repaired: stack policy set" in line for line in harness.said)
+
+
+def test_a_retained_stack_is_protected_before_the_change_set_can_run_and_checked_after() -> None:
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
+    harness.protection("tap-prod", protected=False, policy=None)
+    harness.protection_repaired("tap-prod")
+    start = event("e1", "tap-prod", "UPDATE_COMPLETE", "AWS::CloudFormation::Stack")
+    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
+    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.protection("tap-prod", protected=True, policy=PROTECTIVE_POLICY)
+    harness.code_check()
+    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", **OUTPUTS))
+    result = harness.run(RETAINED)
+    assert result.executed
+    assert "in place" in [line for line in harness.said if line.startswith("protection")][-1]
+
+
+def test_no_execute_on_a_retained_environment_still_protects_the_stack() -> None:
+    """The change set may be executed outside tapgen: the stack is protected before it is handed over."""
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
+    harness.protection("tap-prod", protected=False, policy=None)
+    harness.protection_repaired("tap-prod")
+    result = harness.run(dataclasses.replace(RETAINED, execute=False))
+    assert not result.executed
+
+
+def test_a_planted_artifact_stops_the_deploy_before_any_change_set() -> None:
+    harness = Harness()
+    harness.artifact_present(content=b"someone else's zip")
+    with pytest.raises(ArtifactMismatch, match=rf"s3://artifacts/{ARTIFACT.s3_key} already exists with different"):
+        harness.run()
+    harness.assert_done()
+
+
+def test_code_that_differs_from_the_build_after_execution_fails_loudly() -> None:
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
+    start = event("e1", "tap-dev", "UPDATE_COMPLETE", "AWS::CloudFormation::Stack")
+    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
+    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.code_check(content=b"swapped between upload and execution")
+    with pytest.raises(DeployError, match=r"deployed code differs.*ApiFunction runs code with SHA-256"):
+        harness.run()
+    harness.assert_done()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from tapgen.deploy.aws import DeployError
 from tapgen.deploy.progress import watch
 from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stubbed
 
@@ -83,3 +86,18 @@ def test_older_pages_are_read_until_the_last_seen_event() -> None:
     with stub:
         watch(cfn, STACK_ID, "e1", 2, lines.append, lambda _: None)
     assert lines == ["[1/2] UPDATE_COMPLETE B (AWS::SQS::Queue)", "[2/2] UPDATE_COMPLETE A (AWS::SQS::Queue)"]
+
+
+def test_a_stack_that_never_settles_is_given_up_on_with_its_state() -> None:
+    cfn, stub = stubbed("cloudformation")
+    now = [0.0]
+    for _ in range(4):  # polls at t = 0, 0.5, 1.25 and 2.375 s; the deadline is 2 s
+        stub.add_response("describe_stacks", stack_description("UPDATE_IN_PROGRESS"))
+        stub.add_response("describe_stack_events", {"StackEvents": []})
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    with stub, pytest.raises(DeployError, match=r"gave up waiting after 2 s: stack .* is still UPDATE_IN_PROGRESS"):
+        watch(cfn, STACK_ID, None, 3, lambda _: None, sleep, timeout=2, clock=lambda: now[0])
+    stub.assert_no_pending_responses()

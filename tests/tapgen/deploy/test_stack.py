@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from botocore.stub import ANY
 
 from tapgen.deploy.aws import DeployError
-from tapgen.deploy.stack import change_set_type, empty_bucket, protect
+from tapgen.deploy.stack import PROTECTIVE_POLICY, change_set_type, empty_bucket, protect
 from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stubbed
 
 STACK_TYPE = "AWS::CloudFormation::Stack"
@@ -69,15 +68,51 @@ def test_busy_or_broken_stacks_are_refused(status: str, words: str) -> None:
 
 def test_protection_denies_replacing_or_deleting_stateful_resources() -> None:
     cfn, stub = stubbed("cloudformation")
+    stub.add_response("describe_stacks", stack_description("CREATE_COMPLETE"), {"StackName": "tap-prod"})
+    stub.add_response("get_stack_policy", {}, {"StackName": "tap-prod"})
     stub.add_response(
         "update_termination_protection",
         {"StackId": STACK_ID},
         {"StackName": "tap-prod", "EnableTerminationProtection": True},
     )
-    stub.add_response("set_stack_policy", {}, {"StackName": "tap-prod", "StackPolicyBody": ANY})
+    stub.add_response(
+        "set_stack_policy",
+        {},
+        {"StackName": "tap-prod", "StackPolicyBody": json.dumps(PROTECTIVE_POLICY, sort_keys=True)},
+    )
     with stub:
-        protect(cfn, "tap-prod")
+        assert len(protect(cfn, "tap-prod")) == 2
     stub.assert_no_pending_responses()
+
+
+def test_protection_already_in_place_writes_nothing() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", EnableTerminationProtection=True))
+    stub.add_response("get_stack_policy", {"StackPolicyBody": json.dumps(PROTECTIVE_POLICY)})
+    with stub:
+        assert protect(cfn, "tap-prod") == []
+    stub.assert_no_pending_responses()
+
+
+def test_a_failed_protected_creation_is_unprotected_then_deleted() -> None:
+    """ROLLBACK_COMPLETE holds nothing, and CloudFormation allows nothing but deleting it."""
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("describe_stacks", stack_description("ROLLBACK_COMPLETE", EnableTerminationProtection=True))
+    stub.add_response(
+        "update_termination_protection",
+        {"StackId": STACK_ID},
+        {"StackName": STACK_ID, "EnableTerminationProtection": False},
+    )
+    stub.add_response("describe_stack_events", {"StackEvents": []})
+    stub.add_response("list_stack_resources", {"StackResourceSummaries": []})
+    stub.add_response("delete_stack", {}, {"StackName": STACK_ID})
+    stub.add_response("describe_stacks", stack_description("DELETE_COMPLETE"))
+    stub.add_response("describe_stack_events", {"StackEvents": []})
+    said: list[str] = []
+    with stub:
+        assert change_set_type(cfn, "tap-prod", said.append, lambda _: None) == "CREATE"
+    stub.assert_no_pending_responses()
+    assert any("termination protection" in line for line in said)
 
 
 def test_protective_policy_shape() -> None:
