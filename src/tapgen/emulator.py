@@ -59,14 +59,39 @@ class Emulator:
 
     def environment(self) -> dict[str, str]:
         """Process environment under which boto3 (the handlers, the `aws` CLI) talks to the emulator only."""
-        return {
-            **DUMMY_CREDENTIALS,
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_REGION": self.region,
-            "AWS_ENDPOINT_URL": self.endpoint_url,
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        }
+        return {**region_environment(self.region), "AWS_ENDPOINT_URL": self.endpoint_url}
+
+
+# No profile, no ~/.aws files, no real credentials: the only AWS settings a local run sees.
+ISOLATED_ENVIRONMENT = {
+    **DUMMY_CREDENTIALS,
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+    "AWS_EC2_METADATA_DISABLED": "true",
+}
+
+
+def region_environment(region: str) -> dict[str, str]:
+    return {**ISOLATED_ENVIRONMENT, "AWS_DEFAULT_REGION": region, "AWS_REGION": region}
+
+
+@contextmanager
+def isolated_environ(region: str) -> Iterator[None]:
+    """Every `AWS_*` variable replaced by the emulator's for the block, restored after it.
+
+    Enter it before anything imports boto3 or moto: both read the profile and `~/.aws/config` on first use
+    (moto at import), and a profile such as AWS_PROFILE=work must not reach the emulator.
+    """
+    saved = {name: value for name, value in os.environ.items() if name.startswith("AWS_")}
+    for name in saved:
+        del os.environ[name]
+    os.environ.update(region_environment(region))
+    try:
+        yield
+    finally:
+        for name in [n for n in os.environ if n.startswith("AWS_")]:
+            del os.environ[name]
+        os.environ.update(saved)
 
 
 @contextmanager
@@ -241,9 +266,18 @@ def _set_variables(emulator: Emulator, function_name: str, values: Mapping[str, 
     client.update_function_configuration(FunctionName=function_name, Environment={"Variables": variables})
 
 
-def state_file(config_path: Path) -> Path:
-    """Where `deploy --local --keep` tells later commands which endpoint it serves (beside tapgen.toml)."""
-    return config_path.parent / ".tapgen" / "emulator.json"
+def state_file(config_path: Path, environment: str) -> Path:
+    """Where `deploy --local --keep` of `environment` tells later commands which endpoint it serves.
+
+    One record per environment (beside tapgen.toml), so emulators of dev and staging never answer for each other.
+    """
+    return config_path.parent / ".tapgen" / f"emulator-{environment}.json"
+
+
+def running_environments(config_path: Path) -> list[str]:
+    """The environments whose `--local --keep` emulator has left a record."""
+    folder = config_path.parent / ".tapgen"
+    return sorted(path.stem.removeprefix("emulator-") for path in folder.glob("emulator-*.json"))
 
 
 @contextmanager

@@ -63,9 +63,13 @@ def stack_target(settings: Settings, stack_name: str | None, suffix: str | None)
 
 
 def remote_clients(settings: Settings, region: str | None, profile: str | None, endpoint_url: str | None) -> Clients:
+    """Clients for the environment's account; refused (exit 2) before any other call when the caller is elsewhere."""
+    from tapgen.deploy.account import require_account
     from tapgen.deploy.aws import AwsTarget, clients_for
 
-    return clients_for(AwsTarget(region or settings.region, profile, endpoint_url))
+    clients = clients_for(AwsTarget(region or settings.region, profile, endpoint_url))
+    require_account(clients("sts"), settings.account, f"[env.{settings.name}] account")
+    return clients
 
 
 def refuse_local_with(local: bool, profile: str | None, endpoint_url: str | None) -> None:
@@ -89,7 +93,16 @@ def console(yes: bool) -> Console:
     """Messages on stderr; confirmation from the terminal unless --yes answered it already."""
     from tapgen.deploy.flow import Console
 
-    return Console(say=say, confirm=lambda question: yes or click.confirm(question, err=True))
+    return Console(say=say, confirm=lambda question: yes or ask(question))
+
+
+def ask(question: str) -> bool:
+    """A yes/no question on the terminal; Ctrl-C or end of input (Ctrl-D) is a no."""
+    try:
+        return click.confirm(question, err=True)
+    except click.Abort:
+        say("")
+        return False
 
 
 def require_confirmation_source(yes: bool) -> None:
@@ -120,15 +133,31 @@ def outputs_file_option(command: F) -> F:
 
 
 @contextmanager
-def running_emulator(config_path: Path) -> Iterator[Clients]:
-    """Clients of the emulator a `deploy --local --keep` serves; a usage error when none is running."""
-    from tapgen.emulator import find_running, patched_environ, state_file
+def running_emulator(config_path: Path, environment: str) -> Iterator[Clients]:
+    """Clients of the emulator a `deploy --env ENV --local --keep` serves; a usage error when none is running."""
+    from tapgen.emulator import find_running, isolated_environ, patched_environ, running_environments, state_file
 
-    emulator = find_running(state_file(config_path))
+    emulator = find_running(state_file(config_path, environment))
     if emulator is None:
+        others = running_environments(config_path)
+        elsewhere = f" (records exist for: {', '.join(others)})" if others else ""
         fail(
-            "no local emulator is running: `tapgen deploy --env NAME --local --keep` starts one and keeps it "
-            "serving (moto holds its state only in that process)"
+            f"no local emulator is running for environment {environment}{elsewhere}: "
+            f"`tapgen deploy --env {environment} --local --keep` starts one and keeps it serving "
+            "(moto holds its state only in that process)"
         )
-    with patched_environ(emulator.environment()):
+    with isolated_environ(emulator.region), patched_environ(emulator.environment()):
         yield emulator.client
+
+
+def wait_timeout_option(command: F) -> F:
+    from tapgen.deploy.progress import DEFAULT_WAIT_TIMEOUT
+
+    return click.option(
+        "--wait-timeout",
+        type=click.FloatRange(min=1),
+        default=DEFAULT_WAIT_TIMEOUT,
+        show_default=True,
+        metavar="SECONDS",
+        help="Stop following a stack that has not settled after this long (CloudFormation carries on).",
+    )(command)

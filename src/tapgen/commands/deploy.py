@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from tapgen.commands.cloud import (
     show_outputs,
     stack_options,
     stack_target,
+    wait_timeout_option,
 )
 from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say, templates_dir
 from tapgen.config import Settings, load_settings
@@ -41,6 +43,7 @@ LOCAL_BUCKET = "tapgen-local-artifacts"
 @click.option("--no-execute", is_flag=True, help="Create the change set, print its name, and leave it for review.")
 @click.option("--allow-replacement", is_flag=True, help="Allow replacing or removing buckets, tables, keys, ...")
 @click.option("--keep", is_flag=True, help="With --local: keep the emulator serving until Ctrl-C.")
+@wait_timeout_option
 @outputs_file_option
 @config_option
 def deploy(
@@ -56,6 +59,7 @@ def deploy(
     no_execute: bool,
     allow_replacement: bool,
     keep: bool,
+    wait_timeout: float,
     outputs_file: Path,
     config_path: Path,
 ) -> None:
@@ -79,6 +83,7 @@ def deploy(
             require_confirmation_source(yes)
         target = stack_target(settings, stack_name, suffix)
         plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, region, no_execute, allow_replacement)
+        plan = replace(plan, wait_timeout=wait_timeout)
         if local:
             result = _deploy_local(plan, settings, config_path, yes, keep, outputs_file)
         else:
@@ -134,7 +139,12 @@ def _deploy_local(
     from tapgen import emulator
     from tapgen.deploy.flow import deploy as run_deploy
 
-    with emulator.running(plan.region) as local, emulator.patched_environ(local.environment()):
+    # Isolated before moto is imported: neither it nor boto3 may read a profile or ~/.aws.
+    with (
+        emulator.isolated_environ(plan.region),
+        emulator.running(plan.region) as local,
+        emulator.patched_environ(local.environment()),
+    ):
         say(f"embedded AWS (moto) at {local.endpoint_url}, account {emulator.ACCOUNT_ID}")
         emulator.create_bucket(local, plan.bucket)
         result = run_deploy(plan, local.client, console(yes))
@@ -143,7 +153,7 @@ def _deploy_local(
             _smoke(local, settings, plan, result)
         _finish(plan, result, outputs_file)
         if keep:
-            with emulator.announced(emulator.state_file(config_path), local):
+            with emulator.announced(emulator.state_file(config_path, settings.name), local):
                 say(
                     f"serving {local.endpoint_url} until Ctrl-C: try `tapgen outputs --env {settings.name} --local`, "
                     f"`tapgen destroy --env {settings.name} --local`, or `aws --endpoint-url {local.endpoint_url} ...`"

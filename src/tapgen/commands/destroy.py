@@ -16,6 +16,7 @@ from tapgen.commands.cloud import (
     running_emulator,
     stack_options,
     stack_target,
+    wait_timeout_option,
 )
 from tapgen.commands.common import config_option, fail, reported_errors
 from tapgen.config import load_settings
@@ -26,6 +27,7 @@ from tapgen.config import load_settings
 @stack_options
 @aws_options
 @click.option("--yes", is_flag=True, help="Delete without asking (required when not on a terminal).")
+@wait_timeout_option
 @config_option
 def destroy(
     env: str,
@@ -36,11 +38,14 @@ def destroy(
     endpoint_url: str | None,
     local: bool,
     yes: bool,
+    wait_timeout: float,
     config_path: Path,
 ) -> None:
     """Delete every object version in the stack's buckets, then the stack, with progress.
 
-    Refuses for environments that retain data (retain_data = true) and for stacks with termination protection.
+    Refuses for environments that retain data (retain_data = true), and for any stack that keeps data as the
+    stack itself says: termination protection, a template marked retainData, or a DeletionPolicy that keeps a
+    resource. Nothing is deleted when it refuses.
     """
     from tapgen.deploy.flow import destroy as run_destroy
 
@@ -55,7 +60,8 @@ def destroy(
         if not ui.confirm(f"Delete stack {target.name} and every object in its buckets?"):
             fail("cancelled: nothing deleted", 1)
         if local:
-            with running_emulator(config_path) as clients:
-                run_destroy(target.name, clients, ui)
+            with running_emulator(config_path, settings.name) as clients:
+                run_destroy(target.name, clients, ui, wait_timeout=wait_timeout)
         else:
-            run_destroy(target.name, remote_clients(settings, region, profile, endpoint_url), ui)
+            clients = remote_clients(settings, region, profile, endpoint_url)
+            run_destroy(target.name, clients, ui, wait_timeout=wait_timeout)

@@ -46,7 +46,7 @@ def outputs(
         refuse_local_with(local, profile, endpoint_url)
         target = stack_target(settings, stack_name, suffix)
         if local:
-            with running_emulator(config_path) as clients:
+            with running_emulator(config_path, settings.name) as clients:
                 values = read_outputs(clients("cloudformation"), target.name)
         else:
             clients = remote_clients(settings, region, profile, endpoint_url)

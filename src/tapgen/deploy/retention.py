@@ -26,9 +26,7 @@ class Retention:
     @property
     def reasons(self) -> list[str]:
         marker = ["its template is marked Metadata.tapgen.retainData = true"] if self.marked else []
-        kept = (
-            [f"{', '.join(self.kept)} {'is' if len(self.kept) == 1 else 'are'} kept on deletion"] if self.kept else []
-        )
+        kept = [f"DeletionPolicy keeps {', '.join(self.kept)}"] if self.kept else []
         return marker + kept
 
 
@@ -50,15 +48,17 @@ def retention_of(template: Mapping[str, Any]) -> Retention:
 def deployed_template(cfn: Any, stack: str) -> dict[str, Any]:
     """The template the stack was last deployed from, as JSON data; an error when it cannot be read as such."""
     body = cfn.get_template(StackName=stack, TemplateStage="Original")["TemplateBody"]
-    if isinstance(body, dict):  # botocore parses a JSON body itself
-        return body
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        parsed = None
+    parsed = body if not isinstance(body, str) else _json_or_none(body)  # botocore parses a JSON body itself
     if not isinstance(parsed, dict) or not isinstance(parsed.get("Resources"), dict):
         raise DeployError(
             f"cannot read the deployed template of {stack} as a JSON template, so cannot tell whether it keeps "
             "data: refusing; delete it with CloudFormation directly after checking"
         )
-    return parsed
+    return dict(parsed)
+
+
+def _json_or_none(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from moto import mock_aws
 
 from tapgen.cli import main
+from tapgen.emulator import announced, running, state_file
 
 TEMPLATE = {
     "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q"}}},
@@ -42,4 +43,12 @@ def test_missing_stack_is_an_error(fresh_project: Path) -> None:
 def test_local_without_a_running_emulator_says_how_to_start_one(fresh_project: Path) -> None:
     result = CliRunner().invoke(main, ["outputs", "--env", "dev", "--local", "--config", str(fresh_project)])
     assert result.exit_code == 2
-    assert "tapgen deploy --env NAME --local --keep" in result.stderr
+    assert "tapgen deploy --env dev --local --keep" in result.stderr
+
+
+def test_local_reaches_only_the_emulator_of_its_own_environment(fresh_project: Path) -> None:
+    """An emulator kept serving for staging never answers `outputs --env dev --local`."""
+    with running("us-east-1") as staging, announced(state_file(fresh_project, "staging"), staging):
+        result = CliRunner().invoke(main, ["outputs", "--env", "dev", "--local", "--config", str(fresh_project)])
+    assert result.exit_code == 2, result.output
+    assert "no local emulator is running for environment dev (records exist for: staging)" in result.stderr
