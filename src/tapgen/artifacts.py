@@ -84,11 +84,6 @@ def build_artifact(lambdas_dir: Path, name: str, handler: str, graph: ImportGrap
     return FunctionArtifact(name, handler, files, deterministic_zip(lambdas_dir, files))
 
 
-def module_closure(lambdas_dir: Path, module: str) -> tuple[str, ...]:
-    """Relative paths of `module` and every module in `lambdas_dir` it imports, transitively."""
-    return ImportGraph(lambdas_dir).closure(module)
-
-
 class ImportGraph:
     """The local imports of the modules under one directory; each file is parsed at most once."""
 
@@ -98,6 +93,7 @@ class ImportGraph:
         self._imports: dict[Path, tuple[str, ...]] = {}
 
     def closure(self, module: str) -> tuple[str, ...]:
+        """Relative paths of `module` and every module under the root it imports, transitively."""
         found: set[str] = set()
         seen: set[str] = set()
         pending = [module]

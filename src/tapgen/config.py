@@ -18,7 +18,8 @@ from typing import Any, Literal, TypeVar
 
 DEFAULT_CONFIG = Path("tapgen.toml")
 
-# Values CloudFormation accepts for AWS::Logs::LogGroup RetentionInDays.
+# Values CloudFormation accepts for AWS::Logs::LogGroup RetentionInDays: troposphere's list, copied so that loading
+# settings never imports troposphere (a test keeps the two equal).
 LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip

@@ -1,6 +1,6 @@
 """The embedded AWS: a moto server on 127.0.0.1, and everything moto lacks, supplied in this one module.
 
-Nothing outside this module works around moto. What it patches or supplies (SPEC section 9):
+Nothing outside this module works around moto 5.2.5's gaps. What it patches or supplies:
 - `AWS::KMS::Key` tags reach moto's `create_key` in the wrong shape (KeyError);
 - `ExecuteChangeSet` leaves the stack's Outputs (and exports) unset;
 - `UpdateTerminationProtection` does not exist;

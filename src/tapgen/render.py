@@ -11,8 +11,6 @@ from tapgen.artifacts import FunctionArtifact, build_artifacts
 from tapgen.config import Settings
 from tapgen.template import build_template
 
-TEMPLATES_DIR = Path("templates")
-
 
 def render(settings: Settings, artifacts: Mapping[str, FunctionArtifact] | None = None) -> str:
     """Deterministic JSON: sorted keys, 2-space indent, trailing newline, nothing time-dependent."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tap_shared import contract
-from tapgen.artifacts import module_closure
+from tapgen.artifacts import ImportGraph
 
 LAMBDAS = Path(__file__).resolve().parents[2] / "lambdas"
 MODULES = sorted(p.relative_to(LAMBDAS).as_posix() for p in LAMBDAS.rglob("*.py"))
@@ -81,7 +81,7 @@ def test_variables_are_read_by_contract_name_not_by_string(module: str) -> None:
 
 @pytest.mark.parametrize("function", contract.FUNCTIONS, ids=lambda f: f.name)
 def test_every_variable_a_function_reads_is_in_its_contract(function: contract.FunctionContract) -> None:
-    shipped = module_closure(LAMBDAS, function.module)
+    shipped = ImportGraph(LAMBDAS).closure(function.module)
     read = {ENV_NAMES[name]: module for module in shipped for name in contract_names_used(tree(module))}
     undeclared = {name: module for name, module in read.items() if name not in function.environment}
     assert undeclared == {}, f"the {function.name} function reads variables its contract does not list"
@@ -89,7 +89,7 @@ def test_every_variable_a_function_reads_is_in_its_contract(function: contract.F
 
 @pytest.mark.parametrize("function", contract.FUNCTIONS, ids=lambda f: f.name)
 def test_every_variable_in_a_contract_is_read(function: contract.FunctionContract) -> None:
-    shipped = module_closure(LAMBDAS, function.module)
+    shipped = ImportGraph(LAMBDAS).closure(function.module)
     read = {ENV_NAMES[name] for module in shipped for name in contract_names_used(tree(module))}
     assert set(function.environment) - read == set(), "the template would set variables nothing reads"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.artifacts import build_artifact, build_artifacts, deterministic_zip, imported_names, module_closure
+from tapgen.artifacts import ImportGraph, build_artifact, build_artifacts, deterministic_zip, imported_names
 from tests.conftest import ROOT
 
 TREE = {
@@ -39,7 +39,7 @@ def lambdas(tmp_path: Path) -> Path:
 
 
 def test_closure_follows_absolute_and_relative_imports(lambdas: Path) -> None:
-    assert module_closure(lambdas, "svc.handler") == (
+    assert ImportGraph(lambdas).closure("svc.handler") == (
         "shared/__init__.py",
         "shared/items.py",
         "shared/keys.py",
@@ -51,7 +51,7 @@ def test_closure_follows_absolute_and_relative_imports(lambdas: Path) -> None:
 
 
 def test_closure_leaves_out_what_is_not_imported(lambdas: Path) -> None:
-    files = module_closure(lambdas, "other.handler")
+    files = ImportGraph(lambdas).closure("other.handler")
     assert "shared/unused.py" not in files
     assert "svc/handler.py" not in files
     assert "shared/log.py" in files
@@ -59,7 +59,7 @@ def test_closure_leaves_out_what_is_not_imported(lambdas: Path) -> None:
 
 def test_missing_handler_module_is_an_error(lambdas: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"handler module 'svc\.absent' not found"):
-        module_closure(lambdas, "svc.absent")
+        ImportGraph(lambdas).closure("svc.absent")
 
 
 def test_zip_bytes_do_not_depend_on_mtime_or_line_endings(lambdas: Path) -> None:

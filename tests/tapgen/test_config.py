@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.config import ConfigError, load_all, load_settings
+from tapgen.config import LOG_RETENTION_DAYS, ConfigError, load_all, load_settings
 from tests.conftest import CONFIG, ENVIRONMENTS
 
 BASE = CONFIG.read_text(encoding="utf-8")
@@ -229,3 +229,10 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_lambdas_dir_sits_beside_the_config(tmp_path: Path) -> None:
     assert load_settings("dev", write_config(tmp_path, BASE)).lambdas_dir == tmp_path / "lambdas"
+
+
+def test_log_retention_values_match_troposphere_validator() -> None:
+    """config keeps its own copy so that loading settings never imports troposphere; the copy must not drift."""
+    from troposphere.validators.logs import RETENTION_DAYS
+
+    assert tuple(LOG_RETENTION_DAYS) == tuple(RETENTION_DAYS)
