@@ -18,12 +18,16 @@ import os
 import secrets
 import socket
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from tapgen.deploy.aws import Clients
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 DUMMY_CREDENTIALS = {
@@ -46,16 +50,18 @@ class Emulator:
 
     def client(self, service: str) -> Any:
         """A boto3 client of the emulator with dummy credentials: never reads ~/.aws."""
-        import boto3
+        return self._clients(service)
 
-        session = boto3.session.Session(
-            aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            aws_session_token=DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
-            region_name=self.region,
-        )
-        make: Callable[..., Any] = session.client  # by name: boto3's typed overloads want a literal service
-        return make(service, endpoint_url=self.endpoint_url)
+    @cached_property
+    def _clients(self) -> Clients:
+        from tapgen.deploy.aws import AwsTarget, clients_for
+
+        credentials = {
+            "aws_access_key_id": DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            "aws_session_token": DUMMY_CREDENTIALS["AWS_SESSION_TOKEN"],
+        }
+        return clients_for(AwsTarget(self.region, endpoint_url=self.endpoint_url, credentials=credentials))
 
     def environment(self) -> dict[str, str]:
         """Process environment under which boto3 (the handlers, the `aws` CLI) talks to the emulator only."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from tapgen.artifacts import FunctionArtifact
-from tapgen.commands.cloud import deploy_errors, remote_clients
+from tapgen.commands.cloud import aws_options, deploy_errors, refuse_local_with, remote_clients, running_emulator
 from tapgen.commands.common import config_option, reported_errors, say, templates_dir
 from tapgen.config import load_settings
 
@@ -16,17 +16,22 @@ from tapgen.config import load_settings
 @click.command()
 @click.option("--env", "env", metavar="NAME", required=True, help="Environment whose functions to package.")
 @click.option("--bucket", required=True, metavar="BUCKET", help="Artifact bucket (the ArtifactBucket parameter).")
-@click.option("--region", metavar="REGION", help="AWS region [default: the environment's region].")
-@click.option("--profile", metavar="NAME", help="Named AWS profile for credentials.")
-@click.option("--endpoint-url", metavar="URL", help="Talk to this endpoint (an emulator) instead of AWS.")
+@aws_options
 @config_option
 def package(
-    env: str, bucket: str, region: str | None, profile: str | None, endpoint_url: str | None, config_path: Path
+    env: str,
+    bucket: str,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    local: bool,
+    config_path: Path,
 ) -> None:
     """Build each function's deterministic zip and upload the ones the bucket lacks.
 
     Keys are `tapgen/<function>/<sha256>.zip`, the same keys `tapgen render` writes into the template,
     so a pipeline can follow with `aws cloudformation deploy --template-file templates/<env>.json`.
+    An object already at a key is verified (SHA-256) before it is skipped; different content is an error.
     Prints one line per artifact on stdout: `uploaded KEY` or `skipped KEY` (already in the bucket).
     """
     from tapgen.artifacts import build_artifacts
@@ -34,10 +39,14 @@ def package(
 
     with reported_errors(), deploy_errors():
         settings = load_settings(env, config_path)
+        refuse_local_with(local, profile, endpoint_url)
         artifacts = build_artifacts(settings.lambdas_dir)
         _warn_if_template_differs(templates_dir(config_path) / f"{settings.name}.json", artifacts)
-        s3 = remote_clients(settings, region, profile, endpoint_url)("s3")
-        report = upload_artifacts(s3, bucket, artifacts)
+        if local:
+            with running_emulator(config_path, settings.name) as clients:
+                report = upload_artifacts(clients("s3"), bucket, artifacts)
+        else:
+            report = upload_artifacts(remote_clients(settings, region, profile, endpoint_url)("s3"), bucket, artifacts)
         for key in report.uploaded:
             click.echo(f"uploaded {key}")
         for key in report.skipped:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -25,11 +25,13 @@ class DeployError(Exception):
 
 @dataclass(frozen=True)
 class AwsTarget:
-    """The account a command acts on: a region, optionally a named profile and an endpoint (an emulator)."""
+    """The account a command acts on: a region, optionally a named profile, an endpoint (an emulator) and
+    explicit credentials (the emulator's dummy ones)."""
 
     region: str
     profile: str | None = None
     endpoint_url: str | None = None
+    credentials: Mapping[str, str] | None = None
 
 
 def clients_for(target: AwsTarget) -> Clients:
@@ -37,7 +39,14 @@ def clients_for(target: AwsTarget) -> Clients:
     import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session(profile_name=target.profile, region_name=target.region)
+    credentials = target.credentials or {}
+    session = boto3.session.Session(
+        aws_access_key_id=credentials.get("aws_access_key_id"),
+        aws_secret_access_key=credentials.get("aws_secret_access_key"),
+        aws_session_token=credentials.get("aws_session_token"),
+        profile_name=target.profile,
+        region_name=target.region,
+    )
     config = Config(retries={"mode": "standard", "max_attempts": 8})
 
     make: Callable[..., Any] = session.client  # by name: boto3's typed overloads want a literal service

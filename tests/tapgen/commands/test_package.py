@@ -10,6 +10,7 @@ from moto import mock_aws
 
 from tapgen.artifacts import build_artifacts
 from tapgen.cli import main
+from tapgen.emulator import announced, running, state_file
 
 
 def test_uploads_then_skips(fresh_project: Path, monkeypatch: object) -> None:
@@ -44,3 +45,20 @@ def test_missing_credentials_read_as_one_line(fresh_project: Path, no_aws_accoun
         "error: no AWS credentials found: set AWS_PROFILE or --profile, export credentials, "
         "or use --local for an embedded emulator"
     ]
+
+
+def test_local_packages_into_the_running_emulator_of_the_environment(fresh_project: Path) -> None:
+    with running("us-east-1") as local, announced(state_file(fresh_project, "dev"), local):
+        local.client("s3").create_bucket(Bucket="artifacts")
+        args = ["package", "--env", "dev", "--bucket", "artifacts", "--local", "--config", str(fresh_project)]
+        result = CliRunner().invoke(main, args)
+        stored = local.client("s3").list_objects_v2(Bucket="artifacts")["KeyCount"]
+    assert result.exit_code == 0, result.output
+    assert stored == 4
+
+
+def test_local_takes_no_profile(fresh_project: Path) -> None:
+    args = ["package", "--env", "dev", "--bucket", "b", "--local", "--profile", "x", "--config", str(fresh_project)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "--local runs its own emulator" in result.stderr
