@@ -69,14 +69,18 @@ class ChangeSetRequest:
 def create_change_set(cfn: Any, request: ChangeSetRequest, sleep: Sleep = time.sleep) -> ChangeSet | None:
     """Create the change set and wait for it; None (and the change set deleted) when nothing would change."""
     created = cfn.create_change_set(**request.arguments())
-    pages = wait_for_change_set(cfn, created["Id"], sleep)
+    try:
+        pages = wait_for_change_set(cfn, created["Id"], sleep)
+    except BaseException:  # Ctrl-C or a timeout while waiting: leave no change set behind
+        cfn.delete_change_set(ChangeSetName=created["Id"])
+        raise
     first = pages[0]
     if first["Status"] == "FAILED":
+        cfn.delete_change_set(ChangeSetName=created["Id"])
         reason = first.get("StatusReason", "")
         if any(words in reason for words in NO_CHANGE_REASONS):
-            cfn.delete_change_set(ChangeSetName=created["Id"])
             return None
-        raise DeployError(f"change set {request.name} failed: {reason}")
+        raise DeployError(f"change set {request.name} failed (deleted): {reason}")
     return ChangeSet(created["Id"], request.name, created["StackId"], parse_changes(pages))
 
 

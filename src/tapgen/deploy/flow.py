@@ -71,8 +71,13 @@ class DeployResult:
 
 
 def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = time.sleep) -> DeployResult:
-    """Upload (verified), preview, protect, guard, confirm, execute, verify the code; the outputs at the end."""
+    """Protect, upload (verified), preview, guard, confirm, execute, verify the code; the outputs at the end.
+
+    A retained environment's stack is protected before anything else happens to it (an existing stack at
+    once, a new one as soon as its change set exists), and its protection is checked again at the end.
+    """
     cfn, s3 = clients("cloudformation"), clients("s3")
+    protected = _protect_existing(cfn, plan, console)
     upload = upload_artifacts(s3, plan.bucket, plan.artifacts)
     for key in upload.uploaded:
         console.say(f"uploaded s3://{plan.bucket}/{key}")
@@ -87,13 +92,12 @@ def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = 
     )
     change_set = create_change_set(cfn, request, sleep)
     if change_set is None:
-        _protect_if_retained(cfn, plan, console)
         console.say(f"no changes: stack {plan.stack_name} is up to date; nothing executed")
         _verify_code(clients, plan, console)
         return DeployResult(upload, None, False, read_outputs(cfn, plan.stack_name))
     with _discarded_unless_executed(cfn, change_set):
-        # The stack exists from here on (in review, for a new one): protect it before anything can run it.
-        _protect_if_retained(cfn, plan, console)
+        if not protected:  # a new stack exists from here on, in review: protect it before anything can run it
+            _protect_if_retained(cfn, plan, console)
         console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
         console.say(change_table(change_set.changes))
         _guard(change_set, plan.allow_replacement)
@@ -131,6 +135,21 @@ def _discarded_unless_executed(cfn: Any, change_set: ChangeSet) -> Iterator[None
     except BaseException:
         cfn.delete_change_set(ChangeSetName=change_set.id)
         raise
+
+
+# A stack in these states has nothing to protect: its creation failed (deploy replaces it) or it is going away.
+UNPROTECTABLE = frozenset({"ROLLBACK_COMPLETE", "DELETE_IN_PROGRESS", "DELETE_COMPLETE", "DELETE_FAILED"})
+
+
+def _protect_existing(cfn: Any, plan: DeployPlan, console: Console) -> bool:
+    """Protect a retained environment's stack that already exists, before any upload; whether it did."""
+    if not plan.retain_data:
+        return False
+    stack = describe_stack(cfn, plan.stack_name)
+    if stack is None or stack["StackStatus"] in UNPROTECTABLE:
+        return False
+    _protect_if_retained(cfn, plan, console)
+    return True
 
 
 def _protect_if_retained(cfn: Any, plan: DeployPlan, console: Console) -> None:

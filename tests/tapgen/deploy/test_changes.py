@@ -74,8 +74,24 @@ def test_a_failed_change_set_is_an_error_with_its_reason() -> None:
     cfn, stub = stubbed("cloudformation")
     stub.add_response("create_change_set", CREATED)
     stub.add_response("describe_change_set", change_set_description("FAILED", [], "Template format error: bad"))
-    with stub, pytest.raises(DeployError, match="Template format error: bad"):
+    stub.add_response("delete_change_set", {}, {"ChangeSetName": CREATED["Id"]})
+    with stub, pytest.raises(DeployError, match=r"failed \(deleted\): Template format error: bad"):
         create_change_set(cfn, REQUEST, no_sleep)
+    stub.assert_no_pending_responses()
+
+
+def test_an_interrupted_wait_deletes_the_change_set() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("create_change_set", CREATED)
+    stub.add_response("describe_change_set", change_set_description("CREATE_IN_PROGRESS", []))
+    stub.add_response("delete_change_set", {}, {"ChangeSetName": CREATED["Id"]})
+
+    def interrupted(_: float) -> None:
+        raise KeyboardInterrupt
+
+    with stub, pytest.raises(KeyboardInterrupt):
+        create_change_set(cfn, REQUEST, interrupted)
+    stub.assert_no_pending_responses()
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,12 @@ class Harness:
         )
         self.cfn_stub.add_response("get_stack_policy", {"StackPolicyBody": json.dumps(policy)} if policy else {})
 
+    def unprotected_stack_repaired(self) -> None:
+        """tap-prod exists without protection; tapgen turns it on before anything else."""
+        self.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
+        self.protection("tap-prod", protected=False, policy=None)
+        self.protection_repaired("tap-prod")
+
     def protection_repaired(self, stack: str) -> None:
         self.cfn_stub.add_response(
             "update_termination_protection",
@@ -222,49 +228,40 @@ def test_no_changes_on_a_retained_stack_repairs_its_protection() -> None:
     """A stack created outside tapgen (or left by an interrupted deploy) gets its protection on a rerun."""
     harness = Harness()
     harness.artifact_present()
+    harness.unprotected_stack_repaired()
     harness.change_set([], "FAILED", "The submitted information didn't contain changes.")
     harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
-    harness.protection("tap-prod", protected=False, policy=None)
-    harness.protection_repaired("tap-prod")
     harness.code_check()
     harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", **OUTPUTS))
     result = harness.run(RETAINED)
     assert not result.executed
-    assert any(
-        "protection of tap-prod repaired: termination protection turned on; stack policy" in line
-        for line in harness.said
-    )
+    repaired = "protection of tap-prod repaired: termination protection turned on; stack policy"
+    assert any(repaired in line for line in harness.said)
 
 
 @pytest.mark.parametrize(
     "policy",
-    [
-        pytest.param(
-            {"Statement": [{"Effect": "Allow", "Action": "Update:*", "Principal": "*", "Resource": "*"}]},
-            id="permissive",
-        ),
-        pytest.param(None, id="none"),
-    ],
+    [pytest.param({"Statement": [PROTECTIVE_POLICY["Statement"][0]]}, id="permissive"), pytest.param(None, id="none")],
 )
 def test_a_weakened_stack_policy_is_put_back(policy: Any) -> None:
     harness = Harness()
     harness.artifact_present()
-    harness.change_set([], "FAILED", "The submitted information didn't contain changes.")
-    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
     harness.protection("tap-prod", protected=True, policy=policy)
     harness.cfn_stub.add_response("set_stack_policy", {}, {"StackName": "tap-prod", "StackPolicyBody": ANY})
+    harness.change_set([], "FAILED", "The submitted information didn't contain changes.")
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
     harness.code_check()
     harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
     harness.run(RETAINED)
     assert any("repaired: stack policy set" in line for line in harness.said)
 
 
-def test_a_retained_stack_is_protected_before_the_change_set_can_run_and_checked_after() -> None:
+def test_a_retained_stack_is_protected_before_anything_runs_and_checked_after() -> None:
     harness = Harness()
     harness.artifact_present()
+    harness.unprotected_stack_repaired()
     harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
-    harness.protection("tap-prod", protected=False, policy=None)
-    harness.protection_repaired("tap-prod")
     start = event("e1", "tap-prod", "UPDATE_COMPLETE", "AWS::CloudFormation::Stack")
     harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
     harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
@@ -278,11 +275,28 @@ def test_a_retained_stack_is_protected_before_the_change_set_can_run_and_checked
     assert "in place" in [line for line in harness.said if line.startswith("protection")][-1]
 
 
-def test_no_execute_on_a_retained_environment_still_protects_the_stack() -> None:
-    """The change set may be executed outside tapgen: the stack is protected before it is handed over."""
+def test_a_failing_deploy_still_leaves_a_retained_stack_protected() -> None:
     harness = Harness()
     harness.artifact_present()
-    harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
+    harness.unprotected_stack_repaired()
+    harness.change_set([], "FAILED", "Template format error: unresolved resource dependencies")
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    with pytest.raises(DeployError, match="Template format error"):
+        harness.run(RETAINED)
+    harness.assert_done()
+
+
+def test_a_new_retained_stack_is_protected_while_in_review() -> None:
+    """With --no-execute the change set may be executed outside tapgen: the stack is protected before."""
+    harness = Harness()
+    harness.artifact_present()
+    for _ in range(2):  # before anything, then for the change set's type: no such stack yet
+        harness.cfn_stub.add_client_error(
+            "describe_stacks", "ValidationError", "Stack with id tap-prod does not exist", http_status_code=400
+        )
+    harness.cfn_stub.add_response("create_change_set", {"Id": CHANGE_SET_ID, "StackId": STACK_ID})
+    added = [resource_change("Add", "Queue", "AWS::SQS::Queue")]
+    harness.cfn_stub.add_response("describe_change_set", change_set_description("CREATE_COMPLETE", added))
     harness.protection("tap-prod", protected=False, policy=None)
     harness.protection_repaired("tap-prod")
     result = harness.run(dataclasses.replace(RETAINED, execute=False))
