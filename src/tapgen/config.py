@@ -25,6 +25,8 @@ LOG_RETENTION_DAYS = (
 )  # fmt: skip
 SUPPORTED_RUNTIMES = ("python3.13", "python3.14")
 ENV_NAME_PATTERN = r"^[a-z][a-z0-9-]{0,19}$"
+# S3's bucket-name rule, as the ArtifactBucket parameter and --bucket take it.
+BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 
 Check = Callable[[Any], str | None]

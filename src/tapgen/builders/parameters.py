@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from troposphere import Parameter
 
-from tapgen.config import ENV_NAME_PATTERN, Settings
+from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, Settings
 from tapgen.naming import ARTIFACT_BUCKET, ENVIRONMENT_SUFFIX
-
-BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 
 
 def artifact_bucket() -> Parameter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tapgen.commands.common import F, TapgenError, fail, say
-from tapgen.config import Settings
+from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, Settings
 
 if TYPE_CHECKING:
     from tapgen.deploy.aws import Clients
@@ -57,9 +58,31 @@ def stack_options(command: F) -> F:
     return click.option("--stack-name", metavar="NAME", help="[default: <project>-<suffix>]")(command)
 
 
+# CloudFormation's rule for stack names; the name also becomes part of S3 keys, so nothing else may pass.
+STACK_NAME_PATTERN = r"[A-Za-z][-A-Za-z0-9]{0,127}"
+
+
 def stack_target(settings: Settings, stack_name: str | None, suffix: str | None) -> StackTarget:
-    chosen = suffix or settings.name
-    return StackTarget(stack_name or f"{settings.project}-{chosen}", chosen)
+    """The stack to act on; the suffix must fit the EnvironmentSuffix parameter, the name CloudFormation's rule."""
+    chosen = suffix if suffix is not None else settings.name
+    if not re.fullmatch(ENV_NAME_PATTERN, chosen):
+        fail(f"--suffix {shortened(chosen)!r}: must match {ENV_NAME_PATTERN} (the EnvironmentSuffix parameter)")
+    name = stack_name if stack_name is not None else f"{settings.project}-{chosen}"
+    if not re.fullmatch(STACK_NAME_PATTERN, name):
+        fail(f"--stack-name {shortened(name)!r}: must match {STACK_NAME_PATTERN} (CloudFormation's stack names)")
+    return StackTarget(name, chosen)
+
+
+def checked_bucket(bucket: str) -> str:
+    """--bucket as the ArtifactBucket parameter accepts it (S3's bucket-name rule), or a usage error."""
+    if not re.fullmatch(BUCKET_NAME_PATTERN, bucket):
+        fail(f"--bucket {shortened(bucket)!r}: must be an S3 bucket name (pattern {BUCKET_NAME_PATTERN})")
+    return bucket
+
+
+def shortened(value: str, limit: int = 60) -> str:
+    """A value fit for a one-line message: at most `limit` characters, marked when cut."""
+    return value if len(value) <= limit else f"{value[:limit]}… ({len(value)} characters)"
 
 
 def remote_clients(settings: Settings, region: str | None, profile: str | None, endpoint_url: str | None) -> Clients:

@@ -13,6 +13,7 @@ import click
 from tapgen.commands.cloud import (
     StackTarget,
     aws_options,
+    checked_bucket,
     console,
     deploy_errors,
     outputs_file_option,
@@ -79,6 +80,8 @@ def deploy(
             fail("--keep applies to --local only")
         if not (bucket or local):
             fail("--bucket is required (the artifact bucket), unless --local")
+        if bucket:
+            checked_bucket(bucket)
         if not (yes or no_execute):
             require_confirmation_source(yes)
         target = stack_target(settings, stack_name, suffix)

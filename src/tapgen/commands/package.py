@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from tapgen.artifacts import FunctionArtifact
-from tapgen.commands.cloud import aws_options, deploy_errors, refuse_local_with, remote_clients, running_emulator
+from tapgen.commands.cloud import (
+    aws_options,
+    checked_bucket,
+    deploy_errors,
+    refuse_local_with,
+    remote_clients,
+    running_emulator,
+)
 from tapgen.commands.common import config_option, reported_errors, say, templates_dir
 from tapgen.config import load_settings
 
@@ -40,6 +47,7 @@ def package(
     with reported_errors(), deploy_errors():
         settings = load_settings(env, config_path)
         refuse_local_with(local, profile, endpoint_url)
+        checked_bucket(bucket)
         artifacts = build_artifacts(settings.lambdas_dir)
         _warn_if_template_differs(templates_dir(config_path) / f"{settings.name}.json", artifacts)
         if local:

@@ -19,11 +19,11 @@ def deploy(config: Path, *args: str) -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--env", "qa", "--bucket", "b", "--yes"], 2, "qa"),
+        (["--env", "qa", "--bucket", "artifacts", "--yes"], 2, "qa"),
         (["--env", "dev", "--yes"], 2, "--bucket is required"),
-        (["--env", "dev", "--bucket", "b"], 2, "pass --yes"),
+        (["--env", "dev", "--bucket", "artifacts"], 2, "pass --yes"),
         (["--env", "dev", "--local", "--profile", "p", "--yes"], 2, "neither --profile nor --endpoint-url"),
-        (["--env", "dev", "--bucket", "b", "--keep", "--yes"], 2, "--keep applies to --local only"),
+        (["--env", "dev", "--bucket", "artifacts", "--keep", "--yes"], 2, "--keep applies to --local only"),
     ],
 )
 def test_bad_usage_exits_2_with_one_line(fresh_project: Path, args: list[str], code: int, message: str) -> None:
@@ -36,13 +36,13 @@ def test_bad_usage_exits_2_with_one_line(fresh_project: Path, args: list[str], c
 def test_stale_template_is_refused_before_anything_is_uploaded(fresh_project: Path, no_aws_account: None) -> None:
     handler = fresh_project.parent / "lambdas" / "tap_api" / "handler.py"
     handler.write_text(handler.read_text() + "\n# changed after the render\n")
-    exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "b", "--yes")
+    exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "artifacts", "--yes")
     assert exit_code == 1
     assert "dev.json is stale" in stderr and "tapgen render --all" in stderr
 
 
 def test_no_credentials_is_a_clear_configuration_error(fresh_project: Path, no_aws_account: None) -> None:
-    exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "b", "--yes")
+    exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "artifacts", "--yes")
     assert exit_code == 2
     assert stderr.startswith("error: no AWS credentials found")
 
@@ -52,7 +52,32 @@ def test_unreachable_endpoint_is_a_clear_error(fresh_project: Path, monkeypatch:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     exit_code, stderr = deploy(
-        fresh_project, "--env", "dev", "--bucket", "b", "--yes", "--endpoint-url", "http://127.0.0.1:9"
+        fresh_project, "--env", "dev", "--bucket", "artifacts", "--yes", "--endpoint-url", "http://127.0.0.1:9"
     )
     assert exit_code == 1
     assert stderr.startswith("error: cannot reach AWS")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--stack-name", "../prod", "--stack-name '../prod': must match"),
+        ("--stack-name", "tap prod", "--stack-name 'tap prod': must match"),
+        ("--stack-name", "", "--stack-name '': must match"),
+        ("--stack-name", "x" * 500, "(500 characters)"),
+        ("--suffix", "PR544", "--suffix 'PR544': must match"),
+        ("--suffix", "", "--suffix '': must match"),
+    ],
+)
+@pytest.mark.parametrize("command", ["deploy", "outputs", "destroy"])
+def test_stack_names_and_suffixes_are_checked_before_aws(
+    fresh_project: Path, command: str, option: str, value: str, message: str
+) -> None:
+    args = [command, "--env", "dev", option, value, "--yes", "--bucket", "artifacts", "--config", str(fresh_project)]
+    if command != "deploy":
+        args = [a for a in args if a not in ("--bucket", "artifacts")]
+    if command == "outputs":
+        args.remove("--yes")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import boto3
+import pytest
 from click.testing import CliRunner
 from moto import mock_aws
 
@@ -27,7 +28,7 @@ def test_uploads_then_skips(fresh_project: Path, monkeypatch: object) -> None:
 
 
 def test_unknown_environment_is_a_usage_error(fresh_project: Path) -> None:
-    result = CliRunner().invoke(main, ["package", "--env", "qa", "--bucket", "b", "--config", str(fresh_project)])
+    result = CliRunner().invoke(main, ["package", "--env", "qa", "--bucket", "artifacts", "--config", str(fresh_project)])
     assert result.exit_code == 2
     assert "qa" in result.stderr and "Traceback" not in result.output
 
@@ -39,7 +40,9 @@ def test_bucket_is_required(fresh_project: Path) -> None:
 
 
 def test_missing_credentials_read_as_one_line(fresh_project: Path, no_aws_account: None) -> None:
-    result = CliRunner().invoke(main, ["package", "--env", "dev", "--bucket", "b", "--config", str(fresh_project)])
+    result = CliRunner().invoke(
+        main, ["package", "--env", "dev", "--bucket", "artifacts", "--config", str(fresh_project)]
+    )
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         "error: no AWS credentials found: set AWS_PROFILE or --profile, export credentials, "
@@ -58,7 +61,16 @@ def test_local_packages_into_the_running_emulator_of_the_environment(fresh_proje
 
 
 def test_local_takes_no_profile(fresh_project: Path) -> None:
-    args = ["package", "--env", "dev", "--bucket", "b", "--local", "--profile", "x", "--config", str(fresh_project)]
+    args = ["package", "--env", "dev", "--bucket", "artifacts", "--local", "--profile", "x", "--config", str(fresh_project)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "--local runs its own emulator" in result.stderr
+
+
+@pytest.mark.parametrize("bucket", ["My_Bucket", "a", "../x", "b" * 64])
+@pytest.mark.parametrize("command", ["package", "deploy"])
+def test_a_bucket_name_s3_would_refuse_is_a_usage_error(fresh_project: Path, command: str, bucket: str) -> None:
+    args = [command, "--env", "dev", "--bucket", bucket, "--yes", "--config", str(fresh_project)]
+    result = CliRunner().invoke(main, [a for a in args if command == "deploy" or a != "--yes"])
+    assert result.exit_code == 2, result.output
+    assert "must be an S3 bucket name" in result.stderr
