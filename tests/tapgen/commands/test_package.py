@@ -28,7 +28,9 @@ def test_uploads_then_skips(fresh_project: Path, monkeypatch: object) -> None:
 
 
 def test_unknown_environment_is_a_usage_error(fresh_project: Path) -> None:
-    result = CliRunner().invoke(main, ["package", "--env", "qa", "--bucket", "artifacts", "--config", str(fresh_project)])
+    result = CliRunner().invoke(
+        main, ["package", "--env", "qa", "--bucket", "artifacts", "--config", str(fresh_project)]
+    )
     assert result.exit_code == 2
     assert "qa" in result.stderr and "Traceback" not in result.output
 
@@ -61,7 +63,8 @@ def test_local_packages_into_the_running_emulator_of_the_environment(fresh_proje
 
 
 def test_local_takes_no_profile(fresh_project: Path) -> None:
-    args = ["package", "--env", "dev", "--bucket", "artifacts", "--local", "--profile", "x", "--config", str(fresh_project)]
+    args = ["package", "--env", "dev", "--bucket", "artifacts", "--local", "--profile", "x"]
+    args += ["--config", str(fresh_project)]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
     assert "--local runs its own emulator" in result.stderr
