@@ -6,12 +6,11 @@ DynamoDB's attribute values itself, so the functions use the light low-level cli
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tap_shared import contract
+from tap_shared import clock, contract
 from tap_shared.clients import client
 
 Item = dict[str, Any]
@@ -22,9 +21,7 @@ PENDING, PROCESSED, REJECTED, FAILED = "PENDING", "PROCESSED", "REJECTED", "FAIL
 SEQUENCER_WIDTH = 32
 
 
-def now() -> str:
-    """UTC time in ISO 8601 with milliseconds, which sorts as text."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+now = clock.utc_now  # an item's times, e.g. createdAt and processedAt
 
 
 def ordered_sequencer(sequencer: str) -> str:
