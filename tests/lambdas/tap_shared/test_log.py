@@ -15,7 +15,7 @@ from tap_processors.events import MalformedEventError
 from tap_shared import items
 from tap_shared.clock import utc_now
 from tap_shared.log import log, request_id
-from tests.lambdas.conftest import REQUEST_ID, Aws, LambdaContext, api_event, load_fixture, log_lines
+from tests.lambdas.conftest import REQUEST_ID, ROOT, Aws, LambdaContext, api_event, load_fixture, log_lines
 
 # Lambda's application log levels, least severe first; a line passes a filter at its level or above.
 LAMBDA_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
@@ -124,6 +124,23 @@ def test_an_error_filter_keeps_the_handlers_error_records_and_drops_info(
     assert [(r["level"], r["message"], r["requestId"]) for r in kept_at("ERROR", records)] == [
         ("ERROR", error_message, REQUEST_ID)
     ]
+
+
+def logging_configs() -> dict[str, dict[str, Any]]:
+    """Each function's LoggingConfig in the committed templates, by template and function."""
+    configs = {}
+    for template in sorted((ROOT / "templates").glob("*.json")):
+        for name, resource in json.loads(template.read_text())["Resources"].items():
+            if resource["Type"] == "AWS::Lambda::Function":
+                configs[f"{template.stem}/{name}"] = resource["Properties"]["LoggingConfig"]
+    return configs
+
+
+@pytest.mark.parametrize(("function", "config"), sorted(logging_configs().items()))
+def test_every_function_filters_json_logs_at_a_level_that_keeps_errors(function: str, config: dict[str, Any]) -> None:
+    assert config["LogFormat"] == "JSON", function  # log-level filtering needs the JSON log format
+    assert config["ApplicationLogLevel"] in LAMBDA_LEVELS, function
+    assert kept_at(config["ApplicationLogLevel"], [{"level": "ERROR", "timestamp": utc_now()}]), function
 
 
 @pytest.mark.parametrize(
