@@ -11,6 +11,7 @@ from tap_processors.pipeline import Metadata, RejectedError, handle_event
 KIND = "image"
 FORMAT_OF_EXTENSION = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".webp": "webp"}
 Dimensions = tuple[int, int] | None
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers (C4 is DHT, C8 is reserved, CC is DAC: not frames).
 JPEG_FRAME_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 JPEG_RESTART_MARKERS = frozenset(range(0xD0, 0xD8))
@@ -19,7 +20,7 @@ JPEG_STANDALONE_MARKERS = frozenset({0x01, *JPEG_RESTART_MARKERS})
 
 def sniff(data: bytes) -> str | None:
     """The image format the bytes start with, if any."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if data.startswith(PNG_SIGNATURE):
         return "png"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
@@ -129,6 +130,53 @@ def jpeg_dimensions(data: bytes) -> Dimensions:
     return jpeg_layout(data).dimensions
 
 
+def png_ends_intact(data: bytes) -> bool:
+    """Whether the chunks, walked by their lengths from the signature, reach a whole IEND chunk."""
+    position = len(PNG_SIGNATURE)
+    while position + 12 <= len(data):
+        length, kind = int.from_bytes(data[position : position + 4], "big"), data[position + 4 : position + 8]
+        position += 12 + length  # length, type, data, CRC
+        if kind == b"IEND":
+            return position <= len(data)
+    return False
+
+
+def color_table_bytes(packed: int) -> int:
+    """The size of the GIF colour table a screen or image descriptor's packed field announces."""
+    return 3 << ((packed & 0x07) + 1) if packed & 0x80 else 0
+
+
+def sub_blocks_end(data: bytes, position: int) -> int:
+    """Where the GIF data sub-blocks starting at `position` end, after their empty terminator; -1 past `data`."""
+    while position < len(data):
+        size = data[position]
+        position += 1 + size
+        if size == 0:
+            return position
+    return -1
+
+
+def gif_ends_intact(data: bytes) -> bool:
+    """Whether the blocks, walked from the screen descriptor, reach the trailer (a 0x3B byte inside a colour
+    table or image data is not one)."""
+    if len(data) < 13:
+        return False
+    position = 13 + color_table_bytes(data[10])
+    while 0 <= position < len(data):
+        block = data[position]
+        if block == 0x3B:  # trailer
+            return True
+        if block == 0x21:  # extension: introducer, label, sub-blocks
+            position = sub_blocks_end(data, position + 2)
+        elif block == 0x2C:  # image: descriptor, optional local colour table, LZW code size, sub-blocks
+            if position + 10 > len(data):
+                return False
+            position = sub_blocks_end(data, position + 10 + color_table_bytes(data[position + 9]) + 1)
+        else:
+            raise RejectedError(f"corrupt GIF: unknown block 0x{block:02X} at byte {position}")
+    return False
+
+
 DIMENSIONS: dict[str, Callable[[bytes], Dimensions]] = {
     "png": png_dimensions,
     "jpeg": jpeg_dimensions,
@@ -139,12 +187,13 @@ DIMENSIONS: dict[str, Callable[[bytes], Dimensions]] = {
 
 def ends_intact(image_format: str, data: bytes) -> bool:
     """Whether a whole file ends the way its format requires (a cut-off upload does not)."""
+    # Each format's structure is walked to its end marker; data after it (camera trailers) is allowed.
     if image_format == "png":
-        return data.endswith(b"IEND\xaeB`\x82")
+        return png_ends_intact(data)
     if image_format == "jpeg":
-        return jpeg_layout(data).ended  # data after the end-of-image marker (camera trailers) is allowed
+        return jpeg_layout(data).ended
     if image_format == "gif":
-        return data.endswith(b";")
+        return gif_ends_intact(data)
     return int.from_bytes(data[4:8], "little") + 8 <= len(data)  # webp: the RIFF size must fit
 
 

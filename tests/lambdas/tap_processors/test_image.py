@@ -221,6 +221,61 @@ def test_a_second_scan_after_more_tables_as_progressive_files_have() -> None:
             image.inspect(two_scans[:cut], ".jpg", True)
 
 
+# A GIF whose first colour is (59, 59, 59) and with a comment holding ';': 0x3B bytes that are not the trailer.
+GIF = samples.gif(3, 5)
+GIF_PALETTE_END = 13 + 6
+TRICKY_GIF = b"".join((GIF[:13], b";;;", GIF[16:GIF_PALETTE_END], b"\x21\xfe\x03a;b\x00", GIF[GIF_PALETTE_END:]))
+# A PNG with a text chunk holding the bytes of an IEND chunk, which a cut right after them would end with.
+PNG = samples.png(4, 4)
+IEND_BYTES = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+TEXT_CHUNK = samples.png_chunk(b"tEXt", b"Comment\x00" + IEND_BYTES)
+TRICKY_PNG = PNG[: -len(IEND_BYTES)] + TEXT_CHUNK + IEND_BYTES
+
+
+@pytest.mark.parametrize(
+    ("extension", "data", "size"),
+    [(".gif", TRICKY_GIF, (3, 5)), (".png", TRICKY_PNG, (4, 4))],
+    ids=["gif-0x3b-in-palette-and-comment", "png-iend-bytes-in-a-text-chunk"],
+)
+def test_look_alike_end_markers_inside_the_file_are_not_its_end(
+    extension: str, data: bytes, size: tuple[int, int]
+) -> None:
+    assert (image.inspect(data, extension, True)["width"], image.inspect(data, extension, True)["height"]) == size
+    for cut in range(len(data)):
+        with pytest.raises(RejectedError):
+            image.inspect(data[:cut], extension, True)
+
+
+@pytest.mark.parametrize(
+    ("extension", "cut"),
+    [
+        (".gif", 16),  # right after the colour (59, 59, 59)
+        (".gif", TRICKY_GIF.index(b"a;") + 2),  # right after the ';' in the comment
+        (".png", len(PNG) - len(IEND_BYTES) + len(TEXT_CHUNK) - 4),  # right after the IEND bytes in the text
+    ],
+    ids=["gif-after-the-palette", "gif-inside-the-comment", "png-inside-the-text-chunk"],
+)
+def test_a_cut_ending_in_look_alike_end_bytes_is_truncated(extension: str, cut: int) -> None:
+    data = TRICKY_GIF if extension == ".gif" else TRICKY_PNG
+    assert data[:cut].endswith(b";" if extension == ".gif" else IEND_BYTES)
+    with pytest.raises(RejectedError, match="truncated"):
+        image.inspect(data[:cut], extension, True)
+
+
+@pytest.mark.parametrize(
+    ("extension", "data"),
+    [(".gif", samples.gif(3, 5)), (".png", samples.png(4, 4))],
+    ids=["gif", "png"],
+)
+def test_data_after_the_end_marker_is_allowed(extension: str, data: bytes) -> None:
+    assert image.inspect(data + b"trailer", extension, True)["width"] > 0
+
+
+def test_an_unknown_gif_block_is_corrupt() -> None:
+    with pytest.raises(RejectedError, match="corrupt GIF: unknown block 0x00 at byte 19"):
+        image.inspect(GIF[:GIF_PALETTE_END] + b"\x00" + GIF[GIF_PALETTE_END:], ".gif", True)
+
+
 @pytest.mark.parametrize(
     ("data", "expected"),
     [
