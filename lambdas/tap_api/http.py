@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from tap_api.owners import UnsupportedPrincipalError, iam_owner
+
 MAX_BODY_BYTES = 16 * 1024
 EMPTY: Mapping[str, str] = MappingProxyType({})
 JSON_HEADERS = {"content-type": "application/json", "cache-control": "no-store"}
@@ -80,11 +82,14 @@ def _body(event: dict[str, Any]) -> bytes:
 
 
 def caller_of(event: dict[str, Any]) -> str | None:
-    """The authenticated caller: an IAM principal ARN (iam auth) or a JWT subject (jwt auth)."""
+    """The authenticated caller as a file owner: an IAM user or role (iam auth) or a JWT subject (jwt auth)."""
     authorizer = _mapping(_mapping(event.get("requestContext")).get("authorizer"))
     user_arn = _mapping(authorizer.get("iam")).get("userArn")
     if isinstance(user_arn, str) and user_arn:
-        return f"iam:{user_arn}"
+        try:
+            return f"iam:{iam_owner(user_arn)}"
+        except UnsupportedPrincipalError as error:
+            raise ApiError(403, "unsupported_caller", str(error)) from None
     subject = _mapping(_mapping(authorizer.get("jwt")).get("claims")).get("sub")
     if isinstance(subject, str) and subject:
         return f"jwt:{subject}"

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from tap_processors.pipeline import Metadata, RejectedError, handle_event
 
 KIND = "image"
 FORMAT_OF_EXTENSION = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".webp": "webp"}
 Dimensions = tuple[int, int] | None
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # JPEG start-of-frame markers (C4 is DHT, C8 is reserved, CC is DAC: not frames).
 JPEG_FRAME_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
-JPEG_STANDALONE_MARKERS = frozenset({0x01, *range(0xD0, 0xD8)})
+JPEG_RESTART_MARKERS = frozenset(range(0xD0, 0xD8))
+JPEG_STANDALONE_MARKERS = frozenset({0x01, *JPEG_RESTART_MARKERS})
 
 
 def sniff(data: bytes) -> str | None:
     """The image format the bytes start with, if any."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if data.startswith(PNG_SIGNATURE):
         return "png"
     if data.startswith(b"\xff\xd8\xff"):
         return "jpeg"
@@ -56,31 +58,123 @@ def webp_dimensions(data: bytes) -> Dimensions:
     return None
 
 
-def jpeg_dimensions(data: bytes) -> Dimensions:
-    """Walk the marker segments to the first start-of-frame; None if it lies beyond `data`."""
-    position = 2
-    while position + 4 <= len(data):
+class JpegLayout(NamedTuple):
+    """What a walk of a JPEG's marker segments found in the bytes it was given."""
+
+    dimensions: Dimensions  # from the first frame header; None if it lies beyond the bytes
+    ended: bool  # an end-of-image marker follows the main image's own scan data
+
+
+def next_marker(data: bytes, position: int) -> int:
+    """Where the first marker at or after `position` in entropy-coded data starts; -1 if `data` ends first."""
+    while (position := data.find(b"\xff", position)) >= 0 and position + 1 < len(data):
+        following = data[position + 1]
+        if following == 0x00 or following in JPEG_RESTART_MARKERS:  # a stuffed 0xFF data byte, a restart
+            position += 2
+        elif following == 0xFF:  # fill bytes may precede a marker
+            position += 1
+        else:
+            return position
+    return -1
+
+
+def segment_end(data: bytes, position: int) -> int:
+    """Where the segment whose marker is at `position` ends, by its length field (perhaps beyond `data`)."""
+    length = int.from_bytes(data[position + 2 : position + 4], "big")
+    if length < 2:
+        raise RejectedError(f"corrupt JPEG: segment length {length} at byte {position}")
+    return position + 2 + length
+
+
+def jpeg_layout(data: bytes) -> JpegLayout:
+    """Walk the marker segments from SOI to the main image's EOI.
+
+    Each segment is skipped by its length, so an EXIF thumbnail (a whole JPEG, EOI included, inside APP1)
+    is never mistaken for the main image; after each start of scan the entropy-coded data is skipped to
+    the next marker. Structure that cannot be a JPEG is rejected; bytes ending early end the walk.
+    """
+    position, scanned = 2, False
+    dimensions: Dimensions = None
+    while position + 2 <= len(data):
         if data[position] != 0xFF:
             raise RejectedError(f"corrupt JPEG: expected a marker at byte {position}")
         marker = data[position + 1]
-        if marker == 0xFF:  # fill byte before a marker
-            position += 1
+        if marker == 0xFF or marker in JPEG_STANDALONE_MARKERS:  # a fill byte, or a marker without a segment
+            position += 1 if marker == 0xFF else 2
             continue
-        if marker in JPEG_STANDALONE_MARKERS:
-            position += 2
-            continue
-        length = struct.unpack(">H", data[position + 2 : position + 4])[0]
-        if length < 2:
-            raise RejectedError(f"corrupt JPEG: segment length {length} at byte {position}")
-        if marker in JPEG_FRAME_MARKERS:
-            if position + 9 > len(data):
-                return None
-            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
-            return width, height
-        if marker in (0xD9, 0xDA):  # end of image or start of scan before any frame header
+        if marker in (0xD9, 0xDA) and dimensions is None:
             raise RejectedError("corrupt JPEG: no frame header before the image data")
-        position += 2 + length
-    return None
+        if marker == 0xD9:
+            if not scanned:
+                raise RejectedError("corrupt JPEG: the image ends before its scan data")
+            return JpegLayout(dimensions, ended=True)
+        if position + 4 > len(data):
+            break
+        end = segment_end(data, position)
+        if marker in JPEG_FRAME_MARKERS and dimensions is None:
+            if position + 9 > len(data):
+                break
+            height, width = struct.unpack(">HH", data[position + 5 : position + 9])
+            dimensions = width, height
+        position = end
+        if marker == 0xDA and position <= len(data):
+            scanned = True
+            position = next_marker(data, position)
+            if position < 0:
+                break
+    return JpegLayout(dimensions, ended=False)
+
+
+def jpeg_dimensions(data: bytes) -> Dimensions:
+    """The first frame header's size; None if it lies beyond `data`."""
+    return jpeg_layout(data).dimensions
+
+
+def png_ends_intact(data: bytes) -> bool:
+    """Whether the chunks, walked by their lengths from the signature, reach a whole IEND chunk."""
+    position = len(PNG_SIGNATURE)
+    while position + 12 <= len(data):
+        length, kind = int.from_bytes(data[position : position + 4], "big"), data[position + 4 : position + 8]
+        position += 12 + length  # length, type, data, CRC
+        if kind == b"IEND":
+            return position <= len(data)
+    return False
+
+
+def color_table_bytes(packed: int) -> int:
+    """The size of the GIF colour table a screen or image descriptor's packed field announces."""
+    return 3 << ((packed & 0x07) + 1) if packed & 0x80 else 0
+
+
+def sub_blocks_end(data: bytes, position: int) -> int:
+    """Where the GIF data sub-blocks starting at `position` end, after their empty terminator; -1 past `data`."""
+    while position < len(data):
+        size = data[position]
+        position += 1 + size
+        if size == 0:
+            return position
+    return -1
+
+
+def gif_ends_intact(data: bytes) -> bool:
+    """Whether the blocks, walked from the screen descriptor, reach the trailer (a 0x3B byte inside a colour
+    table or image data is not one)."""
+    if len(data) < 13:
+        return False
+    position = 13 + color_table_bytes(data[10])
+    while 0 <= position < len(data):
+        block = data[position]
+        if block == 0x3B:  # trailer
+            return True
+        if block == 0x21:  # extension: introducer, label, sub-blocks
+            position = sub_blocks_end(data, position + 2)
+        elif block == 0x2C:  # image: descriptor, optional local colour table, LZW code size, sub-blocks
+            if position + 10 > len(data):
+                return False
+            position = sub_blocks_end(data, position + 10 + color_table_bytes(data[position + 9]) + 1)
+        else:
+            raise RejectedError(f"corrupt GIF: unknown block 0x{block:02X} at byte {position}")
+    return False
 
 
 DIMENSIONS: dict[str, Callable[[bytes], Dimensions]] = {
@@ -93,12 +187,13 @@ DIMENSIONS: dict[str, Callable[[bytes], Dimensions]] = {
 
 def ends_intact(image_format: str, data: bytes) -> bool:
     """Whether a whole file ends the way its format requires (a cut-off upload does not)."""
+    # Each format's structure is walked to its end marker; data after it (camera trailers) is allowed.
     if image_format == "png":
-        return data.endswith(b"IEND\xaeB`\x82")
+        return png_ends_intact(data)
     if image_format == "jpeg":
-        return data.rfind(b"\xff\xd9") > 2  # some cameras append data after the end-of-image marker
+        return jpeg_layout(data).ended
     if image_format == "gif":
-        return data.endswith(b";")
+        return gif_ends_intact(data)
     return int.from_bytes(data[4:8], "little") + 8 <= len(data)  # webp: the RIFF size must fit
 
 

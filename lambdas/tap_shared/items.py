@@ -1,17 +1,18 @@
 """The metadata table: one item per uploaded file, written only through these functions.
 
-Items are plain dicts of str, int, bool, None, lists and dicts; this module maps them to
-DynamoDB's attribute values itself, so the functions use the light low-level client.
+Items are plain dicts of str, int, float, bool, None, lists and dicts; this module maps them to
+DynamoDB's attribute values itself, so the functions use the light low-level client. A number DynamoDB
+would refuse (NaN, infinity, out of its range or precision) is refused here, before any request.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tap_shared import contract
+from tap_shared import clock, contract
 from tap_shared.clients import client
 
 Item = dict[str, Any]
@@ -20,15 +21,37 @@ PENDING, PROCESSED, REJECTED, FAILED = "PENDING", "PROCESSED", "REJECTED", "FAIL
 # S3 sequencers are hex numbers of varying length; AWS's documented comparison left-pads the shorter
 # with zeros and compares as text, so they are stored left-padded to one width.
 SEQUENCER_WIDTH = 32
+# DynamoDB numbers: finite, at most 38 significant digits, magnitudes from 1E-130 to under 1E+126.
+NUMBER_DIGITS, NUMBER_EXPONENTS = 38, range(-130, 126)
 
 
-def now() -> str:
-    """UTC time in ISO 8601 with milliseconds, which sorts as text."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+class UnstorableNumberError(ValueError):
+    """A number DynamoDB would answer with a ValidationException; a bug in the caller, so never sent."""
+
+
+now = clock.utc_now  # an item's times, e.g. createdAt and processedAt
 
 
 def ordered_sequencer(sequencer: str) -> str:
     return sequencer.upper().rjust(SEQUENCER_WIDTH, "0")
+
+
+def number_text(value: int | float) -> str:
+    """The number as DynamoDB's `N` text; UnstorableNumberError if DynamoDB cannot hold it."""
+    # Floats through their shortest repr (0.1, not its 55-digit binary expansion); ints exactly, at any size.
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        raise UnstorableNumberError(f"cannot store {value!r} in an item: DynamoDB numbers are finite")
+    digits = len("".join(map(str, number.as_tuple().digits)).strip("0"))
+    if digits > NUMBER_DIGITS:
+        raise UnstorableNumberError(
+            f"cannot store a number of {digits} significant digits in an item: DynamoDB keeps at most {NUMBER_DIGITS}"
+        )
+    if number and number.adjusted() not in NUMBER_EXPONENTS:
+        raise UnstorableNumberError(
+            f"cannot store {number:.3e} in an item: DynamoDB numbers range from 1E-130 to under 1E+126"
+        )
+    return str(value)  # ints beyond str()'s digit limit were refused above
 
 
 def marshal(value: Any) -> dict[str, Any]:
@@ -37,7 +60,7 @@ def marshal(value: Any) -> dict[str, Any]:
     if value is None:
         return {"NULL": True}
     if isinstance(value, int | float):
-        return {"N": str(value)}
+        return {"N": number_text(value)}
     if isinstance(value, str):
         return {"S": value}
     if isinstance(value, dict):

@@ -18,6 +18,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from tap_api.owners import iam_owner
 from tap_shared import container, contract, items
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -72,8 +73,8 @@ class Caller:
 
     @property
     def owner(self) -> str:
-        """The owner id the api function derives from the authorizer context."""
-        return f"{self.kind}:{self.identity}"
+        """The owner id the api function derives from the authorizer context (for a role session, the role)."""
+        return f"{self.kind}:{iam_owner(self.identity) if self.kind == 'iam' else self.identity}"
 
 
 ALICE = Caller("iam", "arn:aws:sts::123456789012:assumed-role/TapUploader/alice")

@@ -8,7 +8,7 @@ import zlib
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
+def png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
@@ -17,10 +17,7 @@ def png(width: int, height: int) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     rows = (b"\x00" + b"\x00\x00\x00" * width) * height
     return (
-        PNG_SIGNATURE
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(rows))
-        + _png_chunk(b"IEND", b"")
+        PNG_SIGNATURE + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(rows)) + png_chunk(b"IEND", b"")
     )
 
 
@@ -33,17 +30,37 @@ def _huffman_table(table_class: int, symbol: int) -> bytes:
     return bytes((table_class << 4,)) + bytes((1,) + (0,) * 15) + bytes((symbol,))
 
 
-def jpeg(width: int, height: int, *, exif: bool = True, frame_marker: int = 0xC0) -> bytes:
+def _tiff_entry(tag: int, field_type: int, value: int) -> bytes:
+    return struct.pack("<HHII", tag, field_type, 1, value)
+
+
+def _exif(thumbnail: bytes | None) -> bytes:
+    """An APP1 Exif payload: a little-endian TIFF header, IFD0 (orientation) and, with a thumbnail, IFD1
+    pointing at a whole JPEG (SOI to EOI) stored right after it, as cameras write them."""
+    ifd0_entries = [_tiff_entry(0x0112, 3, 1)]  # orientation: SHORT 1
+    ifd0_size = 2 + 12 * len(ifd0_entries) + 4
+    ifd1_offset = 8 + ifd0_size if thumbnail else 0
+    ifd0 = struct.pack("<H", len(ifd0_entries)) + b"".join(ifd0_entries) + struct.pack("<I", ifd1_offset)
+    tiff = b"II*\x00" + struct.pack("<I", 8) + ifd0
+    if thumbnail:
+        thumbnail_offset = ifd1_offset + 2 + 12 * 2 + 4
+        # JPEGInterchangeFormat and JPEGInterchangeFormatLength: LONG offset and length of the thumbnail.
+        entries = _tiff_entry(0x0201, 4, thumbnail_offset) + _tiff_entry(0x0202, 4, len(thumbnail))
+        tiff += struct.pack("<H", 2) + entries + struct.pack("<I", 0) + thumbnail
+    return b"Exif\x00\x00" + tiff
+
+
+def jpeg(width: int, height: int, *, exif: bool = True, thumbnail: bool = False, frame_marker: int = 0xC0) -> bytes:
     """A decodable greyscale baseline JPEG of mid-grey blocks.
 
-    SOI, APP0 (JFIF), optionally APP1 (Exif, with a little-endian TIFF header), DQT, then the
-    frame header, DHT for DC and AC, SOS, one "DC 0, end of block" pair of 1-bit codes per 8x8
-    block padded with 1 bits, and EOI.
+    SOI, APP0 (JFIF), optionally APP1 (Exif, with a little-endian TIFF header, and with `thumbnail` a
+    16x12 JPEG thumbnail with its own SOI and EOI inside, as camera files carry), DQT, then the frame
+    header, DHT for DC and AC, SOS, one "DC 0, end of block" pair of 1-bit codes per 8x8 block padded with
+    1 bits, and EOI.
     """
     parts = [b"\xff\xd8", _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")]
-    if exif:
-        tiff = b"II*\x00\x08\x00\x00\x00" + b"\x01\x00" + struct.pack("<HHII", 0x0112, 3, 1, 1) + b"\x00\x00\x00\x00"
-        parts.append(_segment(0xE1, b"Exif\x00\x00" + tiff))
+    if exif or thumbnail:
+        parts.append(_segment(0xE1, _exif(jpeg(16, 12, exif=False) if thumbnail else None)))
     parts.append(_segment(0xDB, b"\x00" + b"\x01" * 64))
     parts.append(_segment(frame_marker, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"))
     parts.append(_segment(0xC4, _huffman_table(0, 0) + _huffman_table(1, 0)))

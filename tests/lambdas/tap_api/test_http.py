@@ -20,7 +20,7 @@ def test_an_iam_event_parses_to_a_request() -> None:
         query={"limit": "5"},
         headers=request.headers,
         body=b"",
-        caller="iam:arn:aws:sts::123456789012:assumed-role/TapUploader/alice",
+        caller="iam:arn:aws:sts::123456789012:assumed-role/TapUploader",
     )
     assert request.headers["host"] == "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"
 
@@ -36,7 +36,7 @@ def test_header_names_are_lower_cased_and_non_text_values_dropped() -> None:
 @pytest.mark.parametrize(
     ("fixture", "expected"),
     [
-        ("apigw_v2_iam", "iam:arn:aws:sts::123456789012:assumed-role/TapUploader/alice"),
+        ("apigw_v2_iam", "iam:arn:aws:sts::123456789012:assumed-role/TapUploader"),
         ("apigw_v2_jwt", "jwt:0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f"),
     ],
     ids=["iam", "jwt"],

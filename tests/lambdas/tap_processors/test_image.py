@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tap_processors import image
 from tap_processors.pipeline import RejectedError
 from tests.lambdas import samples
+from tests.lambdas.conftest import Aws, LambdaContext
 from tests.lambdas.fuzz import PROPERTY, contents, metadata_or_rejection
 
 # (id, extension, bytes, expected metadata)
@@ -18,6 +19,12 @@ VALID = [
     ("png", ".png", samples.png(640, 480), {"format": "png", "width": 640, "height": 480}),
     ("png-1x1", ".png", samples.png(1, 1), {"format": "png", "width": 1, "height": 1}),
     ("jpeg-app0-exif-sof0", ".jpg", samples.jpeg(320, 200), {"format": "jpeg", "width": 320, "height": 200}),
+    (
+        "jpeg-camera-exif-thumbnail",
+        ".jpg",
+        samples.jpeg(320, 200, thumbnail=True),
+        {"format": "jpeg", "width": 320, "height": 200},
+    ),
     ("jpeg-no-exif", ".jpeg", samples.jpeg(17, 9, exif=False), {"format": "jpeg", "width": 17, "height": 9}),
     (
         "jpeg-progressive",
@@ -59,6 +66,13 @@ REJECTED = [
     ("png-zero-width", ".png", samples.png(0, 8), True, "invalid PNG: dimensions 0x8"),
     ("jpeg-truncated-before-eoi", ".jpg", samples.jpeg(8, 8)[:-2], True, "truncated JPEG"),
     ("jpeg-cut-in-headers", ".jpg", samples.jpeg(8, 8)[:30], True, "truncated JPEG"),
+    (
+        "jpeg-eoi-before-the-scan",
+        ".jpg",
+        samples.jpeg(8, 8)[: samples.jpeg(8, 8).index(b"\xff\xc4")] + b"\xff\xd9",
+        True,
+        "ends before its scan data",
+    ),
     ("jpeg-no-frame-before-scan", ".jpg", b"\xff\xd8\xff\xda\x00\x08" + b"\x00" * 6 + b"\xff\xd9", True, "no frame"),
     ("jpeg-garbage-after-soi", ".jpg", b"\xff\xd8\xff\xe0\x00\x04ab" + b"junk" * 4, True, "corrupt JPEG"),
     ("jpeg-bad-segment-length", ".jpg", b"\xff\xd8\xff\xe0\x00\x01" + b"\x00" * 8, True, "segment length 1"),
@@ -119,6 +133,147 @@ def test_the_same_window_of_a_complete_file_is_rejected_as_truncated() -> None:
 
 def test_jpeg_with_data_after_the_end_of_image_marker_is_intact() -> None:
     assert image.inspect(samples.jpeg(8, 8) + b"camera trailer", ".jpg", True)["width"] == 8
+
+
+# A camera file: the EXIF thumbnail in APP1 is a whole JPEG with its own frame header, scan and EOI.
+CAMERA = samples.jpeg(320, 200, thumbnail=True)
+THUMBNAIL_START = CAMERA.index(b"\xff\xd8", 2)
+THUMBNAIL_END = CAMERA.index(b"\xff\xd9") + 2  # the first EOI in the file is the thumbnail's
+FRAME_END = CAMERA.rindex(b"\xff\xc0") + 2 + 11  # the main frame header comes after the thumbnail's
+SCAN = CAMERA.rindex(b"\xff\xda")
+SCAN_DATA = SCAN + 2 + 8
+CAMERA_CUTS = [
+    ("inside-app1-before-the-thumbnail", THUMBNAIL_START),
+    ("inside-the-thumbnail", THUMBNAIL_START + 30),
+    ("right-after-the-thumbnails-eoi", THUMBNAIL_END),
+    ("right-after-the-app1-segment", CAMERA.index(b"\xff\xdb", THUMBNAIL_END)),
+    ("right-after-the-frame-header", FRAME_END),
+    ("after-the-huffman-tables", SCAN),
+    ("inside-the-scan-header", SCAN + 5),
+    ("right-after-the-scan-header", SCAN_DATA),
+    ("inside-the-scan-data", SCAN_DATA + 3),
+    ("before-the-eoi", len(CAMERA) - 2),
+    ("half-the-eoi", len(CAMERA) - 1),
+]
+
+
+def test_the_camera_sample_carries_a_thumbnail_eoi_before_the_main_frame() -> None:
+    assert THUMBNAIL_START < THUMBNAIL_END < FRAME_END < SCAN_DATA < len(CAMERA)
+    assert CAMERA[THUMBNAIL_START:THUMBNAIL_END] == samples.jpeg(16, 12, exif=False)
+
+
+@pytest.mark.parametrize("cut", [c[1] for c in CAMERA_CUTS], ids=[c[0] for c in CAMERA_CUTS])
+def test_a_cut_off_camera_jpeg_is_truncated_despite_the_thumbnails_eoi(cut: int) -> None:
+    with pytest.raises(RejectedError, match="truncated JPEG"):
+        image.inspect(CAMERA[:cut], ".jpg", True)
+
+
+def test_every_cut_of_a_camera_jpeg_is_rejected() -> None:
+    for cut in range(len(CAMERA)):
+        with pytest.raises(RejectedError):
+            image.inspect(CAMERA[:cut], ".jpg", True)
+
+
+@pytest.mark.parametrize(
+    ("cut", "dimensions"),
+    [(THUMBNAIL_END, (None, None)), (FRAME_END, (320, 200)), (SCAN_DATA + 3, (320, 200))],
+    ids=["ending-after-the-thumbnail", "ending-after-the-frame-header", "ending-in-the-scan-data"],
+)
+def test_a_window_of_a_larger_camera_jpeg_gives_the_main_images_dimensions_or_none(
+    cut: int, dimensions: tuple[int | None, int | None]
+) -> None:
+    """The window is all the processor reads of a larger file: its end is unseen, as for every format."""
+    metadata = image.inspect(CAMERA[:cut], ".jpg", False)
+    assert (metadata["width"], metadata["height"]) == dimensions
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [(CAMERA, "PROCESSED"), (CAMERA[:FRAME_END], "REJECTED"), (CAMERA[:-2], "REJECTED")],
+    ids=["whole", "cut-after-the-frame-header", "cut-before-the-eoi"],
+)
+def test_an_uploaded_camera_jpeg_is_processed_only_whole(aws: Aws, body: bytes, status: str) -> None:
+    file_id = "c" * 32
+    outcome = image.handle(aws.uploaded(file_id, "DSC_0001.JPG", body), LambdaContext())["records"][0]
+    item = aws.item(file_id)
+    assert item is not None and (outcome["status"], item["status"]) == (status, status)
+    if status == "REJECTED":
+        assert item["reason"] == "truncated JPEG: the file ends before the image does"
+    else:
+        assert (item["metadata"]["width"], item["metadata"]["height"]) == (320, 200)
+
+
+def test_stuffed_bytes_fill_bytes_and_restart_markers_in_the_scan_data_are_skipped() -> None:
+    scan_data = b"\x12\xff\x00\x34\xff\xd3\x56\xff\xff"
+    data = CAMERA[:SCAN_DATA] + scan_data + b"\xff\xd9"
+    assert image.jpeg_layout(data) == image.JpegLayout((320, 200), ended=True)
+    for cut in range(SCAN_DATA, len(data)):
+        assert image.jpeg_layout(data[:cut]) == image.JpegLayout((320, 200), ended=False)
+
+
+def test_a_second_scan_after_more_tables_as_progressive_files_have() -> None:
+    tables_and_scan_header = CAMERA[CAMERA.rindex(b"\xff\xc4") : SCAN_DATA]
+    first_scan = CAMERA[:-2]
+    two_scans = first_scan + tables_and_scan_header + CAMERA[SCAN_DATA:]
+    assert image.inspect(two_scans, ".jpg", True)["width"] == 320
+    for cut in (len(first_scan), len(first_scan) + 4, len(two_scans) - 2):
+        with pytest.raises(RejectedError, match="truncated JPEG"):
+            image.inspect(two_scans[:cut], ".jpg", True)
+
+
+# A GIF whose first colour is (59, 59, 59) and with a comment holding ';': 0x3B bytes that are not the trailer.
+GIF = samples.gif(3, 5)
+GIF_PALETTE_END = 13 + 6
+TRICKY_GIF = b"".join((GIF[:13], b";;;", GIF[16:GIF_PALETTE_END], b"\x21\xfe\x03a;b\x00", GIF[GIF_PALETTE_END:]))
+# A PNG with a text chunk holding the bytes of an IEND chunk, which a cut right after them would end with.
+PNG = samples.png(4, 4)
+IEND_BYTES = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+TEXT_CHUNK = samples.png_chunk(b"tEXt", b"Comment\x00" + IEND_BYTES)
+TRICKY_PNG = PNG[: -len(IEND_BYTES)] + TEXT_CHUNK + IEND_BYTES
+
+
+@pytest.mark.parametrize(
+    ("extension", "data", "size"),
+    [(".gif", TRICKY_GIF, (3, 5)), (".png", TRICKY_PNG, (4, 4))],
+    ids=["gif-0x3b-in-palette-and-comment", "png-iend-bytes-in-a-text-chunk"],
+)
+def test_look_alike_end_markers_inside_the_file_are_not_its_end(
+    extension: str, data: bytes, size: tuple[int, int]
+) -> None:
+    assert (image.inspect(data, extension, True)["width"], image.inspect(data, extension, True)["height"]) == size
+    for cut in range(len(data)):
+        with pytest.raises(RejectedError):
+            image.inspect(data[:cut], extension, True)
+
+
+@pytest.mark.parametrize(
+    ("extension", "cut"),
+    [
+        (".gif", 16),  # right after the colour (59, 59, 59)
+        (".gif", TRICKY_GIF.index(b"a;") + 2),  # right after the ';' in the comment
+        (".png", len(PNG) - len(IEND_BYTES) + len(TEXT_CHUNK) - 4),  # right after the IEND bytes in the text
+    ],
+    ids=["gif-after-the-palette", "gif-inside-the-comment", "png-inside-the-text-chunk"],
+)
+def test_a_cut_ending_in_look_alike_end_bytes_is_truncated(extension: str, cut: int) -> None:
+    data = TRICKY_GIF if extension == ".gif" else TRICKY_PNG
+    assert data[:cut].endswith(b";" if extension == ".gif" else IEND_BYTES)
+    with pytest.raises(RejectedError, match="truncated"):
+        image.inspect(data[:cut], extension, True)
+
+
+@pytest.mark.parametrize(
+    ("extension", "data"),
+    [(".gif", samples.gif(3, 5)), (".png", samples.png(4, 4))],
+    ids=["gif", "png"],
+)
+def test_data_after_the_end_marker_is_allowed(extension: str, data: bytes) -> None:
+    assert image.inspect(data + b"trailer", extension, True)["width"] > 0
+
+
+def test_an_unknown_gif_block_is_corrupt() -> None:
+    with pytest.raises(RejectedError, match="corrupt GIF: unknown block 0x00 at byte 19"):
+        image.inspect(GIF[:GIF_PALETTE_END] + b"\x00" + GIF[GIF_PALETTE_END:], ".gif", True)
 
 
 @pytest.mark.parametrize(

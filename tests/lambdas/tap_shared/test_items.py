@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from botocore.stub import Stubber
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tap_shared import contract, items
+from tap_shared.clients import client
 from tests.lambdas.conftest import ALICE, TABLE, Aws
 from tests.lambdas.fuzz import PROPERTY
 
@@ -20,6 +23,12 @@ MARSHAL = [
     ("int", 42, {"N": "42"}),
     ("negative", -7, {"N": "-7"}),
     ("float", 1.5, {"N": "1.5"}),
+    ("float-shortest-repr", 0.1, {"N": "0.1"}),
+    ("float-exponent", 1e-05, {"N": "1e-05"}),
+    ("smallest-magnitude", 1e-130, {"N": "1e-130"}),
+    ("largest-magnitude", 9.99e125, {"N": "9.99e+125"}),
+    ("38-digits", 10**38 - 1, {"N": "9" * 38}),
+    ("trailing-zeros-are-not-precision", 10**40, {"N": "1" + "0" * 40}),
     ("text", "é", {"S": "é"}),
     ("empty-text", "", {"S": ""}),
     ("list", [1, "a", None], {"L": [{"N": "1"}, {"S": "a"}, {"NULL": True}]}),
@@ -37,6 +46,54 @@ def test_tuples_are_stored_as_lists_and_other_types_refused() -> None:
     assert items.marshal((1,)) == {"L": [{"N": "1"}]}
     with pytest.raises(TypeError, match="cannot store bytes"):
         items.marshal(b"x")
+
+
+# (id, value, words of the refusal): numbers DynamoDB answers with a ValidationException.
+UNSTORABLE = [
+    ("nan", float("nan"), "cannot store nan in an item: DynamoDB numbers are finite"),
+    ("infinity", float("inf"), "cannot store inf"),
+    ("minus-infinity", float("-inf"), "cannot store -inf"),
+    ("nan-in-a-map", {"metadata": {"ratio": float("nan")}}, "cannot store nan"),
+    ("infinity-in-a-list", [1, float("inf")], "cannot store inf"),
+    ("39-digits", 10**38 + 1, "39 significant digits in an item: DynamoDB keeps at most 38"),
+    ("float-too-large", 1e126, "1.000e+126 in an item: DynamoDB numbers range"),
+    ("float-too-small", 1e-131, "1.000e-131"),
+    ("int-too-large", 10**126, "1.000e+126"),
+    ("int-beyond-str-digit-limit", 10**5000, "1.000e+5000"),
+    ("subnormal", 5e-324, "5.000e-324"),
+]
+
+
+@pytest.mark.parametrize(("value", "reason"), [c[1:] for c in UNSTORABLE], ids=[c[0] for c in UNSTORABLE])
+def test_numbers_dynamodb_refuses_are_refused_before_any_request(value: Any, reason: str) -> None:
+    with pytest.raises(items.UnstorableNumberError, match=re.escape(reason)):
+        items.marshal(value)
+
+
+WRITES = [
+    ("create", lambda item: items.create(TABLE, item)),
+    ("record_result", lambda item: items.record_result(TABLE, item["fileId"], "k", "01", item)),
+    ("record_unclaimed", lambda item: items.record_unclaimed(TABLE, {**item, "sequencer": "01"})),
+]
+
+
+@pytest.mark.parametrize("write", [c[1] for c in WRITES], ids=[c[0] for c in WRITES])
+def test_a_write_with_a_non_finite_number_never_reaches_dynamodb(aws: Aws, write: Any) -> None:
+    item = {contract.TABLE_PARTITION_KEY: "f" * 32, "metadata": {"ratio": float("nan")}}
+    with Stubber(client("dynamodb")) as stub:  # no responses queued: any request would fail differently
+        with pytest.raises(items.UnstorableNumberError, match="cannot store nan"):
+            write(item)
+        stub.assert_no_pending_responses()
+
+
+@PROPERTY
+@given(value=st.floats() | st.integers(min_value=-(10**130), max_value=10**130))
+def test_every_number_round_trips_or_is_refused(value: float) -> None:
+    try:
+        attribute = items.marshal(value)
+    except items.UnstorableNumberError:
+        return
+    assert items.unmarshal(attribute) == value
 
 
 @pytest.mark.parametrize(
