@@ -66,9 +66,7 @@ def aws_errors() -> Iterator[None]:
         ClientError,
         EndpointConnectionError,
         NoCredentialsError,
-        NoRegionError,
         PartialCredentialsError,
-        ProfileNotFound,
     )
 
     try:
@@ -82,9 +80,33 @@ def aws_errors() -> Iterator[None]:
             "or use --local for an embedded emulator",
             EXIT_CONFIG,
         ) from None
-    except (ProfileNotFound, NoRegionError) as error:
-        raise DeployError(str(error), EXIT_CONFIG) from None
+    except _configuration_errors() as error:
+        raise DeployError(f"AWS configuration: {error}", EXIT_CONFIG) from None
     except EndpointConnectionError as error:
         raise DeployError(f"cannot reach AWS: {error}") from None
     except BotoCoreError as error:
         raise DeployError(f"AWS request failed: {error}") from None
+
+
+def _configuration_errors() -> tuple[type[Exception], ...]:
+    """botocore's errors about the person's AWS settings (profile, files, variables): exit 2, not a failure."""
+    from botocore import exceptions
+
+    names = (
+        "ProfileNotFound",
+        "NoRegionError",
+        "ConfigNotFound",
+        "ConfigParseError",
+        "InvalidConfigError",
+        "InvalidRegionError",
+        "UnknownRegionError",
+        "InvalidRetryConfigurationError",
+        "InvalidSTSRegionalEndpointsConfigError",
+        "InvalidS3UsEast1RegionalEndpointConfigError",
+        "InvalidEndpointConfigurationError",
+        "InvalidDefaultsMode",
+        "InvalidProxiesConfigError",
+        "InvalidIMDSEndpointError",
+        "InvalidIMDSEndpointModeError",
+    )
+    return tuple(getattr(exceptions, name) for name in names if hasattr(exceptions, name))

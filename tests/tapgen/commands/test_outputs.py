@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import boto3
+import pytest
 from click.testing import CliRunner
 from moto import mock_aws
 
@@ -52,3 +53,27 @@ def test_local_reaches_only_the_emulator_of_its_own_environment(fresh_project: P
         result = CliRunner().invoke(main, ["outputs", "--env", "dev", "--local", "--config", str(fresh_project)])
     assert result.exit_code == 2, result.output
     assert "no local emulator is running for environment dev (records exist for: staging)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [
+        ("AWS_PROFILE", "nonexistent", "profile (nonexistent) could not be found"),
+        ("AWS_CONFIG_FILE", "{broken}", "Unable to parse config file"),
+        ("AWS_STS_REGIONAL_ENDPOINTS", "bogus", "STS regional endpoints option bogus is invalid"),
+        ("AWS_DEFAULTS_MODE", "bogus", "bogus"),
+    ],
+)
+def test_broken_aws_settings_are_a_configuration_error_in_one_line(
+    fresh_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, words: str
+) -> None:
+    broken = tmp_path / "aws-config"
+    broken.write_text("[profile x\nnot ini at all")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv(variable, value.replace("{broken}", str(broken)))
+    args = ["outputs", "--env", "dev", "--endpoint-url", "http://127.0.0.1:9", "--config", str(fresh_project)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1 and words in result.stderr
+    assert result.stderr.startswith("error: AWS configuration: ")
