@@ -97,7 +97,7 @@ def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = 
         return DeployResult(upload, None, False, read_outputs(cfn, plan.stack_name))
     with _discarded_unless_executed(cfn, change_set):
         if not protected:  # a new stack exists from here on, in review: protect it before anything can run it
-            _protect_if_retained(cfn, plan, console)
+            _protect_in_review(cfn, plan, console)
         console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
         console.say(change_table(change_set.changes))
         _guard(change_set, plan.allow_replacement)
@@ -146,10 +146,26 @@ def _protect_existing(cfn: Any, plan: DeployPlan, console: Console) -> bool:
     if not plan.retain_data:
         return False
     stack = describe_stack(cfn, plan.stack_name)
-    if stack is None or stack["StackStatus"] in UNPROTECTABLE:
+    # A stack in progress is refused as busy a moment later; CloudFormation takes no stack policy meanwhile.
+    if stack is None or stack["StackStatus"] in UNPROTECTABLE or stack["StackStatus"].endswith("_IN_PROGRESS"):
         return False
     _protect_if_retained(cfn, plan, console)
     return True
+
+
+def _protect_in_review(cfn: Any, plan: DeployPlan, console: Console) -> None:
+    """Protect a new stack while its change set awaits review; where CloudFormation refuses that for a stack
+    in review, say so: the protection then follows the execution (or the next deploy, if executed elsewhere)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        _protect_if_retained(cfn, plan, console)
+    except ClientError as error:
+        reason = error.response.get("Error", {}).get("Message", "")
+        console.say(
+            f"protection of {plan.stack_name} follows its creation (CloudFormation refused it in review: {reason}); "
+            "if the change set is executed outside tapgen, run `tapgen deploy` again afterwards"
+        )
 
 
 def _protect_if_retained(cfn: Any, plan: DeployPlan, console: Console) -> None:

@@ -324,3 +324,32 @@ def test_code_that_differs_from_the_build_after_execution_fails_loudly() -> None
     with pytest.raises(DeployError, match=r"deployed code differs.*ApiFunction runs code with SHA-256"):
         harness.run()
     harness.assert_done()
+
+
+def test_a_new_stack_that_cannot_be_protected_in_review_is_protected_after_creation() -> None:
+    harness = Harness()
+    harness.artifact_present()
+    for _ in range(2):
+        harness.cfn_stub.add_client_error(
+            "describe_stacks", "ValidationError", "Stack with id tap-prod does not exist", http_status_code=400
+        )
+    harness.cfn_stub.add_response("create_change_set", {"Id": CHANGE_SET_ID, "StackId": STACK_ID})
+    added = [resource_change("Add", "Queue", "AWS::SQS::Queue")]
+    harness.cfn_stub.add_response("describe_change_set", change_set_description("CREATE_COMPLETE", added))
+    harness.cfn_stub.add_response("describe_stacks", stack_description("REVIEW_IN_PROGRESS"))
+    harness.cfn_stub.add_response("get_stack_policy", {})
+    harness.cfn_stub.add_response("update_termination_protection", {"StackId": STACK_ID})
+    harness.cfn_stub.add_client_error("set_stack_policy", "ValidationError", "Stack is in REVIEW_IN_PROGRESS state")
+    start = event("e1", "tap-prod", "REVIEW_IN_PROGRESS", "AWS::CloudFormation::Stack")
+    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    harness.cfn_stub.add_response("describe_stacks", stack_description("CREATE_COMPLETE"))
+    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.protection("tap-prod", protected=True, policy=None)
+    harness.cfn_stub.add_response("set_stack_policy", {}, {"StackName": "tap-prod", "StackPolicyBody": ANY})
+    harness.code_check()
+    harness.cfn_stub.add_response("describe_stacks", stack_description("CREATE_COMPLETE"))
+    result = harness.run(RETAINED)
+    assert result.executed
+    assert any("follows its creation" in line for line in harness.said)
+    assert "repaired: stack policy set" in [line for line in harness.said if line.startswith("protection")][-1]
