@@ -36,7 +36,7 @@ def mermaid(graph: Graph) -> str:
     ids = _drawing_ids(graph)
     out = ["flowchart LR"]
     for group, nodes in _by_group(graph):
-        out.append(f'  subgraph {group.replace(" ", "_")}["{_mermaid_text(group)}"]')
+        out.append(f'  subgraph group_{group.replace(" ", "_")}["{_mermaid_text(group)}"]')
         out.extend(f'    {ids[n.id]}["{"<br/>".join(_mermaid_text(line) for line in _lines(n))}"]' for n in nodes)
         out.append("  end")
     for edge in graph.edges:

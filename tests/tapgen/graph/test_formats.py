@@ -28,7 +28,7 @@ GRAPH = Graph(
 def test_mermaid_groups_nodes_and_escapes_labels() -> None:
     text = mermaid(GRAPH)
     assert text.startswith("flowchart LR\n")
-    assert '  subgraph storage["storage"]\n    Bucket["Bucket<br/>AWS::S3::Bucket"]\n  end\n' in text
+    assert '  subgraph group_storage["storage"]\n    Bucket["Bucket<br/>AWS::S3::Bucket"]\n  end\n' in text
     assert 'Route["Route<br/>AWS::ApiGatewayV2::Route<br/>GET #quot;/x#quot;"]' in text
     # A reserved word and texts that are not identifiers get numbered ids, labelled with their text.
     assert 'external1["*"]' in text and 'external2["end<br/>AWS::SQS::Queue"]' in text
