@@ -10,6 +10,7 @@ from tapgen.graph.actions import summary
 from tapgen.graph.flow import flow_edges
 from tapgen.graph.model import ACCESS, EXTERNAL_TYPE, FLOW, Edge, Graph, Node
 from tapgen.graph.references import Resolver, describe
+from tapgen.graph.shapes import properties
 
 VIEWS = {"flow": (FLOW,), "access": (ACCESS,), "all": (FLOW, ACCESS)}
 # What a node shows beside its id, by type: the property that tells nodes of one type apart.
@@ -46,7 +47,7 @@ def access_edges(
     runs_as = [
         Edge(ACCESS, logical_id, permissions.target_id(resolver, resource["Properties"]["Role"]), "runs as")
         for logical_id, resource in sorted(resources.items())
-        if resource.get("Type") == "AWS::Lambda::Function" and "Role" in permissions.properties(resource)
+        if resource.get("Type") == "AWS::Lambda::Function" and "Role" in properties(resource)
     ]
     grants = [
         *role_grants,
@@ -70,5 +71,5 @@ def _node(logical_id: str, resource: Mapping[str, Any] | None) -> Node:
         return Node(logical_id, EXTERNAL_TYPE)
     resource_type = str(resource.get("Type"))
     note_property = NOTES.get(resource_type)
-    note = describe(permissions.properties(resource).get(note_property)) if note_property else ""
+    note = describe(properties(resource).get(note_property)) if note_property else ""
     return Node(logical_id, resource_type, note)

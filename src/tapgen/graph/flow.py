@@ -8,8 +8,9 @@ from typing import Any
 
 from tapgen.graph.actions import summary
 from tapgen.graph.model import FLOW, Edge
-from tapgen.graph.permissions import Grant, Resources, listed, properties, target_id
+from tapgen.graph.permissions import Grant, Resources, target_id
 from tapgen.graph.references import Resolver, describe
+from tapgen.graph.shapes import listed, mapping, mappings, properties
 
 NOTIFICATION_KINDS = (
     ("LambdaConfigurations", "Function"),
@@ -55,9 +56,9 @@ def _of_type(resources: Resources, *types: str) -> Iterator[tuple[str, Mapping[s
 def _notifications(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     """Bucket → function, queue or topic, labelled with the key filter (`uploads/*.csv`)."""
     for bucket, props in _of_type(resources, "AWS::S3::Bucket"):
-        configuration = props.get("NotificationConfiguration") or {}
+        configuration = mapping(props.get("NotificationConfiguration"))
         for list_property, target_property in NOTIFICATION_KINDS:
-            for rule in listed(configuration.get(list_property)):
+            for rule in mappings(configuration.get(list_property)):
                 key_filter = _key_filter(rule.get("Filter"))
                 event = describe(rule.get("Event"))
                 yield bucket, target_id(resolver, rule.get(target_property)), key_filter, f"{event} {key_filter}"
@@ -68,7 +69,7 @@ def _notifications(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
 def _key_filter(value: Any) -> str:
     rules = {
         str(r.get("Name")).lower(): describe(r.get("Value"))
-        for r in listed((value or {}).get("S3Key", {}).get("Rules"))
+        for r in mappings(mapping(mapping(value).get("S3Key")).get("Rules"))
     }
     return f"{rules.get('prefix', '')}*{rules.get('suffix', '')}"
 
@@ -77,15 +78,16 @@ def _destinations(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     """Asynchronous invocation destinations and dead-letter targets of functions."""
     for logical_id, props in _of_type(resources, "AWS::Lambda::EventInvokeConfig"):
         function = target_id(resolver, props.get("FunctionName"))
-        destinations = props.get("DestinationConfig") or {}
+        destinations = mapping(props.get("DestinationConfig"))
         retries = f"after {props['MaximumRetryAttempts']} retries" if "MaximumRetryAttempts" in props else ""
         for outcome, label in (("OnFailure", "on failure"), ("OnSuccess", "on success")):
             if outcome in destinations:
-                target = target_id(resolver, destinations[outcome].get("Destination"))
+                target = target_id(resolver, mapping(destinations[outcome]).get("Destination"))
                 yield function, target, label, f"{logical_id}: {label} {retries}".rstrip()
     for logical_id, props in _of_type(resources, "AWS::Lambda::Function"):
-        if "TargetArn" in (props.get("DeadLetterConfig") or {}):
-            target = target_id(resolver, props["DeadLetterConfig"]["TargetArn"])
+        dead_letters = mapping(props.get("DeadLetterConfig"))
+        if "TargetArn" in dead_letters:
+            target = target_id(resolver, dead_letters["TargetArn"])
             yield logical_id, target, "dead letters", f"{logical_id}: DeadLetterConfig"
 
 
@@ -103,7 +105,7 @@ def _api(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     for method, props in _of_type(resources, "AWS::ApiGateway::Method"):
         verb = describe(props.get("HttpMethod"))
         yield target_id(resolver, props.get("RestApiId")), method, verb, f"{method}: {verb}"
-        uri = (props.get("Integration") or {}).get("Uri")
+        uri = mapping(props.get("Integration")).get("Uri")
         if uri is not None:
             yield method, resolver.mentioned(uri), "integration", f"{method}: {describe(uri)}"
 
@@ -118,7 +120,7 @@ def _alarms(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
         protocol = describe(props.get("Protocol"))
         yield target_id(resolver, props.get("TopicArn")), subscription, protocol, f"{subscription}: {protocol}"
     for topic, props in _of_type(resources, "AWS::SNS::Topic"):
-        for inline in listed(props.get("Subscription")):
+        for inline in mappings(props.get("Subscription")):
             protocol = describe(inline.get("Protocol"))
             yield topic, target_id(resolver, inline.get("Endpoint")), protocol, f"{topic}: inline {protocol}"
 
@@ -126,20 +128,17 @@ def _alarms(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
 def _logs(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     """Where functions, stages and buckets write their logs."""
     for function, props in _of_type(resources, "AWS::Lambda::Function"):
-        if "LogGroup" in (props.get("LoggingConfig") or {}):
-            yield (
-                function,
-                target_id(resolver, props["LoggingConfig"]["LogGroup"]),
-                "logs",
-                f"{function}: LoggingConfig",
-            )
+        logging = mapping(props.get("LoggingConfig"))
+        if "LogGroup" in logging:
+            yield function, target_id(resolver, logging["LogGroup"]), "logs", f"{function}: LoggingConfig"
     for stage, props in _of_type(resources, "AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::Stage"):
-        for settings in listed(props.get("AccessLogSettings") or props.get("AccessLogSetting")):
+        for settings in mappings(props.get("AccessLogSettings") or props.get("AccessLogSetting")):
             target = target_id(resolver, settings.get("DestinationArn"))
             yield target_id(resolver, props.get("ApiId") or props.get("RestApiId")), target, "access logs", f"{stage}"
     for bucket, props in _of_type(resources, "AWS::S3::Bucket"):
-        if "DestinationBucketName" in (props.get("LoggingConfiguration") or {}):
-            target = target_id(resolver, props["LoggingConfiguration"]["DestinationBucketName"])
+        logging = mapping(props.get("LoggingConfiguration"))
+        if "DestinationBucketName" in logging:
+            target = target_id(resolver, logging["DestinationBucketName"])
             yield bucket, target, "access logs", f"{bucket}: LoggingConfiguration"
 
 
@@ -150,7 +149,7 @@ def _data_writes(resources: Resources, resolver: Resolver, role_grants: list[Gra
         roles[target_id(resolver, props.get("Role"))].append(function)
     actions: dict[tuple[str, str], set[str]] = defaultdict(set)
     for grant in role_grants:
-        if resources.get(grant.target, {}).get("Type") in DATA_STORES:
+        if mapping(resources.get(grant.target)).get("Type") in DATA_STORES:
             for function in roles.get(grant.principal, []):
                 actions[function, grant.target].update(grant.actions)
     return [

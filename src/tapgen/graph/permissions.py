@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tapgen.graph.references import Resolver, as_text, describe
+from tapgen.graph.shapes import listed, mappings, properties
 
 ROLE = "AWS::IAM::Role"
 POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
@@ -32,17 +33,6 @@ class Grant:
     detail: str
 
 
-def listed(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def properties(resource: Mapping[str, Any]) -> Mapping[str, Any]:
-    found = resource.get("Properties", {})
-    return found if isinstance(found, Mapping) else {}
-
-
 def target_id(resolver: Resolver, value: Any) -> str:
     """The logical id `value` names, or its literal text when it names nothing in the stack."""
     target = resolver.resolve(value)
@@ -55,7 +45,7 @@ def role_grants(resources: Resources, resolver: Resolver) -> list[Grant]:
     for logical_id, resource in sorted(resources.items()):
         props = properties(resource)
         if resource.get("Type") == ROLE:
-            documents.extend((logical_id, policy.get("PolicyDocument")) for policy in listed(props.get("Policies")))
+            documents.extend((logical_id, policy.get("PolicyDocument")) for policy in mappings(props.get("Policies")))
         elif resource.get("Type") in POLICY_TYPES:
             roles = [target_id(resolver, role) for role in listed(props.get("Roles"))]
             documents.extend((role, props.get("PolicyDocument")) for role in roles)

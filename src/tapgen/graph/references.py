@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.graph.shapes import properties
+
 ARN_PREFIX = "arn:${AWS::Partition}:"
 REGIONAL = "${AWS::Region}:${AWS::AccountId}"
 # Resource type → (property holding its physical name, ARN template around that name, Ref returns the name).
@@ -146,7 +148,7 @@ def _spellings(logical_id: str, resource: Mapping[str, Any]) -> list[str]:
     if not arn_format:
         return []
     names = [f"${{{logical_id}}}"] if ref_is_name else []
-    physical = as_text(resource.get("Properties", {}).get(name_property)) if name_property else None
+    physical = as_text(properties(resource).get(name_property)) if name_property else None
     if physical:
         names.append(physical)
     return [arn_format.replace(NAME, name) for name in names]

@@ -218,3 +218,29 @@ def test_foreign_templates_draw_what_they_declare() -> None:
     assert access["Role", "Queue"].label == "read"
     assert access["Role", "arn:aws:iam::aws:policy/X"].label == "attached"
     assert ("Role", "*") not in access  # Deny statements grant nothing
+
+
+@pytest.mark.parametrize(
+    ("resource_id", "patch"),
+    [
+        pytest.param("UploadsBucket", {"NotificationConfiguration": "x"}, id="notification-not-object"),
+        pytest.param(
+            "UploadsBucket",
+            {"NotificationConfiguration": {"LambdaConfigurations": ["x", {"Filter": 1}]}},
+            id="rules-not-objects",
+        ),
+        pytest.param("ImageRole", {"Policies": ["x", {"PolicyDocument": "y"}]}, id="policies-not-objects"),
+        pytest.param("ImageEventInvokeConfig", {"DestinationConfig": {"OnFailure": "x"}}, id="destination-not-object"),
+        pytest.param("ImageFunction", {"LoggingConfig": "x", "DeadLetterConfig": 3}, id="configs-not-objects"),
+        pytest.param("HttpApi", None, id="properties-missing"),
+    ],
+)
+def test_malformed_parts_of_a_template_are_skipped_not_fatal(resource_id: str, patch: dict[str, Any] | None) -> None:
+    template = rendered_template("prod")
+    resource = template["Resources"][resource_id]
+    if patch is None:
+        del resource["Properties"]
+    else:
+        resource["Properties"].update(patch)
+    graph = build_graph(template)
+    assert ("ImageFunction", "ImageRole") in edges(graph, ACCESS)
