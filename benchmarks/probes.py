@@ -85,6 +85,7 @@ def processor_bytes_read(object_size: int) -> int:
         contract.ENV_TABLE_NAME: table,
         contract.ENV_BUCKET_NAME: bucket,
         contract.ENV_MAX_UPLOAD_BYTES: str(1 << 30),  # above the largest object, so it is read, not refused
+        contract.ENV_METRICS_NAMESPACE: "bench/processing",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
     os.environ.update(environment)

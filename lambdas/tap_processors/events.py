@@ -17,6 +17,7 @@ class ObjectCreated(NamedTuple):
     etag: str | None
     version_id: str | None
     sequencer: str
+    event_time: str | None = None  # as S3 sent it; only metrics use it
 
 
 def is_test_event(event: Any) -> bool:
@@ -57,6 +58,7 @@ def _record(raw: Any, index: int) -> ObjectCreated | None:
         etag=_text(obj.get("eTag"), f"{where}.s3.object.eTag", optional=True),
         version_id=_text(obj.get("versionId"), f"{where}.s3.object.versionId", optional=True),
         sequencer=sequencer,
+        event_time=raw.get("eventTime") if isinstance(raw.get("eventTime"), str) else None,
     )
 
 

@@ -13,7 +13,9 @@ from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
+from tap_processors import metrics
 from tap_processors.events import MalformedEventError, ObjectCreated, is_test_event, object_records
+from tap_processors.metrics import Measurement
 from tap_shared import contract, items
 from tap_shared.clients import client
 from tap_shared.container import per_container
@@ -115,20 +117,22 @@ def _metadata(prefix: Prefix, extension: str, inspect: Inspector, limit: int) ->
     return inspect(prefix.data, extension, prefix.complete)
 
 
-def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Settings) -> items.Item:
-    """The outcome for one object: PROCESSED with metadata, REJECTED with a reason, or FAILED."""
+def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Settings) -> tuple[items.Item, int]:
+    """The outcome for one object (PROCESSED with metadata, REJECTED with a reason, or FAILED) and bytes read."""
     outcome: items.Item = {"size": record.size, "etag": record.etag, "versionId": record.version_id}
     outcome.update(processedAt=items.now(), metadata=None, reason=None, error=None)
+    bytes_read = 0
     try:
         extension = _admitted_extension(record, kind, config.max_upload_bytes)
         prefix = read_prefix(record, read_window_bytes())
         if prefix is None:
-            return {**outcome, "status": items.FAILED, "error": "object was deleted before it could be processed"}
+            return {**outcome, "status": items.FAILED, "error": "object was deleted before it could be processed"}, 0
+        bytes_read = len(prefix.data)
         outcome.update(size=prefix.total_size, etag=prefix.etag, versionId=prefix.version_id or record.version_id)
         metadata = _metadata(prefix, extension, inspect, config.max_upload_bytes)
     except RejectedError as rejection:
-        return {**outcome, "status": items.REJECTED, "reason": str(rejection)}
-    return {**outcome, "status": items.PROCESSED, "metadata": metadata}
+        return {**outcome, "status": items.REJECTED, "reason": str(rejection)}, bytes_read
+    return {**outcome, "status": items.PROCESSED, "metadata": metadata}, bytes_read
 
 
 def unclaimed_item(record: ObjectCreated, kind: str) -> items.Item:
@@ -150,20 +154,27 @@ def unclaimed_item(record: ObjectCreated, kind: str) -> items.Item:
     }
 
 
-def process(record: ObjectCreated, kind: str, inspect: Inspector) -> dict[str, Any]:
+def process(record: ObjectCreated, kind: str, inspect: Inspector) -> tuple[dict[str, Any], Measurement | None]:
+    """The record's outcome, and its measurement when a result was recorded (not when superseded)."""
     config = settings()
     file_id = file_id_of(record.key)
     item = items.get(config.table_name, file_id) if file_id else None
     if item is None or item.get("objectKey") != record.key:
         unclaimed = unclaimed_item(record, kind)
         written = items.record_unclaimed(config.table_name, {k: v for k, v in unclaimed.items() if v is not None})
-        return {"key": record.key, "fileId": unclaimed["fileId"], "status": "UNCLAIMED" if written else "SUPERSEDED"}
-    result = evaluate(record, kind, inspect, config)
+        status = "UNCLAIMED" if written else "SUPERSEDED"
+        measured = _measurement(record, items.REJECTED, 0) if written else None
+        return {"key": record.key, "fileId": unclaimed["fileId"], "status": status}, measured
+    result, bytes_read = evaluate(record, kind, inspect, config)
     written = items.record_result(config.table_name, item["fileId"], record.key, record.sequencer, result)
     outcome = {"key": record.key, "fileId": item["fileId"], "status": result["status"] if written else "SUPERSEDED"}
     if result.get("reason"):
         outcome["reason"] = result["reason"]
-    return outcome
+    return outcome, _measurement(record, result["status"], bytes_read) if written else None
+
+
+def _measurement(record: ObjectCreated, status: str, bytes_read: int) -> Measurement:
+    return Measurement(status, bytes_read, metrics.delay_ms(metrics.event_time(record.event_time), time.time()))
 
 
 def handle_event(event: Any, context: Any, kind: str, inspect: Inspector) -> dict[str, Any]:
@@ -173,8 +184,9 @@ def handle_event(event: Any, context: Any, kind: str, inspect: Inspector) -> dic
         log("INFO", "s3 test event ignored", rid, function=kind)
         return {"records": []}
     try:
+        space = metrics.namespace()
         records, ignored = object_records(event)
-        outcomes = [process(record, kind, inspect) for record in records]
+        results = [process(record, kind, inspect) for record in records]
     except MalformedEventError as error:
         log("ERROR", "malformed event", rid, function=kind, error=str(error))
         raise
@@ -188,5 +200,11 @@ def handle_event(event: Any, context: Any, kind: str, inspect: Inspector) -> dic
         )
         raise
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
-    log("INFO", "processed", rid, function=kind, records=outcomes, ignoredRecords=ignored, durationMs=duration_ms)
+    outcomes = [outcome for outcome, _ in results]
+    measured = [measurement for _, measurement in results if measurement]
+    # The log line is also the EMF document of the invocation's metrics.
+    emf = metrics.emf_fields(space, kind, measured, int(time.time() * 1000))
+    log(
+        "INFO", "processed", rid, function=kind, records=outcomes, ignoredRecords=ignored, durationMs=duration_ms, **emf
+    )
     return {"records": outcomes}

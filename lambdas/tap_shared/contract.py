@@ -20,6 +20,7 @@ ENV_MAX_UPLOAD_BYTES = "TAP_MAX_UPLOAD_BYTES"
 ENV_UPLOAD_URL_TTL = "TAP_UPLOAD_URL_TTL_SECONDS"
 ENV_DOWNLOAD_URL_TTL = "TAP_DOWNLOAD_URL_TTL_SECONDS"
 ENV_READ_WINDOW_BYTES = "TAP_READ_WINDOW_BYTES"
+ENV_METRICS_NAMESPACE = "TAP_METRICS_NAMESPACE"
 
 # Metadata table layout: one item per file, a global index lists a caller's files newest first.
 TABLE_PARTITION_KEY = "fileId"
@@ -34,6 +35,14 @@ KIND_SUFFIXES: dict[str, tuple[str, ...]] = {
     "document": (".pdf", ".txt", ".md"),
     "data": (".csv", ".json", ".jsonl"),
 }
+
+
+# Processing metrics (CloudWatch Embedded Metric Format): one data point per recorded result, per kind
+# (dimension `Kind`) and for all kinds together (no dimension), so alarms need no metric math per kind.
+METRIC_KIND_DIMENSION = "Kind"
+OUTCOME_METRICS: dict[str, str] = {"PROCESSED": "Processed", "REJECTED": "Rejected", "FAILED": "Failed"}
+METRIC_BYTES_READ = "BytesRead"
+METRIC_PROCESSING_DELAY = "ProcessingDelay"
 
 
 def extension_of(name: str) -> str:
@@ -74,7 +83,7 @@ PROCESSORS: tuple[FunctionContract, ...] = tuple(
     FunctionContract(
         name=kind,
         handler=f"tap_processors.{kind}.handle",
-        environment=(*_COMMON_ENV, ENV_READ_WINDOW_BYTES),
+        environment=(*_COMMON_ENV, ENV_READ_WINDOW_BYTES, ENV_METRICS_NAMESPACE),
     )
     for kind in KIND_SUFFIXES
 )

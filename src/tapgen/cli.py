@@ -14,6 +14,7 @@ import click
 COMMANDS = {
     "render": "tapgen.commands.render:render",
     "lint": "tapgen.commands.lint:lint",
+    "graph": "tapgen.commands.graph:graph",
     "package": "tapgen.commands.package:package",
     "deploy": "tapgen.commands.deploy:deploy",
     "outputs": "tapgen.commands.outputs:outputs",

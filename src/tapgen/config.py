@@ -134,10 +134,12 @@ class ApiSettings:
 
 @dataclass(frozen=True)
 class AlarmSettings:
-    """Thresholds of the API alarms and where alarms are e-mailed."""
+    """Thresholds of the API and processing alarms and where alarms are e-mailed."""
 
     api_5xx_threshold: int = setting(between(1, 100000))
     api_latency_p99_ms: int = setting(between(100, 30000))
+    # Share of recorded processing results that are REJECTED or FAILED, sustained over the alarm's periods.
+    processing_problem_percent: int = setting(between(1, 100))
     email: str | None = setting(matches(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", "an e-mail address"), default=None)
 
 

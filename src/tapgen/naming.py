@@ -63,6 +63,11 @@ def api_access_log_group_name_text(settings: Settings) -> str:
     return f"/aws/vendedlogs/{name_prefix(settings)}-http-api-access"
 
 
+def metrics_namespace_text(settings: Settings) -> str:
+    """The processors' CloudWatch namespace, one per environment (stack): `tap-${EnvironmentSuffix}/processing`."""
+    return f"{name_prefix(settings)}/processing"
+
+
 def standard_tags(settings: Settings) -> Tags:
     """Project, Environment, ManagedBy and the environment's extra tags, in a stable order."""
     values: dict[str, object] = {

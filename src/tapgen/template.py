@@ -5,12 +5,25 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import ModuleType
 
-from troposphere import AWSHelperFn, GetAtt, Ref, Sub, Template, apigatewayv2, awslambda, dynamodb, sns, sqs
+from troposphere import (
+    AWSHelperFn,
+    GetAtt,
+    Ref,
+    Sub,
+    Template,
+    apigatewayv2,
+    awslambda,
+    cloudwatch,
+    dynamodb,
+    sns,
+    sqs,
+)
 
 from tapgen.artifacts import FunctionArtifact, FunctionContract, build_artifacts, load_contract
 from tapgen.builders import (
     api,
     compute,
+    dashboard,
     data,
     dead_letters,
     monitoring,
@@ -24,6 +37,7 @@ from tapgen.naming import (
     api_access_log_group_name_text,
     lambda_log_group_name_text,
     log_group_arn,
+    metrics_namespace_text,
     uploads_bucket_name_text,
 )
 
@@ -87,7 +101,8 @@ def build_template(settings: Settings, artifacts: Mapping[str, FunctionArtifact]
     template.add_resource(storage.uploads_bucket_policy(settings, uploads))
 
     http_api = _add_http_api(template, settings, functions[contract.API.name], key_arn)
-    topic = _add_monitoring(template, settings, key_arn, functions, queue, table, http_api)
+    topic = _add_monitoring(template, settings, contract, key_arn, functions, queue, table, http_api)
+    board = template.add_resource(_dashboard(template, settings, contract, functions, queue, table, http_api))
 
     for output in outputs.exported_outputs(
         {
@@ -96,6 +111,7 @@ def build_template(settings: Settings, artifacts: Mapping[str, FunctionArtifact]
             "MetadataTableName": ("Table of file metadata", Ref(table)),
             "DeadLetterQueueUrl": ("Queue of events that failed processing", Ref(queue)),
             "AlarmTopicArn": ("Topic every alarm publishes to", Ref(topic)),
+            "DashboardUrl": ("Console page of the stack's CloudWatch dashboard", dashboard.dashboard_url(board)),
             "KeyArn": ("The stack's KMS key", key_arn),
             "AppSecretArn": ("Secret that signs pagination cursors", Ref(secret)),
             **{f"{name.capitalize()}FunctionName": (f"The {name} function", Ref(fn)) for name, fn in functions.items()},
@@ -130,6 +146,7 @@ def _environment_values(
         contract.ENV_UPLOAD_URL_TTL: str(settings.api.upload_url_ttl_seconds),
         contract.ENV_DOWNLOAD_URL_TTL: str(settings.api.download_url_ttl_seconds),
         contract.ENV_READ_WINDOW_BYTES: str(settings.processing.read_window_bytes),
+        contract.ENV_METRICS_NAMESPACE: Sub(metrics_namespace_text(settings)),
     }
 
 
@@ -177,6 +194,7 @@ def _add_http_api(
 def _add_monitoring(
     template: Template,
     settings: Settings,
+    contract: ModuleType,
     key_arn: AWSHelperFn,
     functions: Mapping[str, awslambda.Function],
     queue: sqs.Queue,
@@ -195,6 +213,43 @@ def _add_monitoring(
     specs.append(monitoring.dead_letter_alarm_spec(GetAtt(queue, "QueueName")))
     specs.extend(monitoring.api_alarm_specs(settings, Ref(http_api), api.STAGE_NAME))
     specs.append(monitoring.table_throttle_alarm_spec(Ref(table)))
+    specs.append(
+        monitoring.processing_problem_alarm_spec(
+            settings, Sub(metrics_namespace_text(settings)), contract.OUTCOME_METRICS
+        )
+    )
     for spec in specs:
         template.add_resource(monitoring.alarm(settings, spec, topic))
     return topic
+
+
+def _dashboard(
+    template: Template,
+    settings: Settings,
+    contract: ModuleType,
+    functions: Mapping[str, awslambda.Function],
+    queue: sqs.Queue,
+    table: dynamodb.Table,
+    http_api: apigatewayv2.Api,
+) -> cloudwatch.Dashboard:
+    """Every function, the API, the queue, the table, the processors' metrics, and every alarm so far."""
+    ref = dashboard.reference
+    alarms = [r.title for r in template.resources.values() if isinstance(r, cloudwatch.Alarm)]
+    widgets = [
+        *dashboard.function_widgets({name: ref(fn.title) for name, fn in functions.items()}),
+        *dashboard.api_widgets(
+            "HTTP API", (("ApiId", ref(http_api.title)), ("Stage", api.STAGE_NAME)), dashboard.HTTP_API_METRICS
+        ),
+        *dashboard.queue_widgets(ref(queue.title, "QueueName")),
+        *dashboard.table_widgets(ref(table.title), monitoring.TABLE_OPERATIONS),
+        *dashboard.processing_widgets(
+            metrics_namespace_text(settings),
+            [spec.name for spec in contract.PROCESSORS],
+            contract.METRIC_KIND_DIMENSION,
+            list(contract.OUTCOME_METRICS.values()),
+            contract.METRIC_BYTES_READ,
+            contract.METRIC_PROCESSING_DELAY,
+        ),
+        dashboard.alarm_widget(alarms),
+    ]
+    return dashboard.dashboard(settings, widgets)

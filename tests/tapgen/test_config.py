@@ -179,6 +179,13 @@ def test_settings_are_frozen() -> None:
             id="missing-key",
         ),
         pytest.param(
+            "processing_problem_percent = 20",
+            "processing_problem_percent = 0",
+            "dev",
+            "[env.dev] alarms.processing_problem_percent = 0: must be an integer from 1 to 100",
+            id="problem-rate-out-of-range",
+        ),
+        pytest.param(
             "[env.dev]", "[env.Dev]", "Dev", "[env.Dev] environment name 'Dev': must match", id="bad-env-name"
         ),
     ],

@@ -24,6 +24,7 @@ OUTPUTS = {
     "MetadataTableName",
     "DeadLetterQueueUrl",
     "AlarmTopicArn",
+    "DashboardUrl",
     "KeyArn",
     "AppSecretArn",
     "ApiFunctionName",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from awacs.aws import ArnLike, Condition, StringEquals
@@ -77,10 +77,11 @@ class AlarmSpec:
     dimensions: tuple[tuple[str, AWSHelperFn | str], ...] = ()
     statistic: str = "Sum"
     math: tuple[cloudwatch.MetricDataQuery, ...] = field(default=())
+    evaluation_periods: int = 1
 
 
 def alarm(settings: Settings, spec: AlarmSpec, topic: sns.Topic) -> cloudwatch.Alarm:
-    """`≥ threshold` over one five-minute period; missing data is not a breach."""
+    """`≥ threshold` in each of the spec's five-minute periods (one unless sustained); missing data is not a breach."""
     if spec.math:
         source: dict[str, object] = {"Metrics": list(spec.math)}
     else:
@@ -100,7 +101,7 @@ def alarm(settings: Settings, spec: AlarmSpec, topic: sns.Topic) -> cloudwatch.A
         AlarmName=physical_name(settings, spec.name),
         AlarmDescription=spec.description,
         ComparisonOperator="GreaterThanOrEqualToThreshold",
-        EvaluationPeriods=1,
+        EvaluationPeriods=spec.evaluation_periods,
         Threshold=spec.threshold,
         TreatMissingData="notBreaching",
         AlarmActions=[Ref(topic)],
@@ -213,8 +214,35 @@ def table_throttle_alarm_spec(table_name: Ref) -> AlarmSpec:
     )
 
 
+PROBLEM_RATE_PERIODS = 3  # fifteen minutes: one batch of bad uploads is not an incident, a quarter hour is
+
+
+def processing_problem_alarm_spec(
+    settings: Settings, namespace: AWSHelperFn, outcome_metrics: Mapping[str, str]
+) -> AlarmSpec:
+    """The share of recorded results that are REJECTED or FAILED, over all kinds (the processors' own metrics)."""
+    queries = {status: f"q{status.lower()}" for status in outcome_metrics}
+    problems = " + ".join(f"FILL({queries[s]}, 0)" for s in ("REJECTED", "FAILED"))
+    total = " + ".join(f"FILL({query}, 0)" for query in queries.values())
+    rate = cloudwatch.MetricDataQuery(
+        Id="problemrate", Expression=f"100 * ({problems}) / ({total})", Label="Rejected or failed (%)", ReturnData=True
+    )
+    return AlarmSpec(
+        "ProcessingProblemsAlarm",
+        "processing-problems",
+        f"At least {settings.alarms.processing_problem_percent}% of processed files were rejected or failed, "
+        f"in each of {PROBLEM_RATE_PERIODS} consecutive periods.",
+        settings.alarms.processing_problem_percent,
+        math=(*(_metric_query(queries[s], namespace, m, []) for s, m in outcome_metrics.items()), rate),
+        evaluation_periods=PROBLEM_RATE_PERIODS,
+    )
+
+
 def _metric_query(
-    query_id: str, namespace: str, metric: str, dimensions: Sequence[tuple[str, AWSHelperFn | str]]
+    query_id: str,
+    namespace: AWSHelperFn | str,
+    metric: str,
+    dimensions: Sequence[tuple[str, AWSHelperFn | str]],
 ) -> cloudwatch.MetricDataQuery:
     return cloudwatch.MetricDataQuery(
         Id=query_id,
@@ -223,7 +251,12 @@ def _metric_query(
             Metric=cloudwatch.Metric(
                 Namespace=namespace,
                 MetricName=metric,
-                Dimensions=[cloudwatch.MetricDimension(Name=n, Value=v) for n, v in dimensions],
+                # The processors' all-kinds metrics have no dimension; an empty list is left out.
+                **(
+                    {"Dimensions": [cloudwatch.MetricDimension(Name=n, Value=v) for n, v in dimensions]}
+                    if dimensions
+                    else {}
+                ),
             ),
             Period=PERIOD_SECONDS,
             Stat="Sum",

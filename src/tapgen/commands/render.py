@@ -15,12 +15,17 @@ from tapgen.commands.common import (
     selected_settings,
     templates_dir,
 )
+from tapgen.config import Settings
 
 
 @click.command()
 @click.option("--env", "env", metavar="NAME", help="Print this environment's template to stdout.")
-@click.option("--all", "all_envs", is_flag=True, help="Write templates/NAME.json for every environment.")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a committed template is stale.")
+@click.option(
+    "--all", "all_envs", is_flag=True, help="Write templates/NAME.json for every environment, and docs/architecture.md."
+)
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 if a committed template (or docs/architecture.md) is stale."
+)
 @config_option
 def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> None:
     """Render templates: print one (--env), write all (--all), or verify them (--check)."""
@@ -30,8 +35,11 @@ def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> N
         environments = selected_settings(config_path, env, all_envs)
         out_dir = templates_dir(config_path)
         stale: list[rendering.StaleTemplate] = []
-        for settings, text in rendering.render_all(environments):
-            path = rendering.template_path(out_dir, settings)
+        rendered = rendering.render_all(environments)
+        outputs = [(rendering.template_path(out_dir, settings), text) for settings, text in rendered]
+        if all_envs:
+            outputs.extend(_architecture_page(config_path, rendered))
+        for path, text in outputs:
             if check:
                 stale.extend(s for s in [rendering.check(path, text)] if s)
             elif all_envs:
@@ -44,4 +52,17 @@ def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> N
         if stale:
             sys.exit(EXIT_FINDINGS)
         if check:
-            say(f"up to date: {', '.join(str(rendering.template_path(out_dir, s)) for s in environments)}")
+            say(f"up to date: {', '.join(str(path) for path, _ in outputs)}")
+
+
+def _architecture_page(config_path: Path, rendered: list[tuple[Settings, str]]) -> list[tuple[Path, str]]:
+    """docs/architecture.md, drawn from the documented environment's render (none if it is not configured)."""
+    import json
+
+    from tapgen.graph.document import ARCHITECTURE_DOC, DOCUMENTED_ENVIRONMENT, architecture_markdown
+
+    return [
+        (config_path.parent / ARCHITECTURE_DOC, architecture_markdown(json.loads(text), DOCUMENTED_ENVIRONMENT))
+        for settings, text in rendered
+        if settings.name == DOCUMENTED_ENVIRONMENT
+    ]

@@ -20,6 +20,7 @@ def test_the_fixture_notification_parses_to_one_record() -> None:
                 etag="d41d8cd98f00b204e9800998ecf8427e",
                 version_id="096fKKXTRTtl3on89fVO.nfljtsv6qko",
                 sequencer="0055AED6DCD90281E5",
+                event_time="2024-03-12T19:05:02.482Z",
             )
         ],
         0,

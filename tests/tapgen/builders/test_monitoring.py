@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from tap_shared import contract
 from tapgen.config import Settings
 from tests.conftest import Template, only_resource, resources_of_type
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources
@@ -93,3 +96,31 @@ def test_table_throttle_alarm_sums_throttled_requests_of_every_operation(templat
     (total,) = [m for m in metrics if "Expression" in m]
     assert total["ReturnData"] is True
     assert all(f"FILL({m['Id']}, 0)" in total["Expression"] for m in metrics if "MetricStat" in m)
+
+
+def test_processing_problem_alarm_is_a_sustained_rate_over_the_processors_own_metrics(
+    template: Template, settings: Settings
+) -> None:
+    alarm = alarms(template)["ProcessingProblemsAlarm"]
+    assert alarm["Threshold"] == settings.alarms.processing_problem_percent
+    assert alarm["EvaluationPeriods"] == 3 and "DatapointsToAlarm" not in alarm  # every period must breach
+    namespaces = {
+        json.dumps(r["Properties"]["Environment"]["Variables"][contract.ENV_METRICS_NAMESPACE])
+        for r in resources_of_type(template, "AWS::Lambda::Function").values()
+        if contract.ENV_METRICS_NAMESPACE in r["Properties"]["Environment"]["Variables"]
+    }
+    assert len(namespaces) == 1  # the alarm watches the namespace the processors write to
+    queries = {m["Id"]: m["MetricStat"]["Metric"] for m in alarm["Metrics"] if "MetricStat" in m}
+    assert {json.dumps(m["Namespace"]) for m in queries.values()} == namespaces
+    assert {m["MetricName"] for m in queries.values()} == set(contract.OUTCOME_METRICS.values())
+    assert all("Dimensions" not in m for m in queries.values())  # all kinds together
+    (rate,) = [m for m in alarm["Metrics"] if "Expression" in m]
+    by_name = {m["MetricName"]: query_id for query_id, m in queries.items()}
+    problems, total = rate["Expression"].removeprefix("100 * ").split(" / ")
+    assert problems == f"(FILL({by_name['Rejected']}, 0) + FILL({by_name['Failed']}, 0))"
+    assert all(f"FILL({query_id}, 0)" in total for query_id in queries)
+
+
+def test_every_threshold_alarm_but_the_sustained_one_fires_in_one_period(template: Template) -> None:
+    periods = {lid: a["EvaluationPeriods"] for lid, a in alarms(template).items()}
+    assert {lid for lid, n in periods.items() if n != 1} == {"ProcessingProblemsAlarm"}

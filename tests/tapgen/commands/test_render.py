@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from tapgen.cli import main
+from tapgen.graph.document import ARCHITECTURE_DOC, architecture_markdown
 from tests.conftest import CONFIG, ROOT, rendered_text
 
 
@@ -24,10 +25,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A copy of the project's settings, lambdas and templates that a test may change."""
+    """A copy of the project's settings, lambdas, templates and architecture page that a test may change."""
     shutil.copy(CONFIG, tmp_path / "tapgen.toml")
     shutil.copytree(ROOT / "lambdas", tmp_path / "lambdas", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    (tmp_path / "docs").mkdir()
+    shutil.copy(ROOT / ARCHITECTURE_DOC, tmp_path / ARCHITECTURE_DOC)
     return tmp_path / "tapgen.toml"
 
 
@@ -74,6 +77,27 @@ def test_missing_template_is_stale(project: Path) -> None:
     result = CliRunner().invoke(main, ["render", "--all", "--check", "--config", str(project)])
     assert result.exit_code == 1
     assert "staging.json does not exist" in result.stdout
+
+
+def test_check_fails_when_the_architecture_page_is_stale(project: Path) -> None:
+    page = project.parent / ARCHITECTURE_DOC
+    page.write_text(page.read_text().replace("ImageRole -.->", "ImageRole -->", 1))
+    result = CliRunner().invoke(main, ["render", "--all", "--check", "--config", str(project)])
+    assert result.exit_code == 1
+    assert "stale: " in result.stderr and "architecture.md" in result.stderr
+    assert "-  ImageRole -->" in result.stdout
+
+
+def test_all_regenerates_the_architecture_page_from_the_prod_render(project: Path) -> None:
+    page = project.parent / ARCHITECTURE_DOC
+    page.unlink()
+    result = CliRunner().invoke(main, ["render", "--all", "--check", "--config", str(project)])
+    assert result.exit_code == 1 and "architecture.md does not exist" in result.stdout
+    result = CliRunner().invoke(main, ["render", "--all", "--config", str(project)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {page}" in result.stderr
+    assert page.read_text() == architecture_markdown(json.loads(rendered_text("prod")), "prod")
+    assert CliRunner().invoke(main, ["render", "--all", "--check", "--config", str(project)]).exit_code == 0
 
 
 @pytest.mark.parametrize(
