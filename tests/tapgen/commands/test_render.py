@@ -80,7 +80,9 @@ def test_missing_template_is_stale(project: Path) -> None:
     ("args", "message"),
     [
         pytest.param(
-            ["render", "--env", "qa"], "unknown environment 'qa'; defined: dev, partner, prod, staging", id="unknown-env"
+            ["render", "--env", "qa"],
+            "unknown environment 'qa'; defined: dev, partner, prod, staging",
+            id="unknown-env",
         ),
         pytest.param(["render"], "give exactly one of --env NAME or --all", id="no-selection"),
         pytest.param(["render", "--env", "dev", "--all"], "give exactly one of --env NAME or --all", id="both"),
