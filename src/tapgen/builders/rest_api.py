@@ -4,8 +4,6 @@ request validation, CORS preflight, a deployment that follows the definition, an
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +18,7 @@ from tapgen.builders.api_common import (
 )
 from tapgen.config import Settings
 from tapgen.naming import physical_name, standard_tags
+from tapgen.rest_definition import definition_digest
 from tapgen.suppressions import skip_checkov
 
 REST_API = "RestApi"
@@ -32,7 +31,6 @@ USAGE_PLAN = "RestApiUsagePlan"
 API_KEY = "RestApiKey"
 USAGE_PLAN_KEY = "RestApiUsagePlanKey"
 STAGE_NAME = "v1"
-DIGEST_LENGTH = 12
 API_KEY_HEADER = "x-api-key"
 
 
@@ -344,18 +342,11 @@ def gateway_responses(api: apigateway.RestApi) -> list[apigateway.GatewayRespons
     return built
 
 
-def definition_digest(definition: Sequence[AWSObject]) -> str:
-    """A hash of everything a deployment snapshots: change any of it and the deployment's id changes."""
-    described = [{"id": r.title, "type": r.resource_type, **r.to_dict()} for r in definition]
-    text = json.dumps(sorted(described, key=lambda r: str(r["id"])), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_LENGTH]
-
-
 def deployment(
     api: apigateway.RestApi, definition: Sequence[AWSObject], methods_built: Sequence[apigateway.Method]
 ) -> apigateway.Deployment:
     """A new logical id per definition, so CloudFormation creates a fresh deployment whenever the API changes."""
-    digest = definition_digest(definition)
+    digest = definition_digest({resource.title: resource.to_dict() for resource in definition})
     return apigateway.Deployment(
         f"{DEPLOYMENT_PREFIX}{digest}",
         RestApiId=Ref(api),
