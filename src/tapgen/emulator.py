@@ -5,7 +5,8 @@ Nothing outside this module works around moto. What it patches or supplies (SPEC
 - `ExecuteChangeSet` leaves the stack's Outputs (and exports) unset;
 - `UpdateTerminationProtection` does not exist;
 - describing a deleted stack evaluates its Outputs, which re-creates the deleted resources;
-- `AWS::SecretsManager::Secret` is skipped, so the secret and the Lambda variables that refer to it are missing.
+- `AWS::SecretsManager::Secret` is skipped, so the secret and the Lambda variables that refer to it are missing;
+- `AWS::ApiGateway::Method` fails on integrations without `IntegrationHttpMethod` and `Uri` (MOCK: CORS preflights).
 The patches change moto's classes in this process, so they apply to every client of the server, the `aws`
 CLI included. moto keeps its state in memory: the emulated account lives exactly as long as this process.
 """
@@ -93,6 +94,28 @@ def running(region: str) -> Iterator[Emulator]:
         server.stop()
 
 
+API_GATEWAY_LOGS_ROLE = "tapgen-local-apigateway-cloudwatch"
+
+
+def set_api_gateway_logging_role(emulator: Emulator) -> str:
+    """Do once what an account's administrator does once: give API Gateway its CloudWatch role (REST logging)."""
+    iam = emulator.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    try:
+        arn: str = iam.get_role(RoleName=API_GATEWAY_LOGS_ROLE)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        arn = iam.create_role(RoleName=API_GATEWAY_LOGS_ROLE, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    emulator.client("apigateway").update_account(
+        patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": arn}]
+    )
+    return arn
+
+
 def create_bucket(emulator: Emulator, bucket: str) -> None:
     """Create `bucket` in the emulator's region (us-east-1 takes no location constraint)."""
     where = {"LocationConstraint": emulator.region}
@@ -125,6 +148,7 @@ def patch_moto() -> None:
     _patch_change_set_outputs()
     _patch_termination_protection()
     _patch_deleted_stack_outputs()
+    _patch_rest_api_methods()
 
 
 def _patch_kms_key_tags() -> None:
@@ -186,6 +210,40 @@ def _patch_deleted_stack_outputs() -> None:
         self.output_map = OutputMap(self.resource_map, {}, self.stack_id)
 
     Stack.delete = delete  # type: ignore[method-assign]
+
+
+def _patch_rest_api_methods() -> None:
+    from moto.apigateway.models import Method, apigateway_backends
+
+    # moto reads Integration.IntegrationHttpMethod and Uri unconditionally; a MOCK integration has neither.
+    def create(
+        cls: type[Method], name: str, cloudformation_json: Any, account_id: str, region_name: str, /, **kwargs: Any
+    ) -> Method:
+        properties = cloudformation_json["Properties"]
+        backend = apigateway_backends[account_id][region_name]
+        where = {
+            "function_id": properties["RestApiId"],
+            "resource_id": properties["ResourceId"],
+            "method_type": properties["HttpMethod"],
+        }
+        method: Method = backend.put_method(
+            **where,
+            authorization_type=properties.get("AuthorizationType"),
+            api_key_required=properties.get("ApiKeyRequired"),
+            request_parameters=properties.get("RequestParameters"),
+        )
+        integration: dict[str, Any] = properties.get("Integration") or {}
+        if integration:
+            backend.put_integration(
+                **where,
+                integration_type=integration["Type"],
+                uri=integration.get("Uri", ""),
+                integration_method=integration.get("IntegrationHttpMethod", ""),
+                request_templates=integration.get("RequestTemplates"),
+            )
+        return method
+
+    Method.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign, assignment]
 
 
 def supply_skipped_resources(emulator: Emulator, stack_name: str) -> dict[str, str]:

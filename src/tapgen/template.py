@@ -233,7 +233,7 @@ def _add_rest_api(
     template.add_resource(api_common.invoke_permission(rest, function, rest_api.invoke_scope()))
     parts = ApiParts(
         alarm_specs=monitoring.rest_api_alarm_specs(settings, rest_api.api_name(settings), rest_api.STAGE_NAME),
-        outputs={"ApiUrl": ("Invoke URL of the REST API's stage", rest_api.api_url(rest, stage))},
+        outputs={"ApiUrl": ("Invoke URL of the REST API's stage", rest_api.api_url(rest))},
     )
     if settings.api.api_keys:
         plan = template.add_resource(rest_api.usage_plan(settings, rest, stage))

@@ -11,13 +11,22 @@ import urllib3
 from tapgen.artifacts import build_artifacts
 from tapgen.config import load_settings
 from tapgen.emulator import Emulator, patched_environ
-from tapgen.smoke import SAMPLES, InProcessLambda, SampleFile, deployed_functions, process_one, run_smoke
+from tapgen.smoke import (
+    SAMPLES,
+    ApiFlavour,
+    InProcessLambda,
+    SampleFile,
+    deployed_functions,
+    flavour_of,
+    process_one,
+    run_smoke,
+)
 from tests.e2e.conftest import Deployer, deployed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 
 
-@pytest.fixture(scope="module", params=["dev", "prod"])
+@pytest.fixture(scope="module", params=["dev", "prod", "partner"])
 def service(request: pytest.FixtureRequest, emulator: Emulator, shared_project: Path) -> Iterator[Deployer]:
     env: str = request.param
     with patched_environ(emulator.environment()):
@@ -32,8 +41,9 @@ def runner(service: Deployer, emulator: Emulator) -> InProcessLambda:
     return InProcessLambda(functions, emulator.environment())
 
 
-def auth_of(service: Deployer) -> str:
-    return load_settings(service.env, service.config).api.auth
+def auth_of(service: Deployer) -> ApiFlavour:
+    """The events to send: HTTP API or REST API shaped, with the environment's kind of caller."""
+    return flavour_of(load_settings(service.env, service.config))
 
 
 def bucket_of(service: Deployer) -> str:

@@ -428,9 +428,9 @@ def stage_arn(api: apigateway.RestApi, staged: apigateway.Stage) -> Sub:
     )
 
 
-def api_url(api: apigateway.RestApi, staged: apigateway.Stage) -> Sub:
-    """The stage's invoke URL."""
-    return Sub(f"https://${{{api.title}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/${{{staged.title}}}")
+def api_url(api: apigateway.RestApi) -> Sub:
+    """The stage's invoke URL (the stage name literal, so emulators that skip stages still resolve it)."""
+    return Sub(f"https://${{{api.title}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{STAGE_NAME}")
 
 
 def invoke_scope() -> str:

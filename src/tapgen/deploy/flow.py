@@ -13,6 +13,7 @@ from tapgen.artifacts import FunctionArtifact
 from tapgen.deploy.aws import Clients, DeployError
 from tapgen.deploy.changes import ChangeSet, ChangeSetRequest, Sleep, change_table, create_change_set, data_loss
 from tapgen.deploy.outputs import flat_outputs
+from tapgen.deploy.prerequisites import require_account_prerequisites
 from tapgen.deploy.progress import latest_event_id, watch
 from tapgen.deploy.stack import (
     PERMISSIVE_POLICY,
@@ -65,7 +66,8 @@ class DeployResult:
 
 
 def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = time.sleep) -> DeployResult:
-    """Upload, preview, guard, confirm, execute, protect; the stack's outputs at the end."""
+    """Check the account, upload, preview, guard, confirm, execute, protect; the stack's outputs at the end."""
+    require_account_prerequisites(plan.template, clients, plan.region)
     cfn, s3 = clients("cloudformation"), clients("s3")
     upload = upload_artifacts(s3, plan.bucket, plan.artifacts)
     for key in upload.uploaded:

@@ -270,7 +270,8 @@ def test_only_this_stage_of_this_api_invokes_the_function(template: Template) ->
 
 def test_api_url_is_the_stage_url(template: Template) -> None:
     url = template["Outputs"]["ApiUrl"]["Value"]["Fn::Sub"]
-    assert url == "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${RestApiStage}"
+    assert url == "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/v1"
+    assert template["Resources"]["RestApiStage"]["Properties"]["StageName"] == "v1"
 
 
 def test_waf_guards_the_stage_with_managed_rules_and_a_per_ip_rate(template: Template, settings: Settings) -> None:
