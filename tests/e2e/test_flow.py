@@ -10,7 +10,7 @@ import urllib3
 
 from tapgen.artifacts import build_artifacts
 from tapgen.config import load_settings
-from tapgen.emulator import Emulator, patched_environ
+from tapgen.emulator import Emulator, patched_environ, supply_skipped_resources
 from tapgen.smoke import (
     SAMPLES,
     ApiFlavour,
@@ -89,3 +89,28 @@ def test_content_that_does_not_match_its_extension_is_rejected(
 def test_unknown_file_is_404(service: Deployer, runner: InProcessLambda) -> None:
     response = runner.api("GET", "/files/" + "0" * 32, auth_of(service))
     assert response.status == 404
+
+
+def test_the_rest_api_pieces_moto_skips_are_supplied_once(service: Deployer, emulator: Emulator) -> None:
+    settings = load_settings(service.env, service.config)
+    supplied = supply_skipped_resources(emulator, service.stack_name)
+    assert supply_skipped_resources(emulator, service.stack_name) == supplied  # idempotent: nothing twice
+    rest_pieces = {"RestApiStage", "RestApiUsagePlan", "RestApiKey"}
+    if settings.api.kind == "http":
+        assert not rest_pieces & set(supplied)
+        return
+    physical = {
+        r.get("LogicalResourceId", ""): r.get("PhysicalResourceId", "")
+        for r in service.client("cloudformation").describe_stack_resources(StackName=service.stack_name)[
+            "StackResources"
+        ]
+    }
+    client = service.client("apigateway")
+    (stage,) = client.get_stages(restApiId=physical["RestApi"])["item"]
+    deployment = next(lid for lid in physical if lid.startswith("RestApiDeployment"))
+    assert (stage["stageName"], stage["deploymentId"]) == ("v1", physical[deployment])
+    plan = client.get_usage_plan(usagePlanId=supplied["RestApiUsagePlan"])
+    assert plan["quota"] == {"limit": settings.api.usage_plan_quota, "period": "DAY"}
+    assert plan["apiStages"] == [{"apiId": physical["RestApi"], "stage": "v1"}]
+    keys = client.get_usage_plan_keys(usagePlanId=supplied["RestApiUsagePlan"])["items"]
+    assert [key["id"] for key in keys] == [supplied["RestApiKey"]]
