@@ -501,7 +501,7 @@ def no_public_resource_policy(view: TemplateView) -> Problems:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# REST API rules (TAP021-TAP025): API Gateway v1 resources of the REST flavour (api.kind = "rest").
+# REST API rules (TAP021-TAP026): API Gateway v1 resources of the REST flavour (api.kind = "rest").
 # Kept together, after the rules above, and built only on TemplateView and the helpers in this block.
 # ---------------------------------------------------------------------------------------------------------
 
@@ -647,3 +647,19 @@ def deployment_follows_definition(view: TemplateView) -> Problems:
                     deployment.logical_id,
                     f"does not end with the digest {digest} of {api_id}'s definition: a changed API would not redeploy",
                 )
+
+
+@rule(
+    "TAP026",
+    "no '*' CORS origin on REST API preflights in environments that retain data",
+    "Any web page could then call the API with a signed-in user's credentials.",
+    "List the exact origins (tapgen.toml: api.cors_origins); the preflight echoes only those.",
+)
+def no_open_rest_cors(view: TemplateView) -> Problems:
+    if not view.retains_data:
+        return
+    header = "method.response.header.Access-Control-Allow-Origin"
+    for method in view.of_type("AWS::ApiGateway::Method"):
+        for response in as_list(method.prop("Integration", "IntegrationResponses")):
+            if as_dict(as_dict(response).get("ResponseParameters")).get(header) == "'*'":
+                yield method.logical_id, "answers CORS preflights for the origin '*'"

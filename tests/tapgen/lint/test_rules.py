@@ -109,6 +109,7 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP024", "partner", lambda r: r.pop("ApiWebAclAssociation"), "RestApiStage"),
     ("TAP024", "partner", lambda r: props(r, "ApiWebAclAssociation").update(ResourceArn={"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestApi}/stages/other"}), "RestApiStage"),
     ("TAP025", "partner", lambda r: props(r, "FilesGetMethod").update(RequestParameters={}), REST_DEPLOYMENT),
+    ("TAP026", "prod", lambda r: r.update(OpenPreflight={"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "OPTIONS", "AuthorizationType": "NONE", "Integration": {"Type": "MOCK", "IntegrationResponses": [{"StatusCode": "204", "ResponseParameters": {"method.response.header.Access-Control-Allow-Origin": "'*'"}}]}}}), "OpenPreflight"),
     ("TAP025", "partner", lambda r: r.update(ExtraResource={"Type": "AWS::ApiGateway::Resource", "Properties": {"RestApiId": {"Ref": "RestApi"}, "ParentId": {"Fn::GetAtt": ["RestApi", "RootResourceId"]}, "PathPart": "extra"}}), REST_DEPLOYMENT),
 ]  # fmt: skip
 
@@ -224,6 +225,18 @@ def test_waf_is_required_only_where_the_environment_asks_for_it() -> None:
 
 
 def test_rest_rules_ignore_http_api_templates() -> None:
-    rest_rules = {"TAP021", "TAP022", "TAP023", "TAP024", "TAP025"}
+    rest_rules = {"TAP021", "TAP022", "TAP023", "TAP024", "TAP025", "TAP026"}
     assert {r.id for r in RULES} >= rest_rules
     assert not {rule for rule, _ in found(rendered_template("prod"))} & rest_rules
+
+
+def allow_any_origin(resources: dict[str, Any]) -> None:
+    (response,) = props(resources, "FilesOptionsMethod")["Integration"]["IntegrationResponses"]
+    response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] = "'*'"
+
+
+@pytest.mark.parametrize("retained", [True, False])
+def test_a_wildcard_rest_preflight_is_refused_only_where_data_is_retained(retained: bool) -> None:
+    template = broken("partner", allow_any_origin)
+    template["Metadata"]["tapgen"]["retainData"] = retained
+    assert (("TAP026", "FilesOptionsMethod") in found(template)) is retained
