@@ -1,4 +1,7 @@
-"""The HTTP API in front of the api function: routes, authoriser, stage, access logs, invoke permission."""
+"""The HTTP API flavour (`api.kind = "http"`): routes, authoriser, auto-deployed stage with access logs.
+
+Its access log group and invoke permission come from `api_common`, shared with the REST flavour.
+"""
 
 from __future__ import annotations
 
