@@ -15,7 +15,9 @@ from tapgen.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tapgen.toml"
-ENVIRONMENTS = ("dev", "staging", "prod")
+HTTP_ENVIRONMENTS = ("dev", "staging", "prod")
+REST_ENVIRONMENTS = ("partner",)
+ENVIRONMENTS = (*HTTP_ENVIRONMENTS, *REST_ENVIRONMENTS)
 Template = dict[str, Any]
 
 

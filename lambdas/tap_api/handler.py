@@ -6,13 +6,13 @@ import time
 import traceback
 from typing import Any
 
-from tap_api.http import ApiError, error_response, parse_event, response
+from tap_api.http import ApiError, error_response, in_format, parse_event, payload_format, response
 from tap_api.routes import resolve
 from tap_shared.log import log, request_id
 
 
 def handle(event: Any, context: Any) -> dict[str, Any]:
-    """Serve one HTTP API request; client mistakes are 4xx, anything unexpected a logged 500."""
+    """Serve one API Gateway request (REST or HTTP API); client mistakes are 4xx, anything unexpected a logged 500."""
     rid, started = request_id(context), time.perf_counter()
     method = path = None
     try:
@@ -30,4 +30,4 @@ def handle(event: Any, context: Any) -> dict[str, Any]:
         result = response(500, body)
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     log("INFO", "request", rid, method=method, path=path, status=result["statusCode"], durationMs=duration_ms)
-    return result
+    return in_format(result, payload_format(event))

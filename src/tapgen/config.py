@@ -106,11 +106,31 @@ class ProcessingSettings:
     read_window_bytes: int = setting(between(1024, 8 * 1024 * 1024))
 
 
+COGNITO_USER_POOL_ARN = (
+    r"arn:aws[a-z-]*:cognito-idp:[a-z]{2}(-gov)?-[a-z]+-[0-9]:[0-9]{12}:userpool/[\w-]+_[0-9A-Za-z]+"
+)
+
+# Settings that only one API flavour has, with the value that means "not set".
+REST_ONLY_SETTINGS: dict[str, object] = {
+    "cognito_user_pool_arns": (),
+    "api_keys": False,
+    "usage_plan_rate": None,
+    "usage_plan_burst": None,
+    "usage_plan_quota": None,
+    "usage_plan_quota_period": None,
+    "waf": False,
+    "waf_rate_limit": None,
+    "execution_logging": "OFF",
+}
+HTTP_ONLY_SETTINGS: dict[str, object] = {"jwt_issuer": None, "jwt_audience": ()}
+USAGE_PLAN_SETTINGS = ("usage_plan_rate", "usage_plan_burst", "usage_plan_quota", "usage_plan_quota_period")
+
+
 @dataclass(frozen=True)
 class ApiSettings:
-    """The HTTP API: authorisation, CORS and throttling."""
+    """The API in front of the api function: flavour (HTTP or REST API), auth, CORS, throttling, REST extras."""
 
-    auth: Literal["iam", "jwt"] = setting(one_of("iam", "jwt"))
+    auth: Literal["iam", "jwt", "cognito"] = setting(one_of("iam", "jwt", "cognito"))
     cors_origins: tuple[str, ...] = setting(
         each(matches(r"\*|https?://[a-z0-9.-]+(:[0-9]{1,5})?", "'*' or an origin such as https://app.example.com"))
     )
@@ -120,16 +140,72 @@ class ApiSettings:
     download_url_ttl_seconds: int = setting(between(60, 3600))
     jwt_issuer: str | None = setting(matches(r"https://\S+", "an https:// issuer URL"), default=None)
     jwt_audience: tuple[str, ...] = setting(each(matches(r"\S{1,256}", "a non-empty audience")), default=())
+    kind: Literal["http", "rest"] = setting(one_of("http", "rest"), default="http")
+    cognito_user_pool_arns: tuple[str, ...] = setting(
+        each(matches(COGNITO_USER_POOL_ARN, "a Cognito user pool ARN")), default=()
+    )
+    api_keys: bool = setting(default=False)
+    usage_plan_rate: int | None = setting(between(1, 10000), default=None)
+    usage_plan_burst: int | None = setting(between(1, 5000), default=None)
+    usage_plan_quota: int | None = setting(between(1, 1_000_000_000), default=None)
+    usage_plan_quota_period: Literal["DAY", "MONTH"] | None = setting(one_of("DAY", "MONTH"), default=None)
+    waf: bool = setting(default=False)
+    # Requests per client IP in WAF's five-minute window (WAF allows 10 to 2e9).
+    waf_rate_limit: int | None = setting(between(10, 2_000_000_000), default=None)
+    execution_logging: Literal["OFF", "ERROR", "INFO"] = setting(one_of("OFF", "ERROR", "INFO"), default="OFF")
 
     def problems(self) -> Iterator[tuple[str, object, str]]:
-        if self.auth == "jwt" and not (self.jwt_issuer and self.jwt_audience):
-            yield "jwt_issuer", self.jwt_issuer, "an issuer and at least one jwt_audience when auth = 'jwt'"
+        yield from self._flavour_problems()
+        yield from self._auth_problems()
         if self.throttling_burst < self.throttling_rate:
             yield (
                 "throttling_burst",
                 self.throttling_burst,
                 f"at least throttling_rate ({self.throttling_rate})",
             )
+        if self.kind == "rest":
+            yield from self._rest_problems()
+
+    def _flavour_problems(self) -> Iterator[tuple[str, object, str]]:
+        """A setting of the other flavour is a mistake, not something to ignore."""
+        other, unset = ("rest", REST_ONLY_SETTINGS) if self.kind == "http" else ("http", HTTP_ONLY_SETTINGS)
+        for name, default in unset.items():
+            value = getattr(self, name)
+            if value != default:
+                shown = list(value) if isinstance(value, tuple) else value
+                yield name, shown, f"left out: it applies only where api.kind = '{other}' (here '{self.kind}')"
+
+    def _auth_problems(self) -> Iterator[tuple[str, object, str]]:
+        if self.kind == "http" and self.auth == "cognito":
+            yield "auth", self.auth, "'iam' or 'jwt' for an HTTP API (a Cognito user pool is a JWT issuer: use 'jwt')"
+        if self.kind == "rest" and self.auth == "jwt":
+            yield (
+                "auth",
+                self.auth,
+                "'iam' or 'cognito' for a REST API: REST APIs have no native JWT authorizer "
+                "(use 'cognito' with cognito_user_pool_arns)",
+            )
+        if self.auth == "jwt" and not (self.jwt_issuer and self.jwt_audience):
+            yield "jwt_issuer", self.jwt_issuer, "an issuer and at least one jwt_audience when auth = 'jwt'"
+        if self.auth == "cognito" and not self.cognito_user_pool_arns:
+            yield "cognito_user_pool_arns", [], "at least one user pool ARN when auth = 'cognito'"
+        if self.kind == "rest" and self.auth != "cognito" and self.cognito_user_pool_arns:
+            yield "cognito_user_pool_arns", list(self.cognito_user_pool_arns), "left out unless auth = 'cognito'"
+
+    def _rest_problems(self) -> Iterator[tuple[str, object, str]]:
+        for name in USAGE_PLAN_SETTINGS:
+            value = getattr(self, name)
+            if self.api_keys and value is None:
+                yield name, value, "set when api_keys = true (the usage plan the keys belong to)"
+            if not self.api_keys and value is not None:
+                yield name, value, "left out unless api_keys = true (usage plans meter API keys)"
+        rate, burst = self.usage_plan_rate, self.usage_plan_burst
+        if rate is not None and burst is not None and burst < rate:
+            yield "usage_plan_burst", burst, f"at least usage_plan_rate ({rate})"
+        if self.waf and self.waf_rate_limit is None:
+            yield "waf_rate_limit", None, "requests per client IP per 5 minutes when waf = true"
+        if not self.waf and self.waf_rate_limit is not None:
+            yield "waf_rate_limit", self.waf_rate_limit, "left out unless waf = true"
 
 
 @dataclass(frozen=True)
@@ -140,6 +216,8 @@ class AlarmSettings:
     api_latency_p99_ms: int = setting(between(100, 30000))
     # Share of recorded processing results that are REJECTED or FAILED, sustained over the alarm's periods.
     processing_problem_percent: int = setting(between(1, 100))
+    # REST APIs only: the share of requests answered 4XX (in %) that raises the alarm.
+    api_4xx_rate_percent: int | None = setting(between(1, 100), default=None)
     email: str | None = setting(matches(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", "an e-mail address"), default=None)
 
 
@@ -169,6 +247,14 @@ class Settings:
         # A retained environment is pinned to its account, so no command can touch it in the wrong one.
         if self.retain_data and self.account is None:
             yield "account", self.account, "the environment's 12-digit AWS account id where retain_data = true"
+        if self.api.kind == "rest" and self.alarms.api_4xx_rate_percent is None:
+            yield "alarms.api_4xx_rate_percent", None, "the 4XX share (%) that raises the REST API's alarm"
+        if self.api.kind == "http" and self.alarms.api_4xx_rate_percent is not None:
+            yield (
+                "alarms.api_4xx_rate_percent",
+                self.alarms.api_4xx_rate_percent,
+                "left out: it applies only where api.kind = 'rest'",
+            )
         if self.retain_data and "*" in self.api.cors_origins:
             yield (
                 "api.cors_origins",

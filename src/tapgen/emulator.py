@@ -5,7 +5,10 @@ Nothing outside this module works around moto 5.2.5's gaps. What it patches or s
 - `ExecuteChangeSet` leaves the stack's Outputs (and exports) unset;
 - `UpdateTerminationProtection` does not exist;
 - describing a deleted stack evaluates its Outputs, which re-creates the deleted resources;
-- `AWS::SecretsManager::Secret` is skipped, so the secret and the Lambda variables that refer to it are missing.
+- `AWS::SecretsManager::Secret` is skipped, so the secret and the Lambda variables that refer to it are missing;
+- `AWS::ApiGateway::Method` fails on integrations without `IntegrationHttpMethod` and `Uri` (MOCK: CORS preflights);
+- `AWS::ApiGateway::Stage`, `UsagePlan`, `ApiKey` and `UsagePlanKey` are skipped: the REST API has no stage, no
+  usage plan and no key (supplied after deploy, like the secret; the stack's outputs still lack their ids).
 The patches change moto's classes in this process, so they apply to every client of the server, the `aws`
 CLI included. moto keeps its state in memory: the emulated account lives exactly as long as this process.
 """
@@ -124,6 +127,28 @@ def running(region: str) -> Iterator[Emulator]:
         server.stop()
 
 
+API_GATEWAY_LOGS_ROLE = "tapgen-local-apigateway-cloudwatch"
+
+
+def set_api_gateway_logging_role(emulator: Emulator) -> str:
+    """Do once what an account's administrator does once: give API Gateway its CloudWatch role (REST logging)."""
+    iam = emulator.client("iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    try:
+        arn: str = iam.get_role(RoleName=API_GATEWAY_LOGS_ROLE)["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        arn = iam.create_role(RoleName=API_GATEWAY_LOGS_ROLE, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    emulator.client("apigateway").update_account(
+        patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": arn}]
+    )
+    return arn
+
+
 def create_bucket(emulator: Emulator, bucket: str) -> None:
     """Create `bucket` in the emulator's region (us-east-1 takes no location constraint)."""
     where = {"LocationConstraint": emulator.region}
@@ -156,6 +181,7 @@ def patch_moto() -> None:
     _patch_change_set_outputs()
     _patch_termination_protection()
     _patch_deleted_stack_outputs()
+    _patch_rest_api_methods()
 
 
 def _patch_kms_key_tags() -> None:
@@ -219,10 +245,44 @@ def _patch_deleted_stack_outputs() -> None:
     Stack.delete = delete  # type: ignore[method-assign]
 
 
-def supply_skipped_resources(emulator: Emulator, stack_name: str) -> dict[str, str]:
-    """Create the secrets moto skipped and set the Lambda variables that refer to them.
+def _patch_rest_api_methods() -> None:
+    from moto.apigateway.models import Method, apigateway_backends
 
-    Returns {logical id: ARN} of the secrets supplied. Idempotent: run it after every deploy.
+    # moto reads Integration.IntegrationHttpMethod and Uri unconditionally; a MOCK integration has neither.
+    def create(
+        cls: type[Method], name: str, cloudformation_json: Any, account_id: str, region_name: str, /, **kwargs: Any
+    ) -> Method:
+        properties = cloudformation_json["Properties"]
+        backend = apigateway_backends[account_id][region_name]
+        where = {
+            "function_id": properties["RestApiId"],
+            "resource_id": properties["ResourceId"],
+            "method_type": properties["HttpMethod"],
+        }
+        method: Method = backend.put_method(
+            **where,
+            authorization_type=properties.get("AuthorizationType"),
+            api_key_required=properties.get("ApiKeyRequired"),
+            request_parameters=properties.get("RequestParameters"),
+        )
+        integration: dict[str, Any] = properties.get("Integration") or {}
+        if integration:
+            backend.put_integration(
+                **where,
+                integration_type=integration["Type"],
+                uri=integration.get("Uri", ""),
+                integration_method=integration.get("IntegrationHttpMethod", ""),
+                request_templates=integration.get("RequestTemplates"),
+            )
+        return method
+
+    Method.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign, assignment]
+
+
+def supply_skipped_resources(emulator: Emulator, stack_name: str) -> dict[str, str]:
+    """Create the secrets and REST API pieces moto skipped and set the Lambda variables that refer to secrets.
+
+    Returns {logical id: ARN or id} of what was supplied. Idempotent: run it after every deploy.
     """
     cloudformation = emulator.client("cloudformation")
     template = cloudformation.get_template(StackName=stack_name, TemplateStage="Original")["TemplateBody"]
@@ -241,7 +301,60 @@ def supply_skipped_resources(emulator: Emulator, stack_name: str) -> dict[str, s
     for logical_id, resource in resources.items():
         if resource["Type"] == FUNCTION_TYPE and physical.get(logical_id):
             _set_variables(emulator, physical[logical_id], _references(resource, arns))
-    return arns
+    return {**arns, **_supply_rest_api(emulator, stack_name, resources, physical)}
+
+
+def _ref(value: Any, physical: Mapping[str, str]) -> str:
+    """The physical id a `{"Ref": ...}` names in the stack ('' where moto left it empty)."""
+    return physical.get(value.get("Ref", ""), "") if isinstance(value, dict) else ""
+
+
+def _properties_of(resources: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {lid: r.get("Properties", {}) for lid, r in resources.items() if r["Type"] == resource_type}
+
+
+def _supply_rest_api(
+    emulator: Emulator, stack_name: str, resources: Mapping[str, Any], physical: Mapping[str, str]
+) -> dict[str, str]:
+    """The stage (on the deployment moto made), usage plan, API key and their binding, as the template says."""
+    client = emulator.client("apigateway")
+    supplied: dict[str, str] = {}
+    for logical_id, stage in _properties_of(resources, "AWS::ApiGateway::Stage").items():
+        api_id, name = _ref(stage.get("RestApiId"), physical), stage.get("StageName", "")
+        if api_id and name not in {s["stageName"] for s in client.get_stages(restApiId=api_id)["item"]}:
+            deployment = _ref(stage.get("DeploymentId"), physical)
+            client.create_stage(restApiId=api_id, stageName=name, deploymentId=deployment, tracingEnabled=True)
+        supplied[logical_id] = name
+    plans = {plan["name"]: plan["id"] for plan in client.get_usage_plans()["items"]}
+    for logical_id, plan in _properties_of(resources, "AWS::ApiGateway::UsagePlan").items():
+        name = f"{stack_name}-{logical_id}"
+        stages = [
+            {"apiId": _ref(s.get("ApiId"), physical), "stage": supplied.get(s.get("Stage", {}).get("Ref"), "")}
+            for s in plan.get("ApiStages", [])
+        ]
+        throttle, quota = plan.get("Throttle", {}), plan.get("Quota", {})
+        supplied[logical_id] = (
+            plans.get(name)
+            or client.create_usage_plan(
+                name=name,
+                apiStages=stages,
+                throttle={"rateLimit": throttle.get("RateLimit"), "burstLimit": throttle.get("BurstLimit")},
+                quota={"limit": quota.get("Limit"), "period": quota.get("Period")},
+            )["id"]
+        )
+    keys = {key["name"]: key["id"] for key in client.get_api_keys()["items"]}
+    for logical_id in _properties_of(resources, "AWS::ApiGateway::ApiKey"):
+        name = f"{stack_name}-{logical_id}"
+        supplied[logical_id] = keys.get(name) or client.create_api_key(name=name, enabled=True)["id"]
+    for binding in _properties_of(resources, "AWS::ApiGateway::UsagePlanKey").values():
+        plan_id, key_id = supplied.get(binding["UsagePlanId"]["Ref"]), supplied.get(binding["KeyId"]["Ref"])
+        if (
+            plan_id
+            and key_id
+            and key_id not in {k["id"] for k in client.get_usage_plan_keys(usagePlanId=plan_id)["items"]}
+        ):
+            client.create_usage_plan_key(usagePlanId=plan_id, keyId=key_id, keyType="API_KEY")
+    return supplied
 
 
 def _ensure_secret(emulator: Emulator, name: str) -> str:

@@ -60,7 +60,12 @@ def lambda_log_group_name_text(settings: Settings, function: str) -> str:
 
 
 def api_access_log_group_name_text(settings: Settings) -> str:
-    return f"/aws/vendedlogs/{name_prefix(settings)}-http-api-access"
+    return f"/aws/vendedlogs/{name_prefix(settings)}-{settings.api.kind}-api-access"
+
+
+def waf_log_group_name_text(settings: Settings) -> str:
+    """WAF delivers logs only to log groups whose name starts with `aws-waf-logs-`."""
+    return f"aws-waf-logs-{name_prefix(settings)}"
 
 
 def metrics_namespace_text(settings: Settings) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from tapgen.artifacts import FunctionArtifact
+from tapgen.config import Settings
 from tapgen.deploy.aws import Clients, DeployError
 from tapgen.emulator import patched_environ
 
@@ -47,6 +48,18 @@ SAMPLES = (
     SampleFile("document", "notes.txt", "text/plain", b"TAP smoke test\nsecond line\n"),
     SampleFile("data", "table.csv", "text/csv", b"name,size\npixel,1\nnotes,2\n"),
 )
+
+
+@dataclass(frozen=True)
+class ApiFlavour:
+    """Which API calls the function and how callers authenticate: the shape of the events to send."""
+
+    kind: str  # "http" (payload 2.0) or "rest" (payload 1.0)
+    auth: str  # "iam", "jwt" or "cognito"
+
+
+def flavour_of(settings: Settings) -> ApiFlavour:
+    return ApiFlavour(settings.api.kind, settings.api.auth)
 
 
 @dataclass(frozen=True)
@@ -109,12 +122,17 @@ class InProcessLambda:
         except Exception as error:  # a handler must never raise; say which one did, and how
             raise DeployError(f"smoke test: the {function} handler raised {type(error).__name__}: {error}") from None
 
-    def api(self, method: str, path: str, auth: str, body: Mapping[str, Any] | None = None) -> Response:
-        raw = self.checked("api", api_event(method, path, auth, body))
+    def api(self, method: str, path: str, flavour: ApiFlavour, body: Mapping[str, Any] | None = None) -> Response:
+        rest = flavour.kind == "rest"
+        event = rest_event(method, path, flavour.auth, body) if rest else api_event(method, path, flavour.auth, body)
+        raw = self.checked("api", event)
         try:
+            if rest and raw["isBase64Encoded"] is not False:  # payload 1.0 responses say how the body is encoded
+                raise ValueError("isBase64Encoded")
             return Response(int(raw["statusCode"]), json.loads(raw.get("body") or "null"))
         except (TypeError, KeyError, ValueError, AttributeError):
-            raise DeployError(f"smoke test: {method} {path} returned no HTTP API response: {raw!r:.200}") from None
+            kind = "REST API" if rest else "HTTP API"
+            raise DeployError(f"smoke test: {method} {path} returned no {kind} response: {raw!r:.200}") from None
 
 
 @contextlib.contextmanager
@@ -163,6 +181,39 @@ def api_event(method: str, path: str, auth: str, body: Mapping[str, Any] | None 
             "routeKey": route,
             "stage": "$default",
         },
+        "body": json.dumps(body) if body is not None else None,
+        "isBase64Encoded": False,
+    }
+
+
+def rest_event(method: str, path: str, auth: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """A REST API proxy event (payload 1.0), authorised as the smoke-test caller (IAM or Cognito)."""
+    route, parameters = _route(method, path)
+    resource = route.split(" ", 1)[1]
+    user_arn = None if auth == "cognito" else f"arn:aws:iam::123456789012:user/{CALLER}"
+    headers = {"Content-Type": "application/json", "User-Agent": CALLER}
+    context: dict[str, Any] = {
+        "apiId": "local",
+        "httpMethod": method,
+        "identity": {"sourceIp": "127.0.0.1", "userArn": user_arn, "caller": None if auth == "cognito" else CALLER},
+        "path": f"/v1{path}",
+        "requestId": str(uuid.uuid4()),
+        "resourcePath": resource,
+        "stage": "v1",
+    }
+    if auth == "cognito":
+        context["authorizer"] = {"claims": {"sub": CALLER, "token_use": "id"}}
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": parameters,
+        "stageVariables": None,
+        "requestContext": context,
         "body": json.dumps(body) if body is not None else None,
         "isBase64Encoded": False,
     }
@@ -238,17 +289,19 @@ class SmokeResult:
         return f"{self.sample.kind:<8} {self.sample.filename:<10} {self.item.get('status')}{reason}"
 
 
-def run_smoke(runner: InProcessLambda, clients: Clients, auth: str, bucket: str) -> list[SmokeResult]:
+def run_smoke(runner: InProcessLambda, clients: Clients, flavour: ApiFlavour, bucket: str) -> list[SmokeResult]:
     """Create, upload, process and read back one file of each kind through the uploads `bucket`."""
-    health = runner.api("GET", "/health", auth)
+    health = runner.api("GET", "/health", flavour)
     if health.status != 200:
         raise DeployError(f"smoke test: GET /health answered {health.status}: {health.body}")
-    return [process_one(runner, clients, auth, bucket, sample) for sample in SAMPLES]
+    return [process_one(runner, clients, flavour, bucket, sample) for sample in SAMPLES]
 
 
-def process_one(runner: InProcessLambda, clients: Clients, auth: str, bucket: str, sample: SampleFile) -> SmokeResult:
+def process_one(
+    runner: InProcessLambda, clients: Clients, flavour: ApiFlavour, bucket: str, sample: SampleFile
+) -> SmokeResult:
     request = {"filename": sample.filename, "contentType": sample.content_type, "size": len(sample.body)}
-    created = runner.api("POST", "/files", auth, request)
+    created = runner.api("POST", "/files", flavour, request)
     if created.status != 201:
         raise DeployError(f"smoke test: POST /files for {sample.filename} answered {created.status}: {created.body}")
     status = post_upload(created.body["upload"], sample)
@@ -257,7 +310,7 @@ def process_one(runner: InProcessLambda, clients: Clients, auth: str, bucket: st
     key = created.body["objectKey"]
     head = clients("s3").head_object(Bucket=bucket, Key=key)
     runner.checked(sample.kind, s3_event(bucket, key, head))
-    item = runner.api("GET", f"/files/{created.body['fileId']}", auth)
+    item = runner.api("GET", f"/files/{created.body['fileId']}", flavour)
     if item.status != 200:
         raise DeployError(f"smoke test: GET /files/{created.body['fileId']} answered {item.status}: {item.body}")
     return SmokeResult(sample, created.body["fileId"], item.body)

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from tapgen.cli import main
 from tapgen.config import load_all
-from tapgen.emulator import Emulator, create_bucket, running, supply_skipped_resources
+from tapgen.emulator import Emulator, create_bucket, running, set_api_gateway_logging_role, supply_skipped_resources
 from tapgen.render import render, template_path, write
 from tests.conftest import CONFIG, ROOT
 
@@ -25,6 +25,7 @@ BUCKET = "tapgen-e2e-artifacts"
 def emulator() -> Iterator[Emulator]:
     with running(REGION) as server:
         create_bucket(server, BUCKET)
+        set_api_gateway_logging_role(server)  # as an account administrator would, once (REST execution logging)
         yield server
 
 

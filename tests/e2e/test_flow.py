@@ -10,14 +10,23 @@ import urllib3
 
 from tapgen.artifacts import build_artifacts
 from tapgen.config import load_settings
-from tapgen.emulator import Emulator, patched_environ
-from tapgen.smoke import SAMPLES, InProcessLambda, SampleFile, deployed_functions, process_one, run_smoke
+from tapgen.emulator import Emulator, patched_environ, supply_skipped_resources
+from tapgen.smoke import (
+    SAMPLES,
+    ApiFlavour,
+    InProcessLambda,
+    SampleFile,
+    deployed_functions,
+    flavour_of,
+    process_one,
+    run_smoke,
+)
 from tests.e2e.conftest import Deployer, deployed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 
 
-@pytest.fixture(scope="module", params=["dev", "prod"])
+@pytest.fixture(scope="module", params=["dev", "prod", "partner"])
 def service(request: pytest.FixtureRequest, emulator: Emulator, shared_project: Path) -> Iterator[Deployer]:
     env: str = request.param
     with patched_environ(emulator.environment()):
@@ -32,8 +41,9 @@ def runner(service: Deployer, emulator: Emulator) -> InProcessLambda:
     return InProcessLambda(functions, emulator.environment())
 
 
-def auth_of(service: Deployer) -> str:
-    return load_settings(service.env, service.config).api.auth
+def auth_of(service: Deployer) -> ApiFlavour:
+    """The events to send: HTTP API or REST API shaped, with the environment's kind of caller."""
+    return flavour_of(load_settings(service.env, service.config))
 
 
 def bucket_of(service: Deployer) -> str:
@@ -79,3 +89,28 @@ def test_content_that_does_not_match_its_extension_is_rejected(
 def test_unknown_file_is_404(service: Deployer, runner: InProcessLambda) -> None:
     response = runner.api("GET", "/files/" + "0" * 32, auth_of(service))
     assert response.status == 404
+
+
+def test_the_rest_api_pieces_moto_skips_are_supplied_once(service: Deployer, emulator: Emulator) -> None:
+    settings = load_settings(service.env, service.config)
+    supplied = supply_skipped_resources(emulator, service.stack_name)
+    assert supply_skipped_resources(emulator, service.stack_name) == supplied  # idempotent: nothing twice
+    rest_pieces = {"RestApiStage", "RestApiUsagePlan", "RestApiKey"}
+    if settings.api.kind == "http":
+        assert not rest_pieces & set(supplied)
+        return
+    physical = {
+        r.get("LogicalResourceId", ""): r.get("PhysicalResourceId", "")
+        for r in service.client("cloudformation").describe_stack_resources(StackName=service.stack_name)[
+            "StackResources"
+        ]
+    }
+    client = service.client("apigateway")
+    (stage,) = client.get_stages(restApiId=physical["RestApi"])["item"]
+    deployment = next(lid for lid in physical if lid.startswith("RestApiDeployment"))
+    assert (stage["stageName"], stage["deploymentId"]) == ("v1", physical[deployment])
+    plan = client.get_usage_plan(usagePlanId=supplied["RestApiUsagePlan"])
+    assert plan["quota"] == {"limit": settings.api.usage_plan_quota, "period": "DAY"}
+    assert plan["apiStages"] == [{"apiId": physical["RestApi"], "stage": "v1"}]
+    keys = client.get_usage_plan_keys(usagePlanId=supplied["RestApiUsagePlan"])["items"]
+    assert [key["id"] for key in keys] == [supplied["RestApiKey"]]

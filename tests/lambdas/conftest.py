@@ -119,6 +119,54 @@ def api_event(
     return event
 
 
+def _resource_of(path: str) -> tuple[str, dict[str, str] | None]:
+    """The REST resource template a path matches, and its path parameters, as API Gateway fills them in."""
+    parts = path.strip("/").split("/")
+    if len(parts) in (2, 3) and parts[0] == "files" and parts[1]:
+        return "/files/{id}" + ("/" + parts[2] if len(parts) == 3 else ""), {"id": parts[1]}
+    return path, None
+
+
+def rest_event(
+    method: str,
+    path: str,
+    *,
+    caller: Caller | None = ALICE,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    base64_body: bool = False,
+) -> dict[str, Any]:
+    """The same request as `api_event`, as a REST API proxy event (payload 1.0) from the IAM or Cognito fixture."""
+    event = load_fixture("apigw_v1_cognito" if caller is not None and caller.kind == "jwt" else "apigw_v1_iam")
+    context = event["requestContext"]
+    context["identity"]["userArn"] = None
+    context.pop("authorizer", None)
+    if caller is not None and caller.kind == "iam":
+        context["identity"]["userArn"] = caller.identity
+    elif caller is not None:
+        context["authorizer"] = {"claims": {"sub": caller.identity, "token_use": "id"}}
+    resource, parameters = _resource_of(path)
+    event["resource"] = context["resourcePath"] = resource
+    event["path"], context["path"] = path, f"/{context['stage']}{path}"
+    event["httpMethod"] = context["httpMethod"] = method
+    event["pathParameters"] = parameters
+    event["queryStringParameters"] = dict(query) if query else None
+    event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
+    for name, value in (headers or {}).items():
+        event["headers"][name] = value
+        event["multiValueHeaders"][name] = [value]
+    event["body"], event["isBase64Encoded"] = None, False
+    if body is not None:
+        raw = body if isinstance(body, str | bytes) else json.dumps(body)
+        data = raw.encode() if isinstance(raw, str) else raw
+        for name, value in (("content-type", "application/json"), ("content-length", str(len(data)))):
+            event["headers"][name], event["multiValueHeaders"][name] = value, [value]
+        event["body"] = base64.b64encode(data).decode() if base64_body or isinstance(raw, bytes) else raw
+        event["isBase64Encoded"] = base64_body or isinstance(raw, bytes)
+    return event
+
+
 def s3_event(
     key: str,
     size: int,

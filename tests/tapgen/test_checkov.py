@@ -28,6 +28,8 @@ ALLOWED_SKIPS = {
     # A DeadLetterConfig would duplicate the on-failure destination (processors) or never fire (api).
     **{("CKV_AWS_116", f"AWS::Lambda::Function.{fn}"): "failures routed by EventInvokeConfig" for fn in FUNCTIONS},
     ("CKV_AWS_18", "AWS::S3::Bucket.AccessLogBucket"): "the access-log bucket does not log into itself",
+    ("CKV_AWS_59", "AWS::ApiGateway::Method.HealthGetMethod"): "GET /health is open by design (REST flavour)",
+    ("CKV_AWS_120", "AWS::ApiGateway::Stage.RestApiStage"): "no cache: answers are per caller (REST flavour)",
 }
 
 

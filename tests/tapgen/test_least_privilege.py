@@ -52,46 +52,54 @@ LOG_DATA_KEY_ACTIONS = (
     "kms:ReEncryptFrom", "kms:ReEncryptTo",
 )  # fmt: skip
 LOG_GROUPS = ("api", "image", "document", "data")
-# (sid, effect, principal, actions, resources, condition)
-EXPECTED_KEY_POLICY = {
-    (
-        "AccountAdministersKey",
-        "Allow",
-        '{"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}',
-        ("kms:*",),
-        ("*",),
-        "{}",
-    ),
-    (
-        "CloudWatchLogsEncryptThisStacksLogGroups",
-        "Allow",
-        '{"Service": "logs.${AWS::Region}.amazonaws.com"}',
-        LOG_DATA_KEY_ACTIONS,
-        ("*",),
-        json.dumps(
-            {
-                "ArnEquals": {
-                    "kms:EncryptionContext:aws:logs:arn": [
-                        *(
-                            f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/tap-${{EnvironmentSuffix}}-{fn}"
-                            for fn in LOG_GROUPS
-                        ),
-                        "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/vendedlogs/tap-${EnvironmentSuffix}-http-api-access",
-                    ]
-                }
-            },
-            sort_keys=True,
-        ),
-    ),
-    (
-        "CloudWatchAlarmsPublishToEncryptedTopic",
-        "Allow",
-        '{"Service": "cloudwatch.amazonaws.com"}',
-        ("kms:Decrypt", "kms:GenerateDataKey"),
-        ("*",),
-        "{}",
-    ),
+LOG_GROUP_ARN = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+# Besides the functions' log groups, the logs service may encrypt these with the key, per environment.
+API_LOG_GROUPS = {
+    "dev": ("/aws/vendedlogs/tap-${EnvironmentSuffix}-http-api-access",),
+    "staging": ("/aws/vendedlogs/tap-${EnvironmentSuffix}-http-api-access",),
+    "prod": ("/aws/vendedlogs/tap-${EnvironmentSuffix}-http-api-access",),
+    "partner": ("/aws/vendedlogs/tap-${EnvironmentSuffix}-rest-api-access", "aws-waf-logs-tap-${EnvironmentSuffix}"),
 }
+
+
+def expected_key_policy(env: str) -> set[tuple[str, str, str, tuple[str, ...], tuple[str, ...], str]]:
+    """(sid, effect, principal, actions, resources, condition) of each key policy statement."""
+    return {
+        (
+            "AccountAdministersKey",
+            "Allow",
+            '{"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}',
+            ("kms:*",),
+            ("*",),
+            "{}",
+        ),
+        (
+            "CloudWatchLogsEncryptThisStacksLogGroups",
+            "Allow",
+            '{"Service": "logs.${AWS::Region}.amazonaws.com"}',
+            LOG_DATA_KEY_ACTIONS,
+            ("*",),
+            json.dumps(
+                {
+                    "ArnEquals": {
+                        "kms:EncryptionContext:aws:logs:arn": [
+                            *(f"{LOG_GROUP_ARN}/aws/lambda/tap-${{EnvironmentSuffix}}-{fn}" for fn in LOG_GROUPS),
+                            *(f"{LOG_GROUP_ARN}{name}" for name in API_LOG_GROUPS[env]),
+                        ]
+                    }
+                },
+                sort_keys=True,
+            ),
+        ),
+        (
+            "CloudWatchAlarmsPublishToEncryptedTopic",
+            "Allow",
+            '{"Service": "cloudwatch.amazonaws.com"}',
+            ("kms:Decrypt", "kms:GenerateDataKey"),
+            ("*",),
+            "{}",
+        ),
+    }
 
 
 def shown(value: Any) -> Any:
@@ -155,7 +163,7 @@ def test_a_policy_attached_outside_the_role_shows_up_in_its_grants() -> None:
     assert role_grants(template)["ApiRole"] - EXPECTED_ROLE_GRANTS["ApiRole"] == {("s3:DeleteObject", UPLOADED_OBJECTS)}
 
 
-def test_the_key_policy_grants_exactly_its_table(template: Template) -> None:
+def test_the_key_policy_grants_exactly_its_table(template: Template, env: str) -> None:
     statements = template["Resources"]["StackKey"]["Properties"]["KeyPolicy"]["Statement"]
     found = {
         (
@@ -168,4 +176,4 @@ def test_the_key_policy_grants_exactly_its_table(template: Template) -> None:
         )
         for s in statements
     }
-    assert found == EXPECTED_KEY_POLICY
+    assert found == expected_key_policy(env)

@@ -42,9 +42,14 @@ def test_parameters(template: Template, settings: Settings) -> None:
     assert parameters["ArtifactBucket"]["AllowedPattern"].startswith("^[a-z0-9]")
 
 
-def test_every_output_is_exported_under_the_stack_name(template: Template) -> None:
+def expected_outputs(settings: Settings) -> set[str]:
+    """The REST flavour adds the usage plan's and key's ids where the environment has API keys."""
+    return OUTPUTS | ({"UsagePlanId", "ApiKeyId"} if settings.api.api_keys else set())
+
+
+def test_every_output_is_exported_under_the_stack_name(template: Template, settings: Settings) -> None:
     outputs = template["Outputs"]
-    assert set(outputs) == OUTPUTS
+    assert set(outputs) == expected_outputs(settings)
     for name, output in outputs.items():
         assert output["Export"] == {"Name": {"Fn::Sub": f"${{AWS::StackName}}-{name}"}}
 
@@ -72,7 +77,8 @@ def test_every_taggable_resource_carries_the_standard_tags(template: Template, s
 def test_stateful_resources_follow_retain_data(template: Template, settings: Settings) -> None:
     policy = "Retain" if settings.retain_data else "Delete"
     stateful = {lid: r for lid, r in template["Resources"].items() if r["Type"] in STATEFUL}
-    assert len(stateful) == 11  # 2 buckets, table, key, secret, queue, 5 log groups
+    waf_logs = 1 if settings.api.waf else 0
+    assert len(stateful) == 11 + waf_logs  # 2 buckets, table, key, secret, queue, 5 log groups (+ WAF's)
     for logical_id, resource in stateful.items():
         assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == (policy, policy), logical_id
 

@@ -1,23 +1,29 @@
-"""The HTTP API in front of the api function: routes, authoriser, stage, access logs, invoke permission."""
+"""The HTTP API flavour (`api.kind = "http"`): routes, authoriser, auto-deployed stage with access logs.
+
+Its access log group and invoke permission come from `api_common`, shared with the REST flavour.
+"""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
-from troposphere import AWSHelperFn, GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
+from troposphere import GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
 
+from tapgen.builders.api_common import (
+    CORS_HEADERS,
+    CORS_MAX_AGE_SECONDS,
+    cors_origins,
+    integration_timeout_ms,
+    json_log_format,
+)
 from tapgen.config import Settings
-from tapgen.naming import api_access_log_group_name_text, physical_name, protect_data, standard_tags, tag_map
+from tapgen.naming import physical_name, tag_map
 
 HTTP_API = "HttpApi"
 API_INTEGRATION = "ApiIntegration"
 API_AUTHORIZER = "ApiJwtAuthorizer"
 API_STAGE = "ApiDefaultStage"
-API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
-API_INVOKE_PERMISSION = "ApiInvokePermission"
 STAGE_NAME = "$default"
-INTEGRATION_TIMEOUT_CAP_MS = 30000
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,6 @@ ROUTES = (
     RouteSpec("DownloadFileRoute", "GET /files/{id}/download"),
     RouteSpec("DefaultRoute", "$default"),
 )
-CORS_HEADERS = ("authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token")
 ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
     "requestTime": "$context.requestTime",
@@ -61,10 +66,10 @@ def http_api(settings: Settings) -> apigatewayv2.Api:
         ProtocolType="HTTP",
         Description="TAP file API",
         CorsConfiguration=apigatewayv2.Cors(
-            AllowOrigins=list(settings.api.cors_origins),
+            AllowOrigins=cors_origins(settings),
             AllowMethods=["GET", "OPTIONS", "POST"],
             AllowHeaders=list(CORS_HEADERS),
-            MaxAge=3600,
+            MaxAge=CORS_MAX_AGE_SECONDS,
         ),
         Tags=tag_map(settings),
     )
@@ -74,14 +79,13 @@ def api_integration(
     settings: Settings, api: apigatewayv2.Api, function: awslambda.Function
 ) -> apigatewayv2.Integration:
     """Lambda proxy, payload 2.0; the gateway waits a little longer than the function may run."""
-    timeout_ms = min((settings.functions.api.timeout_seconds + 1) * 1000, INTEGRATION_TIMEOUT_CAP_MS)
     return apigatewayv2.Integration(
         API_INTEGRATION,
         ApiId=Ref(api),
         IntegrationType="AWS_PROXY",
         IntegrationUri=GetAtt(function, "Arn"),
         PayloadFormatVersion="2.0",
-        TimeoutInMillis=timeout_ms,
+        TimeoutInMillis=integration_timeout_ms(settings),
     )
 
 
@@ -127,17 +131,6 @@ def _authorization(
     return {"AuthorizationType": "AWS_IAM"}
 
 
-def access_log_group(settings: Settings, key_arn: AWSHelperFn) -> logs.LogGroup:
-    group = logs.LogGroup(
-        API_ACCESS_LOG_GROUP,
-        LogGroupName=Sub(api_access_log_group_name_text(settings)),
-        RetentionInDays=settings.log_retention_days,
-        KmsKeyId=key_arn,
-        Tags=standard_tags(settings),
-    )
-    return protect_data(group, settings)
-
-
 def default_stage(settings: Settings, api: apigatewayv2.Api, group: logs.LogGroup) -> apigatewayv2.Stage:
     """Auto-deployed, throttled, with JSON access logs and per-route metrics."""
     return apigatewayv2.Stage(
@@ -147,7 +140,7 @@ def default_stage(settings: Settings, api: apigatewayv2.Api, group: logs.LogGrou
         AutoDeploy=True,
         AccessLogSettings=apigatewayv2.AccessLogSettings(
             DestinationArn=GetAtt(group, "Arn"),
-            Format=json.dumps(ACCESS_LOG_FIELDS, sort_keys=True, separators=(",", ":")),
+            Format=json_log_format(ACCESS_LOG_FIELDS),
         ),
         DefaultRouteSettings=apigatewayv2.RouteSettings(
             DetailedMetricsEnabled=True,
@@ -155,18 +148,6 @@ def default_stage(settings: Settings, api: apigatewayv2.Api, group: logs.LogGrou
             ThrottlingBurstLimit=settings.api.throttling_burst,
         ),
         Tags=tag_map(settings),
-    )
-
-
-def invoke_permission(api: apigatewayv2.Api, function: awslambda.Function) -> awslambda.Permission:
-    """Only this API, in this account, may invoke the api function."""
-    return awslambda.Permission(
-        API_INVOKE_PERMISSION,
-        Action="lambda:InvokeFunction",
-        FunctionName=GetAtt(function, "Arn"),
-        Principal="apigateway.amazonaws.com",
-        SourceArn=Sub(f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api.title}}}/*"),
-        SourceAccount=Ref("AWS::AccountId"),
     )
 
 

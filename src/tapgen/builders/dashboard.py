@@ -76,6 +76,9 @@ class ApiMetricNames:
 
 
 HTTP_API_METRICS = ApiMetricNames(requests="Count", client_errors="4xx", server_errors="5xx", latency="Latency")
+REST_API_METRICS = ApiMetricNames(
+    requests="Count", client_errors="4XXError", server_errors="5XXError", latency="Latency"
+)
 
 
 def reference(logical_id: str, attribute: str = "") -> str:

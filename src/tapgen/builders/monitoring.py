@@ -185,6 +185,45 @@ def api_alarm_specs(settings: Settings, api_id: Ref, stage: str) -> list[AlarmSp
     ]
 
 
+def rest_api_alarm_specs(settings: Settings, api_name: AWSHelperFn, stage: str) -> list[AlarmSpec]:
+    """The REST API's metrics are per ApiName and Stage; 4XXError averaged is the share of 4XX answers."""
+    dims = (("ApiName", api_name), ("Stage", stage))
+    rate = settings.alarms.api_4xx_rate_percent
+    if rate is None:
+        raise ValueError("a REST API needs alarms.api_4xx_rate_percent")
+    return [
+        AlarmSpec(
+            "Api4xxRateAlarm",
+            "api-4xx-rate",
+            f"At least {rate}% of the REST API's requests were refused (4XX).",
+            rate / 100,
+            "AWS/ApiGateway",
+            "4XXError",
+            dims,
+            "Average",
+        ),
+        AlarmSpec(
+            "Api5xxAlarm",
+            "api-5xx",
+            "The REST API returned server errors.",
+            settings.alarms.api_5xx_threshold,
+            "AWS/ApiGateway",
+            "5XXError",
+            dims,
+        ),
+        AlarmSpec(
+            "ApiLatencyAlarm",
+            "api-latency-p99",
+            "The REST API's p99 latency is high.",
+            settings.alarms.api_latency_p99_ms,
+            "AWS/ApiGateway",
+            "Latency",
+            dims,
+            "p99",
+        ),
+    ]
+
+
 TABLE_OPERATIONS = ("GetItem", "PutItem", "UpdateItem", "Query")
 
 

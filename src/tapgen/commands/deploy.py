@@ -150,6 +150,7 @@ def _deploy_local(
     ):
         say(f"embedded AWS (moto) at {local.endpoint_url}, account {emulator.ACCOUNT_ID}")
         emulator.create_bucket(local, plan.bucket)
+        emulator.set_api_gateway_logging_role(local)
         result = run_deploy(plan, local.client, console(yes))
         if result.executed:
             emulator.supply_skipped_resources(local, plan.stack_name)
@@ -172,8 +173,12 @@ def _smoke(local: Emulator, settings: Settings, plan: DeployPlan, result: Deploy
 
     functions = smoke.deployed_functions(local.client, result.outputs, plan.artifacts)
     runner = smoke.InProcessLambda(functions, local.environment())
-    say("smoke test: upload -> process -> read back, one file of each kind, handlers run in-process")
-    results = smoke.run_smoke(runner, local.client, settings.api.auth, result.outputs["UploadsBucketName"])
+    flavour = smoke.flavour_of(settings)
+    say(
+        "smoke test: upload -> process -> read back, one file of each kind, handlers run in-process "
+        f"({flavour.kind.upper()} API events)"
+    )
+    results = smoke.run_smoke(runner, local.client, flavour, result.outputs["UploadsBucketName"])
     for outcome in results:
         say(f"  {outcome.line()}")
     if not all(outcome.passed for outcome in results):

@@ -17,6 +17,7 @@ from tapgen.deploy.aws import Clients, DeployError
 from tapgen.deploy.changes import ChangeSet, ChangeSetRequest, Sleep, change_table, create_change_set, data_loss
 from tapgen.deploy.code import code_mismatches
 from tapgen.deploy.outputs import flat_outputs
+from tapgen.deploy.prerequisites import require_account_prerequisites
 from tapgen.deploy.progress import DEFAULT_WAIT_TIMEOUT, latest_event_id, watch
 from tapgen.deploy.retention import deployed_template, retention_of
 from tapgen.deploy.stack import (
@@ -71,13 +72,15 @@ class DeployResult:
 
 
 def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = time.sleep) -> DeployResult:
-    """Protect, upload (verified), preview, guard, confirm, execute, verify the code; the outputs at the end.
+    """Check the account's prerequisites, protect, upload (verified), preview, guard, confirm, execute, verify
+    the code; the outputs at the end.
 
     A retained environment's stack is protected before anything else happens to it (an existing stack at
     once, a new one as soon as its change set exists), and its protection is checked again at the end.
     """
     cfn, s3 = clients("cloudformation"), clients("s3")
     protected = _protect_existing(cfn, plan, console)
+    require_account_prerequisites(plan.template, clients, plan.region)
     upload = upload_artifacts(s3, plan.bucket, plan.artifacts)
     for key in upload.uploaded:
         console.say(f"uploaded s3://{plan.bucket}/{key}")

@@ -12,7 +12,20 @@ from hypothesis import strategies as st
 
 from tap_api import handler
 from tap_shared import contract, items
-from tests.lambdas.conftest import ALICE, CAROL, REQUEST_ID, Aws, LambdaContext, api_event, log_lines
+from tests.lambdas.conftest import (
+    ALICE,
+    BOB,
+    CAROL,
+    DAVE,
+    REQUEST_ID,
+    TABLE,
+    Aws,
+    Caller,
+    LambdaContext,
+    api_event,
+    log_lines,
+    rest_event,
+)
 
 
 def test_a_route_raising_unexpectedly_is_a_500_without_internals(
@@ -123,3 +136,107 @@ def test_garbage_requests_get_a_4xx_never_an_exception_or_5xx(aws: Aws, event: A
     body = json.loads(result["body"])
     if result["statusCode"] >= 400:
         assert set(body["error"]) == {"code", "message", "requestId"}
+
+
+@st.composite
+def rest_requests(draw: st.DrawFn) -> Any:
+    """REST API (1.0) events with hostile paths, methods, queries, headers, bodies and shapes."""
+    event: dict[str, Any] = rest_event("GET", "/health", caller=draw(st.sampled_from([ALICE, CAROL, None])))
+    event["path"] = draw(PATHS)
+    event["httpMethod"] = draw(METHODS)
+    event["queryStringParameters"] = draw(QUERIES)
+    event["multiValueQueryStringParameters"] = draw(
+        st.one_of(st.none(), st.dictionaries(st.text(max_size=6), st.lists(st.one_of(st.text(max_size=8), st.none()))))
+    )
+    event["headers"] = draw(TEXT_MAPS)
+    event["multiValueHeaders"] = draw(st.one_of(st.none(), st.dictionaries(st.text(max_size=6), st.lists(JSON))))
+    event["pathParameters"] = draw(st.one_of(st.none(), TEXT_MAPS))
+    event["body"] = draw(BODIES)
+    event["isBase64Encoded"] = draw(st.sampled_from([True, False, None, "yes"]))
+    if draw(st.booleans()):
+        broken = draw(st.sampled_from(["path", "httpMethod", "requestContext", "headers", "multiValueHeaders"]))
+        event[broken] = draw(st.one_of(st.none(), st.integers(), st.text(max_size=5), st.lists(st.none())))
+    return event
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event=rest_requests())
+def test_garbage_rest_requests_get_a_4xx_never_an_exception_or_5xx(aws: Aws, event: Any) -> None:
+    result = handler.handle(event, LambdaContext())
+    assert 200 <= result["statusCode"] < 500, result
+    assert result["isBase64Encoded"] is False
+    body = json.loads(result["body"])
+    if result["statusCode"] >= 400:
+        assert set(body["error"]) == {"code", "message", "requestId"}
+
+
+def _both(method: str, path: str, caller: Caller | None, **request: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The handler's answers to one request, sent as an HTTP API event and as a REST API event."""
+    http = handler.handle(api_event(method, path, caller=caller, **request), LambdaContext())
+    rest = handler.handle(rest_event(method, path, caller=caller, **request), LambdaContext())
+    return http, rest
+
+
+def _created(caller: Caller) -> str:
+    upload = {"filename": "scan.pdf", "contentType": "application/pdf", "size": 10}
+    result = handler.handle(api_event("POST", "/files", caller=caller, body=upload), LambdaContext())
+    assert result["statusCode"] == 201, result
+    file_id: str = json.loads(result["body"])["fileId"]
+    return file_id
+
+
+MISSING = "f" * 32
+# (id, method, path with {own} for a file of ALICE's, caller, request extras)
+SAME_REQUESTS = [
+    ("health", "GET", "/health", None, {}),
+    ("list-own", "GET", "/files", ALICE, {}),
+    ("list-limit", "GET", "/files", ALICE, {"query": {"limit": "1"}}),
+    ("list-bad-limit", "GET", "/files", ALICE, {"query": {"limit": "0"}}),
+    ("list-tampered-cursor", "GET", "/files", ALICE, {"query": {"cursor": "bm90LWEtY3Vyc29y"}}),
+    ("list-other-caller", "GET", "/files", BOB, {}),
+    ("list-cognito-caller", "GET", "/files", DAVE, {}),
+    ("list-anonymous", "GET", "/files", None, {}),
+    ("get-own", "GET", "/files/{own}", ALICE, {}),
+    ("get-someone-elses", "GET", "/files/{own}", BOB, {}),
+    ("get-as-jwt-subject", "GET", "/files/{own}", CAROL, {}),
+    ("get-missing", "GET", f"/files/{MISSING}", ALICE, {}),
+    ("get-malformed-id", "GET", "/files/NOT-AN-ID", ALICE, {}),
+    ("download-pending", "GET", "/files/{own}/download", ALICE, {}),
+    ("download-someone-elses", "GET", "/files/{own}/download", BOB, {}),
+    ("unknown-route", "GET", "/nothing/here", ALICE, {}),
+    ("wrong-method", "DELETE", "/files", ALICE, {}),
+    ("post-invalid-json", "POST", "/files", ALICE, {"body": "{not json"}),
+    ("post-unsupported-type", "POST", "/files", ALICE, {"body": {"filename": "a.exe", "contentType": "x", "size": 1}}),
+    (
+        "post-too-large",
+        "POST",
+        "/files",
+        ALICE,
+        {"body": {"filename": "a.png", "contentType": "image/png", "size": 10**12}},
+    ),
+    ("post-anonymous", "POST", "/files", None, {"body": {"filename": "a.png", "contentType": "image/png", "size": 1}}),
+    ("post-base64-garbage", "POST", "/files", ALICE, {"body": b"\xff\xfe", "base64_body": True}),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "caller", "request_extras"), [c[1:] for c in SAME_REQUESTS], ids=[c[0] for c in SAME_REQUESTS]
+)
+def test_the_same_request_gets_the_same_answer_in_both_payload_formats(
+    aws: Aws, method: str, path: str, caller: Caller | None, request_extras: dict[str, Any]
+) -> None:
+    path = path.replace("{own}", _created(ALICE))
+    http, rest = _both(method, path, caller, **request_extras)
+    assert rest.pop("isBase64Encoded") is False
+    assert rest == http
+
+
+def test_creating_a_file_answers_alike_and_records_the_same_owner(aws: Aws) -> None:
+    upload = {"filename": "scan.pdf", "contentType": "application/pdf", "size": 10}
+    http, rest = _both("POST", "/files", ALICE, body=upload)
+    assert http["statusCode"] == rest["statusCode"] == 201
+    http_body, rest_body = json.loads(http["body"]), json.loads(rest["body"])
+    assert set(http_body) == set(rest_body)
+    assert items.get(TABLE, rest_body["fileId"])[contract.OWNER_INDEX_PARTITION_KEY] == ALICE.owner
+    listed = json.loads(handler.handle(rest_event("GET", "/files", caller=ALICE), LambdaContext())["body"])
+    assert {i["fileId"] for i in listed["items"]} == {http_body["fileId"], rest_body["fileId"]}

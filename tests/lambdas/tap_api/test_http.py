@@ -1,4 +1,4 @@
-"""HTTP plumbing: requests parsed from HTTP API v2 events (IAM and JWT), bodies, JSON responses."""
+"""HTTP plumbing: requests parsed from HTTP API (2.0) and REST API (1.0) events, bodies, JSON responses."""
 
 from __future__ import annotations
 
@@ -8,8 +8,18 @@ from typing import Any
 
 import pytest
 
-from tap_api.http import MAX_BODY_BYTES, ApiError, Request, caller_of, error_response, parse_event, response
-from tests.lambdas.conftest import ALICE, CAROL, api_event, load_fixture
+from tap_api.http import (
+    MAX_BODY_BYTES,
+    ApiError,
+    Request,
+    caller_of,
+    error_response,
+    in_format,
+    parse_event,
+    payload_format,
+    response,
+)
+from tests.lambdas.conftest import ALICE, BOB, CAROL, api_event, load_fixture, rest_event
 
 
 def test_an_iam_event_parses_to_a_request() -> None:
@@ -149,3 +159,144 @@ def test_error_responses_carry_code_message_and_request_id() -> None:
     assert json.loads(result["body"]) == {
         "error": {"code": "method_not_allowed", "message": "no", "requestId": "req-1"}
     }
+
+
+def test_a_rest_iam_event_parses_to_the_same_request_as_its_http_api_twin() -> None:
+    query = {"limit": "5", "cursor": "abc"}
+    rest = parse_event(rest_event("get", "/files", caller=ALICE, query=query))
+    http = parse_event(api_event("get", "/files", caller=ALICE, query=query))
+    assert (rest.method, rest.path, rest.query, rest.body, rest.caller) == (
+        http.method,
+        http.path,
+        http.query,
+        http.body,
+        http.caller,
+    )
+    # The owner of a role session is its role (tap_api.owners): the session name is the caller's choice.
+    assert rest.caller == "iam:arn:aws:sts::123456789012:assumed-role/TapUploader"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("apigw_v1_iam", "iam:arn:aws:sts::123456789012:assumed-role/TapUploader"),
+        ("apigw_v1_cognito", "jwt:0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f"),
+    ],
+    ids=["iam", "cognito"],
+)
+def test_the_rest_caller_comes_from_the_identity_or_the_cognito_claims(fixture: str, expected: str) -> None:
+    event = load_fixture(fixture)
+    assert caller_of(event) == expected
+    request = parse_event(event)
+    assert request.caller == expected and request.path == event["path"]
+    assert request.headers["host"] == "k7x9q2w4e1.execute-api.us-east-1.amazonaws.com"
+
+
+def test_a_cognito_caller_is_the_same_owner_as_the_same_jwt_subject_on_the_http_api() -> None:
+    assert caller_of(rest_event("GET", "/files", caller=CAROL)) == caller_of(api_event("GET", "/files", caller=CAROL))
+
+
+# (id, event, expected format)
+FORMATS = [
+    ("rest", load_fixture("apigw_v1_iam"), "1.0"),
+    ("http-api", load_fixture("apigw_v2_iam"), "2.0"),
+    ("http-api-v1", {**load_fixture("apigw_v1_iam"), "version": "1.0"}, "1.0"),
+    ("version-wins", {**load_fixture("apigw_v2_iam"), "httpMethod": "GET"}, "2.0"),
+    ("not-a-dict", ["GET", "/"], "2.0"),
+    ("empty", {}, "2.0"),
+]
+
+
+@pytest.mark.parametrize(("event", "expected"), [c[1:] for c in FORMATS], ids=[c[0] for c in FORMATS])
+def test_payload_format(event: Any, expected: str) -> None:
+    assert payload_format(event) == expected
+
+
+def test_identity_fields_of_the_other_format_are_ignored() -> None:
+    """A 2.0 event never carries requestContext.identity; a 1.0 event never authorizer.iam."""
+    http = api_event("GET", "/files", caller=None)
+    http["requestContext"]["identity"] = {"userArn": BOB.identity}
+    assert caller_of(http) is None
+    rest = rest_event("GET", "/files", caller=None)
+    rest["requestContext"]["authorizer"] = {"iam": {"userArn": BOB.identity}, "jwt": {"claims": {"sub": "x"}}}
+    assert caller_of(rest) is None
+
+
+def _rest_with(**changes: Any) -> dict[str, Any]:
+    return {**rest_event("GET", "/files", query={"limit": "5"}), **changes}
+
+
+# (id, event, expected caller, expected query, expected header subset)
+HOSTILE = [
+    ("no-request-context", _rest_with(requestContext=None), None, {"limit": "5"}, {}),
+    ("context-not-an-object", _rest_with(requestContext="x"), None, {"limit": "5"}, {}),
+    ("identity-not-an-object", _rest_with(requestContext={"identity": ["x"]}), None, {"limit": "5"}, {}),
+    ("user-arn-not-text", _rest_with(requestContext={"identity": {"userArn": 7}}), None, {"limit": "5"}, {}),
+    ("claims-not-an-object", _rest_with(requestContext={"authorizer": {"claims": "sub"}}), None, {"limit": "5"}, {}),
+    ("null-headers", _rest_with(headers=None, multiValueHeaders=None), ALICE.owner, {"limit": "5"}, {}),
+    (
+        "multi-value-headers-win-and-join",
+        _rest_with(headers={"Accept": "a"}, multiValueHeaders={"Accept": ["b", "c"], "accept": ["d"]}),
+        ALICE.owner,
+        {"limit": "5"},
+        {"accept": "b,c,d"},
+    ),
+    (
+        "multi-value-query-joins-like-http-api",
+        _rest_with(queryStringParameters={"limit": "6"}, multiValueQueryStringParameters={"limit": ["5", "6"]}),
+        ALICE.owner,
+        {"limit": "5,6"},
+        {},
+    ),
+    (
+        "wrong-types-dropped",
+        _rest_with(
+            headers={"x-n": 5, "Accept": None},
+            multiValueHeaders={"x-list": "not-a-list", "x-mixed": ["ok", 3, None]},
+            queryStringParameters=["limit"],
+            multiValueQueryStringParameters={"limit": "5"},
+            pathParameters="garbage",
+        ),
+        ALICE.owner,
+        {},
+        {"x-mixed": "ok"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("event", "caller", "query", "headers"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE])
+def test_hostile_rest_events_parse_without_surprises(
+    event: dict[str, Any], caller: str | None, query: dict[str, str], headers: dict[str, str]
+) -> None:
+    request = parse_event(event)
+    assert request.caller == caller
+    assert dict(request.query) == query
+    assert {k: request.headers.get(k) for k in headers} == headers
+    assert all(isinstance(v, str) for v in request.headers.values())
+
+
+BAD_REST_EVENTS = [
+    ("method-not-text", _rest_with(httpMethod=5)),
+    ("method-null", _rest_with(httpMethod=None)),
+    ("no-path", {k: v for k, v in _rest_with().items() if k != "path"}),
+    ("relative-path", _rest_with(path="files")),
+    ("path-not-text", _rest_with(path=["/files"])),
+]
+
+
+@pytest.mark.parametrize("event", [c[1] for c in BAD_REST_EVENTS], ids=[c[0] for c in BAD_REST_EVENTS])
+def test_rest_events_that_are_not_requests_are_400(event: dict[str, Any]) -> None:
+    with pytest.raises(ApiError, match="not an API Gateway proxy request") as raised:
+        parse_event(event)
+    assert (raised.value.status, raised.value.code) == (400, "invalid_request")
+
+
+@pytest.mark.parametrize(("changes", "body"), [c[1:] for c in BODIES], ids=[c[0] for c in BODIES])
+def test_rest_bodies(changes: dict[str, Any], body: bytes) -> None:
+    assert parse_event({**rest_event("POST", "/files"), **changes}).body == body
+
+
+def test_responses_in_payload_one_say_the_body_is_not_base64() -> None:
+    result = response(200, {"a": 1})
+    assert in_format(result, "1.0") == {**result, "isBase64Encoded": False}
+    assert in_format(result, "2.0") == result

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tapgen.config import Settings
-from tests.conftest import Template, only_resource, resources_of_type
+from tests.conftest import HTTP_ENVIRONMENTS, Template, only_resource, resources_of_type
 from tests.tapgen.builders.helpers import STACK_KEY_ARN
+
+
+@pytest.fixture(params=HTTP_ENVIRONMENTS)
+def env(request: pytest.FixtureRequest) -> str:
+    """The HTTP API flavour's environments (tests/tapgen/builders/test_rest_api.py covers the REST ones)."""
+    name: str = request.param
+    return name
+
 
 ROUTE_KEYS = {"GET /health", "POST /files", "GET /files", "GET /files/{id}", "GET /files/{id}/download", "$default"}
 

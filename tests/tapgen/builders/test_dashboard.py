@@ -67,6 +67,20 @@ def test_body_is_json_whose_references_all_resolve(template: Template) -> None:
         assert name in template["Resources"] or name in PSEUDO_PARAMETERS | set(template["Parameters"]), name
 
 
+def assert_api_dimensions(template: Template, dims: dict[str, str]) -> None:
+    """HTTP APIs report per ApiId and Stage, REST APIs per ApiName (the API's Name) and Stage."""
+    if resources_of_type(template, "AWS::ApiGateway::RestApi"):
+        stage = only_resource(template, "AWS::ApiGateway::Stage")["Properties"]
+        name = only_resource(template, "AWS::ApiGateway::RestApi")["Properties"]["Name"]
+        assert set(dims) == {"ApiName", "Stage"}
+        assert {"Fn::Sub": dims["ApiName"]} == name and dims["Stage"] == stage["StageName"]
+        return
+    stage = only_resource(template, "AWS::ApiGatewayV2::Stage")["Properties"]
+    assert set(dims) == {"ApiId", "Stage"}
+    api = referenced(template, dims["ApiId"], "AWS::ApiGatewayV2::Api")
+    assert stage["ApiId"] == {"Ref": api} and dims["Stage"] == stage["StageName"]
+
+
 def test_every_metric_is_one_the_stack_emits(template: Template) -> None:
     functions = set(resources_of_type(template, "AWS::Lambda::Function"))
     processors = {
@@ -75,7 +89,7 @@ def test_every_metric_is_one_the_stack_emits(template: Template) -> None:
         if contract.ENV_METRICS_NAMESPACE in r["Properties"]["Environment"]["Variables"]
     }
     kinds = {lid.removesuffix("Function").lower() for lid in processors}
-    stage = only_resource(template, "AWS::ApiGatewayV2::Stage")["Properties"]
+    rest = bool(resources_of_type(template, "AWS::ApiGateway::RestApi"))
     table_actions = {
         action.removeprefix("dynamodb:")
         for role in resources_of_type(template, "AWS::IAM::Role").values()
@@ -89,9 +103,7 @@ def test_every_metric_is_one_the_stack_emits(template: Template) -> None:
             assert set(dims) == {"FunctionName"}
             plotted[metric].add(referenced(template, dims["FunctionName"], "AWS::Lambda::Function"))
         elif namespace == "AWS/ApiGateway":
-            assert set(dims) == {"ApiId", "Stage"}
-            api = referenced(template, dims["ApiId"], "AWS::ApiGatewayV2::Api")
-            assert stage["ApiId"] == {"Ref": api} and dims["Stage"] == stage["StageName"]
+            assert_api_dimensions(template, dims)
             plotted[namespace].add(metric)
         elif namespace == "AWS/SQS":
             assert set(dims) == {"QueueName"}
@@ -110,7 +122,9 @@ def test_every_metric_is_one_the_stack_emits(template: Template) -> None:
             plotted[namespace].add(metric)
     for metric in ("Invocations", "Errors", "Duration", "Throttles", "ConcurrentExecutions"):
         assert plotted[metric] == functions, metric
-    assert plotted["AWS/ApiGateway"] == {"Count", "4xx", "5xx", "Latency"}
+    assert plotted["AWS/ApiGateway"] == (
+        {"Count", "4XXError", "5XXError", "Latency"} if rest else {"Count", "4xx", "5xx", "Latency"}
+    )
     assert plotted["AWS/SQS"] == {"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"}
     assert plotted["AWS/DynamoDB"] == table_actions
     assert plotted[processors_namespace(template)] == {

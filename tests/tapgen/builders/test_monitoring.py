@@ -8,7 +8,7 @@ import pytest
 
 from tap_shared import contract
 from tapgen.config import Settings
-from tests.conftest import Template, only_resource, resources_of_type
+from tests.conftest import HTTP_ENVIRONMENTS, REST_ENVIRONMENTS, Template, only_resource, resources_of_type
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources
 
 FUNCTIONS = ("Api", "Image", "Document", "Data")
@@ -77,6 +77,7 @@ def test_dead_letter_queue_alarm_on_any_visible_message(template: Template) -> N
     assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["DeadLetterQueue", "QueueName"]}}]
 
 
+@pytest.mark.parametrize("env", HTTP_ENVIRONMENTS)
 def test_api_alarms_use_configured_thresholds(template: Template, settings: Settings) -> None:
     found = alarms(template)
     assert found["Api5xxAlarm"]["MetricName"] == "5xx"
@@ -84,6 +85,27 @@ def test_api_alarms_use_configured_thresholds(template: Template, settings: Sett
     assert found["ApiLatencyAlarm"]["ExtendedStatistic"] == "p99"
     assert found["ApiLatencyAlarm"]["Threshold"] == settings.alarms.api_latency_p99_ms
     assert {"Name": "ApiId", "Value": {"Ref": "HttpApi"}} in found["ApiLatencyAlarm"]["Dimensions"]
+
+
+@pytest.mark.parametrize("env", REST_ENVIRONMENTS)
+def test_rest_api_alarms_on_api_name_and_stage(template: Template, settings: Settings) -> None:
+    found = alarms(template)
+    dimensions = [
+        {"Name": "ApiName", "Value": {"Fn::Sub": "tap-${EnvironmentSuffix}-rest-api"}},
+        {"Name": "Stage", "Value": "v1"},
+    ]
+    assert template["Resources"]["RestApi"]["Properties"]["Name"] == dimensions[0]["Value"]
+    assert template["Resources"]["RestApiStage"]["Properties"]["StageName"] == dimensions[1]["Value"]
+    rate, errors, latency = found["Api4xxRateAlarm"], found["Api5xxAlarm"], found["ApiLatencyAlarm"]
+    assert (rate["MetricName"], rate["Statistic"]) == ("4XXError", "Average")
+    assert rate["Threshold"] == pytest.approx(settings.alarms.api_4xx_rate_percent / 100)
+    assert (errors["MetricName"], errors["Statistic"]) == ("5XXError", "Sum")
+    assert errors["Threshold"] == settings.alarms.api_5xx_threshold
+    assert (latency["MetricName"], latency["ExtendedStatistic"]) == ("Latency", "p99")
+    assert latency["Threshold"] == settings.alarms.api_latency_p99_ms
+    for alarm in (rate, errors, latency):
+        assert alarm["Namespace"] == "AWS/ApiGateway"
+        assert alarm["Dimensions"] == dimensions
 
 
 def test_table_throttle_alarm_sums_throttled_requests_of_every_operation(template: Template) -> None:

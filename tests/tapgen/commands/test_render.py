@@ -104,7 +104,9 @@ def test_all_regenerates_the_architecture_page_from_the_prod_render(project: Pat
     ("args", "message"),
     [
         pytest.param(
-            ["render", "--env", "qa"], "unknown environment 'qa'; defined: dev, prod, staging", id="unknown-env"
+            ["render", "--env", "qa"],
+            "unknown environment 'qa'; defined: dev, partner, prod, staging",
+            id="unknown-env",
         ),
         pytest.param(["render"], "give exactly one of --env NAME or --all", id="no-selection"),
         pytest.param(["render", "--env", "dev", "--all"], "give exactly one of --env NAME or --all", id="both"),

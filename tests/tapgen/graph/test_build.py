@@ -37,6 +37,15 @@ def test_every_bucket_notification_is_an_edge_with_its_filter(template: Template
 
 def test_every_route_goes_through_its_integration_to_the_api_function(template: Template) -> None:
     flow = edges(build_graph(template, "flow"), FLOW)
+    if resources_of_type(template, "AWS::ApiGateway::RestApi"):
+        methods = resources_of_type(template, "AWS::ApiGateway::Method")
+        proxied = {mid: m for mid, m in methods.items() if m["Properties"]["Integration"]["Type"] == "AWS_PROXY"}
+        assert len(proxied) == 5
+        for method_id, method in methods.items():
+            assert flow["RestApi", method_id].label == method["Properties"]["HttpMethod"]
+        for method_id in proxied:
+            assert flow[method_id, "ApiFunction"].label == "integration"
+        return
     routes = resources_of_type(template, "AWS::ApiGatewayV2::Route")
     assert len(routes) == 6
     for route_id, route in routes.items():
@@ -125,7 +134,8 @@ def test_key_policy_and_invoke_permissions_are_grants(template: Template) -> Non
     assert access["Service: logging.s3.amazonaws.com", "AccessLogBucket"].actions == ("s3:PutObject",)
     for name in PROCESSORS:  # the permission's SourceArn is the uploads bucket, so the bucket is the caller
         assert access["UploadsBucket", f"{name}Function"].actions == ("lambda:InvokeFunction",)
-    assert access["HttpApi", "ApiFunction"].label == "invoke"
+    api = "RestApi" if resources_of_type(template, "AWS::ApiGateway::RestApi") else "HttpApi"
+    assert access[api, "ApiFunction"].label == "invoke"
 
 
 def test_a_broadened_permission_is_a_new_edge() -> None:

@@ -39,6 +39,10 @@ def bucket_default(resources: dict[str, Any], bucket: str) -> dict[str, Any]:
     return default
 
 
+REST_DEPLOYMENT = next(
+    lid for lid, r in rendered_template("partner")["Resources"].items() if r["Type"] == "AWS::ApiGateway::Deployment"
+)
+
 CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP001", "dev", lambda r: statement(r, "ApiRole", "ReadWriteFileItems").update(Action=["dynamodb:*"]), "ApiRole"),
     ("TAP001", "prod", lambda r: statement(r, "ImageRole", "SendFailedEvents").update(NotAction="s3:GetObject"), "ImageRole"),
@@ -92,6 +96,21 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP020", "prod", lambda r: props(r, "StackKey")["KeyPolicy"]["Statement"][0].update(Principal={"AWS": "*"}), "StackKey"),
     ("TAP020", "dev", lambda r: policy_statement(r, "AlarmTopicPolicy", "CloudWatchAlarmsOfThisStackPublish").update(Principal="*"), "AlarmTopicPolicy"),
     ("TAP020", "staging", lambda r: props(r, "ImageS3Permission").update(Principal="*"), "ImageS3Permission"),
+    # REST API flavour (partner)
+    ("TAP021", "partner", lambda r: props(r, "FilesGetMethod").update(AuthorizationType="NONE"), "FilesGetMethod"),
+    ("TAP021", "partner", lambda r: props(r, "FileGetMethod").update(AuthorizationType="COGNITO_USER_POOLS"), "FileGetMethod"),
+    ("TAP021", "partner", lambda r: props(r, "HealthResource").update(PathPart="everything"), "HealthGetMethod"),
+    ("TAP021", "partner", lambda r: props(r, "FilesOptionsMethod")["Integration"].update(Type="AWS_PROXY"), "FilesOptionsMethod"),
+    ("TAP022", "partner", lambda r: r.pop("RestApiUsagePlanKey"), "FilesPostMethod"),
+    ("TAP022", "partner", lambda r: props(r, "RestApiUsagePlan").update(ApiStages=[]), "FileDownloadGetMethod"),
+    ("TAP023", "partner", lambda r: props(r, "RestApiStage").pop("AccessLogSetting"), "RestApiStage"),
+    ("TAP023", "partner", lambda r: props(r, "RestApiStage").update(TracingEnabled=False), "RestApiStage"),
+    ("TAP023", "partner", lambda r: props(r, REST_DEPLOYMENT).update(StageName="prod"), REST_DEPLOYMENT),
+    ("TAP024", "partner", lambda r: r.pop("ApiWebAclAssociation"), "RestApiStage"),
+    ("TAP024", "partner", lambda r: props(r, "ApiWebAclAssociation").update(ResourceArn={"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestApi}/stages/other"}), "RestApiStage"),
+    ("TAP025", "partner", lambda r: props(r, "FilesGetMethod").update(RequestParameters={}), REST_DEPLOYMENT),
+    ("TAP026", "prod", lambda r: r.update(OpenPreflight={"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "OPTIONS", "AuthorizationType": "NONE", "Integration": {"Type": "MOCK", "IntegrationResponses": [{"StatusCode": "204", "ResponseParameters": {"method.response.header.Access-Control-Allow-Origin": "'*'"}}]}}}), "OpenPreflight"),
+    ("TAP025", "partner", lambda r: r.update(ExtraResource={"Type": "AWS::ApiGateway::Resource", "Properties": {"RestApiId": {"Ref": "RestApi"}, "ParentId": {"Fn::GetAtt": ["RestApi", "RootResourceId"]}, "PathPart": "extra"}}), REST_DEPLOYMENT),
 ]  # fmt: skip
 
 
@@ -197,3 +216,27 @@ def test_rules_survive_any_value_replaced_anywhere() -> None:
                 parent[path[-1]] = odd
                 mutated = {**template, "Resources": {**template["Resources"], logical_id: resource}}
                 assert all(f.rule.startswith("TAP") for f in tapgen_findings(mutated)), (logical_id, path, odd)
+
+
+def test_waf_is_required_only_where_the_environment_asks_for_it() -> None:
+    template = broken("partner", lambda r: r.pop("ApiWebAclAssociation"))
+    template["Metadata"]["tapgen"]["api"]["waf"] = False
+    assert "TAP024" not in {rule for rule, _ in found(template)}
+
+
+def test_rest_rules_ignore_http_api_templates() -> None:
+    rest_rules = {"TAP021", "TAP022", "TAP023", "TAP024", "TAP025", "TAP026"}
+    assert {r.id for r in RULES} >= rest_rules
+    assert not {rule for rule, _ in found(rendered_template("prod"))} & rest_rules
+
+
+def allow_any_origin(resources: dict[str, Any]) -> None:
+    (response,) = props(resources, "FilesOptionsMethod")["Integration"]["IntegrationResponses"]
+    response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] = "'*'"
+
+
+@pytest.mark.parametrize("retained", [True, False])
+def test_a_wildcard_rest_preflight_is_refused_only_where_data_is_retained(retained: bool) -> None:
+    template = broken("partner", allow_any_origin)
+    template["Metadata"]["tapgen"]["retainData"] = retained
+    assert (("TAP026", "FilesOptionsMethod") in found(template)) is retained

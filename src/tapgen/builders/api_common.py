@@ -1,0 +1,57 @@
+"""What both API flavours (HTTP API and REST API) share: access log group, invoke permission, CORS, timeouts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from troposphere import AWSHelperFn, AWSObject, GetAtt, Ref, Sub, awslambda, logs
+
+from tapgen.config import Settings
+from tapgen.naming import api_access_log_group_name_text, protect_data, standard_tags
+
+API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
+API_INVOKE_PERMISSION = "ApiInvokePermission"
+INTEGRATION_TIMEOUT_CAP_MS = {"http": 30000, "rest": 29000}
+CORS_HEADERS = ("authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token")
+CORS_MAX_AGE_SECONDS = 3600
+
+
+def cors_origins(settings: Settings) -> list[str]:
+    """The origins browsers may call the API from; nothing else is ever allowed."""
+    return list(settings.api.cors_origins)
+
+
+def integration_timeout_ms(settings: Settings) -> int:
+    """The gateway waits a little longer than the function may run, up to the flavour's cap."""
+    cap = INTEGRATION_TIMEOUT_CAP_MS[settings.api.kind]
+    return min((settings.functions.api.timeout_seconds + 1) * 1000, cap)
+
+
+def json_log_format(fields: Mapping[str, str]) -> str:
+    """An access-log format that writes one compact JSON object per request."""
+    return json.dumps(dict(fields), sort_keys=True, separators=(",", ":"))
+
+
+def access_log_group(settings: Settings, key_arn: AWSHelperFn) -> logs.LogGroup:
+    group = logs.LogGroup(
+        API_ACCESS_LOG_GROUP,
+        LogGroupName=Sub(api_access_log_group_name_text(settings)),
+        RetentionInDays=settings.log_retention_days,
+        KmsKeyId=key_arn,
+        Tags=standard_tags(settings),
+    )
+    return protect_data(group, settings)
+
+
+def invoke_permission(api: AWSObject, function: awslambda.Function, scope: str = "*") -> awslambda.Permission:
+    """Only this API (under `scope`: stage/method/path), in this account, may invoke the api function."""
+    source = f"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api.title}}}/{scope}"
+    return awslambda.Permission(
+        API_INVOKE_PERMISSION,
+        Action="lambda:InvokeFunction",
+        FunctionName=GetAtt(function, "Arn"),
+        Principal="apigateway.amazonaws.com",
+        SourceArn=Sub(source),
+        SourceAccount=Ref("AWS::AccountId"),
+    )
