@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tapgen.deploy.aws import DeployError
+from tapgen.deploy.deployed import deployed_template
 from tapgen.stateful import STATEFUL_TYPES
 
 # CloudFormation's words for "this change set would change nothing".
@@ -24,12 +26,19 @@ class ResourceChange:
     logical_id: str
     resource_type: str
     replacement: str = ""
+    predicted: tuple[str, ...] = ()
+    """The changed property paths that the provider schemas say force replacement (`tapgen.replacement`)."""
+
+    @property
+    def replaced(self) -> bool:
+        """Replaced, or possibly replaced, by CloudFormation's word or by the schema prediction."""
+        reported = self.replacement in ("True", "Conditional")
+        return self.action == "Modify" and (reported or bool(self.predicted))
 
     @property
     def destroys_data(self) -> bool:
         """A stateful resource removed, replaced, or possibly replaced."""
-        replaced = self.action == "Modify" and self.replacement in ("True", "Conditional")
-        return self.resource_type in STATEFUL_TYPES and (self.action == "Remove" or replaced)
+        return self.resource_type in STATEFUL_TYPES and (self.action == "Remove" or self.replaced)
 
 
 @dataclass(frozen=True)
@@ -117,6 +126,31 @@ def parse_changes(pages: Iterable[Mapping[str, Any]]) -> tuple[ResourceChange, .
     )
 
 
+def with_predicted_replacements(cfn: Any, change_set: ChangeSet, template: str, region: str) -> ChangeSet:
+    """The change set with the schema's prediction on each stateful Modify that CloudFormation did not call a
+    replacement: the guard then refuses on the union of the two (the deployed template is read only if needed)."""
+    from tapgen.replacement import predict_resource_replacement
+
+    unsure = {c.logical_id for c in change_set.changes if c.resource_type in STATEFUL_TYPES and c.action == "Modify"}
+    unsure -= {c.logical_id for c in change_set.changes if c.replaced}
+    if not unsure:
+        return change_set
+    before = _resources(deployed_template(cfn, change_set.stack_id))
+    after = _resources(json.loads(template))
+    predicted = {
+        logical_id: predict_resource_replacement(before[logical_id], after[logical_id], region)
+        for logical_id in unsure
+        if logical_id in before and logical_id in after
+    }
+    changes = tuple(replace(c, predicted=predicted.get(c.logical_id, c.predicted)) for c in change_set.changes)
+    return replace(change_set, changes=changes)
+
+
+def _resources(template: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    resources = template.get("Resources", {})
+    return resources if isinstance(resources, Mapping) else {}
+
+
 def data_loss(changes: Iterable[ResourceChange]) -> list[ResourceChange]:
     """The changes the replacement guard refuses."""
     return [change for change in changes if change.destroys_data]
@@ -125,12 +159,16 @@ def data_loss(changes: Iterable[ResourceChange]) -> list[ResourceChange]:
 def change_table(changes: Sequence[ResourceChange]) -> str:
     """A plain-text table: action, logical id, type, replacement; stateful losses are marked."""
     rows = [("ACTION", "LOGICAL ID", "TYPE", "REPLACEMENT")]
-    rows += [
-        (c.action, c.logical_id, c.resource_type, (c.replacement or "-") + ("  <- data" if c.destroys_data else ""))
-        for c in changes
-    ]
+    rows += [(c.action, c.logical_id, c.resource_type, _replacement_cell(c)) for c in changes]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     return "\n".join(
         "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3]]).rstrip()
         for row in rows
     )
+
+
+def _replacement_cell(change: ResourceChange) -> str:
+    cell = change.replacement or "-"
+    if change.predicted and change.replacement not in ("True", "Conditional"):
+        cell += f" (schema predicts replacement: {', '.join(change.predicted)})"
+    return cell + ("  <- data" if change.destroys_data else "")

@@ -11,7 +11,15 @@ from typing import Any
 
 from tapgen.artifacts import FunctionArtifact
 from tapgen.deploy.aws import Clients, DeployError
-from tapgen.deploy.changes import ChangeSet, ChangeSetRequest, Sleep, change_table, create_change_set, data_loss
+from tapgen.deploy.changes import (
+    ChangeSet,
+    ChangeSetRequest,
+    Sleep,
+    change_table,
+    create_change_set,
+    data_loss,
+    with_predicted_replacements,
+)
 from tapgen.deploy.outputs import flat_outputs
 from tapgen.deploy.progress import latest_event_id, watch
 from tapgen.deploy.stack import (
@@ -83,6 +91,7 @@ def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = 
     if change_set is None:
         console.say(f"no changes: stack {plan.stack_name} is up to date; nothing executed")
         return DeployResult(upload, None, False, read_outputs(cfn, plan.stack_name))
+    change_set = with_predicted_replacements(cfn, change_set, plan.template, plan.region)
     console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
     console.say(change_table(change_set.changes))
     _guard(cfn, change_set, plan.allow_replacement)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tapgen.deploy.aws import DeployError
-from tapgen.deploy.changes import ChangeSetRequest, ResourceChange, change_table, create_change_set, data_loss
+from tapgen.deploy.changes import (
+    ChangeSet,
+    ChangeSetRequest,
+    ResourceChange,
+    change_table,
+    create_change_set,
+    data_loss,
+    with_predicted_replacements,
+)
 from tests.tapgen.deploy.stubs import (
     CHANGE_SET_ID,
     STACK_ID,
@@ -117,3 +127,66 @@ def test_large_templates_go_by_url() -> None:
     assert arguments["TemplateURL"] == "https://s3.us-east-1.amazonaws.com/b/k"
     assert "TemplateBody" not in arguments
     assert set(arguments["Capabilities"]) == {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"}
+
+
+TABLE_BEFORE = {
+    "Type": "AWS::DynamoDB::Table",
+    "Properties": {
+        "KeySchema": [{"AttributeName": "fileId", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "fileId", "AttributeType": "S"}],
+    },
+}
+TABLE_AFTER = {
+    "Type": "AWS::DynamoDB::Table",
+    "Properties": {
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+    },
+}
+
+
+def _change_set(*changes: ResourceChange) -> ChangeSet:
+    return ChangeSet(CHANGE_SET_ID, "tapgen-1", STACK_ID, changes)
+
+
+def test_an_unreported_key_schema_change_is_predicted_and_refused() -> None:
+    cfn, stub = stubbed("cloudformation")
+    deployed = json.dumps({"Resources": {"MetadataTable": TABLE_BEFORE}})
+    stub.add_response("get_template", {"TemplateBody": deployed}, {"StackName": STACK_ID, "TemplateStage": "Original"})
+    modify = ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table")  # moto: no Replacement column
+    assert data_loss([modify]) == []
+    with stub:
+        predicted = with_predicted_replacements(
+            cfn, _change_set(modify), json.dumps({"Resources": {"MetadataTable": TABLE_AFTER}}), "us-east-1"
+        )
+    (change,) = predicted.changes
+    assert change.predicted == ("KeySchema",)
+    assert data_loss(predicted.changes) == [change]
+    assert "schema predicts replacement: KeySchema" in change_table(predicted.changes)
+
+
+def test_an_in_place_change_stays_allowed() -> None:
+    cfn, stub = stubbed("cloudformation")
+    after = {**TABLE_BEFORE, "Properties": {**TABLE_BEFORE["Properties"], "BillingMode": "PAY_PER_REQUEST"}}
+    stub.add_response("get_template", {"TemplateBody": json.dumps({"Resources": {"MetadataTable": TABLE_BEFORE}})})
+    modify = ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "False")
+    with stub:
+        predicted = with_predicted_replacements(
+            cfn, _change_set(modify), json.dumps({"Resources": {"MetadataTable": after}}), "us-east-1"
+        )
+    assert predicted.changes == (modify,)
+    assert data_loss(predicted.changes) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        (ResourceChange("Add", "Queue", "AWS::SQS::Queue"),),
+        (ResourceChange("Modify", "ApiFunction", "AWS::Lambda::Function"),),
+        (ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True"),),
+    ],
+)
+def test_the_deployed_template_is_read_only_when_a_prediction_could_matter(changes: tuple[ResourceChange]) -> None:
+    cfn, stub = stubbed("cloudformation")
+    with stub:  # no response queued: any call would fail
+        assert with_predicted_replacements(cfn, _change_set(*changes), "{}", "us-east-1").changes == changes
