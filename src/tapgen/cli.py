@@ -15,6 +15,7 @@ COMMANDS = {
     "render": "tapgen.commands.render:render",
     "lint": "tapgen.commands.lint:lint",
     "package": "tapgen.commands.package:package",
+    "diff": "tapgen.commands.diff:diff",
     "deploy": "tapgen.commands.deploy:deploy",
     "outputs": "tapgen.commands.outputs:outputs",
     "destroy": "tapgen.commands.destroy:destroy",

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tapgen.commands.common import F, TapgenError, fail, say
+from tapgen.commands.common import EXIT_FINDINGS, F, TapgenError, fail, say, templates_dir
 from tapgen.config import Settings
 
 if TYPE_CHECKING:
+    from tapgen.artifacts import FunctionArtifact
     from tapgen.deploy.aws import Clients
     from tapgen.deploy.flow import Console
 
@@ -60,6 +61,26 @@ def stack_options(command: F) -> F:
 def stack_target(settings: Settings, stack_name: str | None, suffix: str | None) -> StackTarget:
     chosen = suffix or settings.name
     return StackTarget(stack_name or f"{settings.project}-{chosen}", chosen)
+
+
+@dataclass(frozen=True)
+class ReviewedTemplate:
+    """The committed template of an environment, known to equal a fresh render, and the zips it names."""
+
+    text: str
+    artifacts: dict[str, FunctionArtifact]
+
+
+def reviewed_template(settings: Settings, config_path: Path) -> ReviewedTemplate:
+    """templates/NAME.json once it equals a fresh render (what was reviewed is what ships); exit 1 when stale."""
+    from tapgen import render as rendering
+    from tapgen.artifacts import build_artifacts
+
+    artifacts = build_artifacts(settings.lambdas_dir)
+    path = rendering.template_path(templates_dir(config_path), settings)
+    if rendering.check(path, rendering.render(settings, artifacts)):
+        fail(f"{path} is stale against a fresh render: run `tapgen render --all`, review, commit", EXIT_FINDINGS)
+    return ReviewedTemplate(path.read_text(encoding="utf-8"), artifacts)
 
 
 def remote_clients(settings: Settings, region: str | None, profile: str | None, endpoint_url: str | None) -> Clients:

@@ -66,6 +66,8 @@ def _resource_diff(
         for key in sorted((set(old) | set(new)) - {"Properties"})
         for change in value_changes(old.get(key, ABSENT), new.get(key, ABSENT), (key,))
     )
+    if not (properties or attributes or parameter_values):
+        return None  # unchanged: no need to ask the schemas (cfn-lint's import alone takes a second)
     replacement = predict_resource_replacement(
         _resolved(old, parameter_values, 0), _resolved(new, parameter_values, 1), region
     )
