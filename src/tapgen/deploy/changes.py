@@ -19,6 +19,38 @@ Sleep = Callable[[float], None]
 
 
 @dataclass(frozen=True)
+class ChangeDetail:
+    """One ResourceChangeDetail: what changes (attribute, property path, values, when DescribeChangeSet was asked
+    for IncludePropertyValues), whether it recreates the resource, and what caused it."""
+
+    attribute: str
+    name: str = ""
+    path: str = ""
+    before: str | None = None
+    after: str | None = None
+    change_type: str = ""  # AttributeChangeType: Add, Remove, Modify, SyncWithActual
+    requires_recreation: str = ""  # Never, Conditionally, Always
+    change_source: str = ""  # DirectModification, ResourceReference, ParameterReference, ...
+    causing_entity: str = ""
+    evaluation: str = ""  # Static, Dynamic
+
+    def line(self) -> str:
+        from tapgen.diff.values import shown
+
+        where = self.path or " ".join(part for part in (self.attribute, self.name) if part)
+        values = ""
+        if self.before is not None or self.after is not None:
+            before = "(absent)" if self.before is None else shown(self.before)
+            after = "(absent)" if self.after is None else shown(self.after)
+            values = f": {before} → {after}"
+        source = self.change_source + (f" {self.causing_entity}" if self.causing_entity else "")
+        facts = [f"recreation {self.requires_recreation or '-'}", source or "-"]
+        facts += [self.change_type] if self.change_type else []
+        facts += [self.evaluation] if self.evaluation == "Dynamic" else []
+        return f"{where}{values}  ({', '.join(facts)})"
+
+
+@dataclass(frozen=True)
 class ResourceChange:
     """One row of a change set. `replacement` is True, False, Conditional, or '' when CloudFormation gave none."""
 
@@ -28,6 +60,8 @@ class ResourceChange:
     replacement: str = ""
     predicted: tuple[str, ...] = ()
     """The changed property paths that the provider schemas say force replacement (`tapgen.replacement`)."""
+    policy_action: str = ""  # what happens to the old physical resource: Delete, Retain, Snapshot, ReplaceAnd...
+    details: tuple[ChangeDetail, ...] = ()
 
     @property
     def replaced(self) -> bool:
@@ -93,7 +127,7 @@ def wait_for_change_set(cfn: Any, change_set_id: str, sleep: Sleep, timeout: flo
     """Poll until the change set is created or failed; every page of its description."""
     delay, waited = 0.2, 0.0
     while True:
-        page = cfn.describe_change_set(ChangeSetName=change_set_id)
+        page = cfn.describe_change_set(ChangeSetName=change_set_id, IncludePropertyValues=True)
         if page["Status"] in ("CREATE_COMPLETE", "FAILED"):
             return [page, *_more_pages(cfn, change_set_id, page.get("NextToken"))]
         if waited >= timeout:
@@ -105,7 +139,7 @@ def wait_for_change_set(cfn: Any, change_set_id: str, sleep: Sleep, timeout: flo
 
 def _more_pages(cfn: Any, change_set_id: str, token: str | None) -> Iterable[dict[str, Any]]:
     while token:
-        page = cfn.describe_change_set(ChangeSetName=change_set_id, NextToken=token)
+        page = cfn.describe_change_set(ChangeSetName=change_set_id, NextToken=token, IncludePropertyValues=True)
         yield page
         token = page.get("NextToken")
 
@@ -118,11 +152,29 @@ def parse_changes(pages: Iterable[Mapping[str, Any]]) -> tuple[ResourceChange, .
             logical_id=rc.get("LogicalResourceId", ""),
             resource_type=rc.get("ResourceType", ""),
             replacement=rc.get("Replacement", ""),
+            policy_action=rc.get("PolicyAction", ""),
+            details=tuple(_detail(detail) for detail in rc.get("Details", [])),
         )
         for page in pages
         for change in page.get("Changes", [])
         if change.get("Type") == "Resource"
         for rc in [change["ResourceChange"]]
+    )
+
+
+def _detail(detail: Mapping[str, Any]) -> ChangeDetail:
+    target = detail.get("Target", {})
+    return ChangeDetail(
+        attribute=target.get("Attribute", ""),
+        name=target.get("Name", ""),
+        path=target.get("Path", ""),
+        before=target.get("BeforeValue"),
+        after=target.get("AfterValue"),
+        change_type=target.get("AttributeChangeType", ""),
+        requires_recreation=target.get("RequiresRecreation", ""),
+        change_source=detail.get("ChangeSource", ""),
+        causing_entity=detail.get("CausingEntity", ""),
+        evaluation=detail.get("Evaluation", ""),
     )
 
 
@@ -157,14 +209,18 @@ def data_loss(changes: Iterable[ResourceChange]) -> list[ResourceChange]:
 
 
 def change_table(changes: Sequence[ResourceChange]) -> str:
-    """A plain-text table: action, logical id, type, replacement; stateful losses are marked."""
-    rows = [("ACTION", "LOGICAL ID", "TYPE", "REPLACEMENT")]
-    rows += [(c.action, c.logical_id, c.resource_type, _replacement_cell(c)) for c in changes]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(
-        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3]]).rstrip()
-        for row in rows
-    )
+    """A plain-text table: action, logical id, type, policy action, replacement (stateful losses marked), and
+    under each change what it changes, property by property."""
+    rows = [("ACTION", "LOGICAL ID", "TYPE", "POLICY", "REPLACEMENT")]
+    rows += [(c.action, c.logical_id, c.resource_type, c.policy_action or "-", _replacement_cell(c)) for c in changes]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]]
+        lines.append("  ".join(cells).rstrip())
+        if index:
+            lines += [f"    {detail.line()}" for detail in changes[index - 1].details]
+    return "\n".join(lines)
 
 
 def _replacement_cell(change: ResourceChange) -> str:

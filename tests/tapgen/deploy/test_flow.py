@@ -153,3 +153,28 @@ def test_missing_artifact_is_uploaded_and_a_large_template_goes_by_url() -> None
     result = harness.run(DeployPlan(**{**PLAN.__dict__, "template": big}))
     assert result.upload.uploaded == (ARTIFACT.s3_key,)
     assert any(ARTIFACT.s3_key in line for line in harness.said)
+
+
+def test_a_replacement_the_change_set_does_not_report_is_refused_on_the_schema_prediction() -> None:
+    import json
+
+    def table(key: str) -> dict[str, Any]:
+        properties = {
+            "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+        }
+        return {"Resources": {"MetadataTable": {"Type": "AWS::DynamoDB::Table", "Properties": properties}}}
+
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([resource_change("Modify", "MetadataTable", "AWS::DynamoDB::Table", "False")])
+    harness.cfn_stub.add_response(
+        "get_template",
+        {"TemplateBody": json.dumps(table("fileId"))},
+        {"StackName": STACK_ID, "TemplateStage": "Original"},
+    )
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    with pytest.raises(DeployError, match=r"MetadataTable \(AWS::DynamoDB::Table, modify\)"):
+        harness.run(DeployPlan(**{**PLAN.__dict__, "template": json.dumps(table("id"))}))
+    assert harness.asked == []
+    assert any("schema predicts replacement: KeySchema" in line for line in harness.said)
