@@ -15,8 +15,9 @@ COMMANDS = {
     "render": "tapgen.commands.render:render",
     "lint": "tapgen.commands.lint:lint",
     "package": "tapgen.commands.package:package",
-    "diff": "tapgen.commands.diff:diff",
     "deploy": "tapgen.commands.deploy:deploy",
+    "diff": "tapgen.commands.diff:diff",
+    "drift": "tapgen.commands.drift:drift",
     "outputs": "tapgen.commands.outputs:outputs",
     "destroy": "tapgen.commands.destroy:destroy",
 }
