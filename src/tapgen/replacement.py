@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
+from tapgen.parameter_values import ParameterChanges, resolved
+
 Properties = Mapping[str, Any]
 GapRule = Callable[[Properties, Properties], Iterable[str]]
 
@@ -39,12 +41,20 @@ def predict_replacement(
 
 
 def predict_resource_replacement(
-    old: Mapping[str, Any], new: Mapping[str, Any], region: str = "us-east-1"
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    region: str = "us-east-1",
+    parameter_changes: ParameterChanges | None = None,
 ) -> tuple[str, ...]:
-    """`predict_replacement` for two template resources (`Type`, `Properties`); `Type` when the type changes."""
+    """`predict_replacement` for two template resources (`Type`, `Properties`); `Type` when the type changes.
+
+    With `parameter_changes`, a property that names a changed parameter counts as changed (with its values).
+    """
     if old.get("Type") != new.get("Type"):
         return ("Type",)
-    return predict_replacement(str(new.get("Type")), _properties(old), _properties(new), region)
+    changes = parameter_changes or {}
+    before, after = resolved(_properties(old), changes, 0), resolved(_properties(new), changes, 1)
+    return predict_replacement(str(new.get("Type")), before, after, region)
 
 
 def _properties(resource: Mapping[str, Any]) -> Properties:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tapgen.deploy.aws import DeployError
-from tapgen.deploy.deployed import deployed_template
+from tapgen.deploy.deployed import deployed_template, stack_parameters
 from tapgen.stateful import STATEFUL_TYPES
 
 # CloudFormation's words for "this change set would change nothing".
@@ -178,19 +178,27 @@ def _detail(detail: Mapping[str, Any]) -> ChangeDetail:
     )
 
 
-def with_predicted_replacements(cfn: Any, change_set: ChangeSet, template: str, region: str) -> ChangeSet:
+def with_predicted_replacements(
+    cfn: Any, change_set: ChangeSet, template: str, region: str, parameters: Mapping[str, str] | None = None
+) -> ChangeSet:
     """The change set with the schema's prediction on each stateful Modify that CloudFormation did not call a
-    replacement: the guard then refuses on the union of the two (the deployed template is read only if needed)."""
+    replacement: the guard then refuses on the union of the two. The deployed template (and, when `parameters`
+    are given, the deployed parameter values) is read only when there is such a change."""
+    from tapgen.parameter_values import changed_parameter_values
     from tapgen.replacement import predict_resource_replacement
 
     unsure = {c.logical_id for c in change_set.changes if c.resource_type in STATEFUL_TYPES and c.action == "Modify"}
     unsure -= {c.logical_id for c in change_set.changes if c.replaced}
     if not unsure:
         return change_set
-    before = _resources(deployed_template(cfn, change_set.stack_id))
-    after = _resources(json.loads(template))
+    deployed, proposed = deployed_template(cfn, change_set.stack_id), json.loads(template)
+    values = {}
+    if parameters is not None:
+        stack = cfn.describe_stacks(StackName=change_set.stack_id)["Stacks"][0]
+        values = changed_parameter_values(deployed, proposed, stack_parameters(stack), parameters)
+    before, after = _resources(deployed), _resources(proposed)
     predicted = {
-        logical_id: predict_resource_replacement(before[logical_id], after[logical_id], region)
+        logical_id: predict_resource_replacement(before[logical_id], after[logical_id], region, values)
         for logical_id in unsure
         if logical_id in before and logical_id in after
     }

@@ -91,7 +91,7 @@ def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = 
     if change_set is None:
         console.say(f"no changes: stack {plan.stack_name} is up to date; nothing executed")
         return DeployResult(upload, None, False, read_outputs(cfn, plan.stack_name))
-    change_set = with_predicted_replacements(cfn, change_set, plan.template, plan.region)
+    change_set = with_predicted_replacements(cfn, change_set, plan.template, plan.region, request.parameters)
     console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
     console.say(change_table(change_set.changes))
     _guard(cfn, change_set, plan.allow_replacement)

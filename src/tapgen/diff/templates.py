@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from tapgen.diff.model import ABSENT, EntryDiff, ResourceDiff, TemplateDiff, ValueChange
 from tapgen.diff.security import security_changes
 from tapgen.diff.values import value_changes
+from tapgen.parameter_values import ParameterChanges, changed_parameter_values
 from tapgen.replacement import predict_resource_replacement
 from tapgen.stateful import STATEFUL_TYPES
 
@@ -25,7 +25,7 @@ def diff_templates(
 ) -> TemplateDiff:
     """What deploying `new` (with `new_parameters`) over `old` (deployed with `old_parameters`) changes."""
     old_resources, new_resources = _section(old, "Resources"), _section(new, "Resources")
-    values = _changed_parameter_values(old, new, old_parameters or {}, new_parameters or {})
+    values = changed_parameter_values(old, new, old_parameters or {}, new_parameters or {})
     return TemplateDiff(
         resources=tuple(
             diff
@@ -51,7 +51,7 @@ def _resource_diff(
     logical_id: str,
     old_resources: Mapping[str, Any],
     new_resources: Mapping[str, Any],
-    parameter_values: Mapping[str, tuple[str | None, str | None]],
+    parameter_values: ParameterChanges,
     region: str,
 ) -> ResourceDiff | None:
     old, new = old_resources.get(logical_id), new_resources.get(logical_id)
@@ -68,9 +68,7 @@ def _resource_diff(
     )
     if not (properties or attributes or parameter_values):
         return None  # unchanged: no need to ask the schemas (cfn-lint's import alone takes a second)
-    replacement = predict_resource_replacement(
-        _resolved(old, parameter_values, 0), _resolved(new, parameter_values, 1), region
-    )
+    replacement = predict_resource_replacement(old, new, region, parameter_values)
     if not (properties or attributes or replacement):
         return None
     kind = str(new.get("Type", ""))
@@ -100,30 +98,7 @@ def _action(name: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     return "remove" if name not in new else "modify"
 
 
-def _changed_parameter_values(
-    old: Template, new: Template, old_values: Mapping[str, str], new_values: Mapping[str, str]
-) -> dict[str, tuple[str | None, str | None]]:
-    """Parameter name -> (deployed value, value to deploy), for the parameters whose value changes."""
-    if not (old_values or new_values):
-        return {}
-    declared_old, declared_new = _section(old, "Parameters"), _section(new, "Parameters")
-    changed = {}
-    for name in sorted(set(old_values) | set(new_values) | set(declared_new)):
-        before = old_values.get(name, _default(declared_old, name))
-        after = new_values.get(name, old_values.get(name) if name in declared_old else _default(declared_new, name))
-        if before != after:
-            changed[name] = (before, after)
-    return changed
-
-
-def _default(declared: Mapping[str, Any], name: str) -> str | None:
-    default = _mapping(declared.get(name)).get("Default")
-    return None if default is None else str(default)
-
-
-def _parameter_entries(
-    old: Template, new: Template, values: Mapping[str, tuple[str | None, str | None]]
-) -> tuple[EntryDiff, ...]:
+def _parameter_entries(old: Template, new: Template, values: ParameterChanges) -> tuple[EntryDiff, ...]:
     declared_old, declared_new = _section(old, "Parameters"), _section(new, "Parameters")
     by_name = {entry.name: entry for entry in _entries(declared_old, declared_new)}
     for name, (before, after) in values.items():
@@ -134,39 +109,3 @@ def _parameter_entries(
         else:
             by_name[name] = EntryDiff(name, declaration.action, (*declaration.changes, value))
     return tuple(by_name[name] for name in sorted(by_name))
-
-
-_SUB_VARIABLE = re.compile(r"\$\{([^}!]+)\}")
-
-
-def _resolved(value: Any, parameter_values: Mapping[str, tuple[str | None, str | None]], side: int) -> Any:
-    """`value` with each changed parameter's Ref and ${Name} replaced by its value on one side (0 old, 1 new),
-    so a renamed bucket shows as the replacement it is even though the template text is the same."""
-    if not parameter_values:
-        return value
-    if isinstance(value, list):
-        return [_resolved(item, parameter_values, side) for item in value]
-    if not isinstance(value, Mapping):
-        return value
-    if set(value) == {"Ref"} and value["Ref"] in parameter_values:
-        return parameter_values[value["Ref"]][side]
-    if set(value) == {"Fn::Sub"}:
-        return {"Fn::Sub": _resolved_sub(value["Fn::Sub"], parameter_values, side)}
-    return {key: _resolved(item, parameter_values, side) for key, item in value.items()}
-
-
-def _resolved_sub(argument: Any, parameter_values: Mapping[str, tuple[str | None, str | None]], side: int) -> Any:
-    text, variables = (
-        (argument[0], argument[1]) if isinstance(argument, list) and len(argument) == 2 else (argument, {})
-    )
-    if not isinstance(text, str):
-        return argument
-
-    def value_of(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in parameter_values and name not in _mapping(variables):
-            return str(parameter_values[name][side])
-        return match.group(0)
-
-    resolved = _SUB_VARIABLE.sub(value_of, text)
-    return [resolved, _resolved(variables, parameter_values, side)] if variables else resolved

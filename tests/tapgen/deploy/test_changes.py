@@ -22,6 +22,7 @@ from tests.tapgen.deploy.stubs import (
     STACK_ID,
     change_set_description,
     resource_change,
+    stack_description,
     stubbed,
 )
 
@@ -328,3 +329,19 @@ def test_property_values_are_read_and_shown_per_change() -> None:
 def test_details_without_property_values_name_the_property() -> None:
     detail = ChangeDetail("Properties", "KeySchema", requires_recreation="Always", change_source="DirectModification")
     assert detail.line() == "Properties KeySchema  (recreation Always, DirectModification)"
+
+
+def test_a_parameter_that_renames_a_stateful_resource_is_predicted_as_its_replacement() -> None:
+    named = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "tap-${EnvironmentSuffix}-dlq"}}}
+    template = json.dumps({"Parameters": {"EnvironmentSuffix": {"Type": "String"}}, "Resources": {"Queue": named}})
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("get_template", {"TemplateBody": template})
+    parameters = [{"ParameterKey": "EnvironmentSuffix", "ParameterValue": "dev"}]
+    stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", Parameters=parameters))
+    modify = ResourceChange("Modify", "Queue", "AWS::SQS::Queue")
+    with stub:
+        predicted = with_predicted_replacements(
+            cfn, _change_set(modify), template, "us-east-1", {"EnvironmentSuffix": "dev2"}
+        )
+    assert predicted.changes[0].predicted == ("QueueName",)
+    assert data_loss(predicted.changes) == list(predicted.changes)

@@ -173,6 +173,13 @@ def test_a_replacement_the_change_set_does_not_report_is_refused_on_the_schema_p
         {"TemplateBody": json.dumps(table("fileId"))},
         {"StackName": STACK_ID, "TemplateStage": "Original"},
     )
+    deployed_parameters = [
+        {"ParameterKey": "ArtifactBucket", "ParameterValue": "artifacts"},
+        {"ParameterKey": "EnvironmentSuffix", "ParameterValue": "dev"},
+    ]
+    harness.cfn_stub.add_response(
+        "describe_stacks", stack_description("UPDATE_COMPLETE", Parameters=deployed_parameters), {"StackName": STACK_ID}
+    )
     harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
     with pytest.raises(DeployError, match=r"MetadataTable \(AWS::DynamoDB::Table, modify\)"):
         harness.run(DeployPlan(**{**PLAN.__dict__, "template": json.dumps(table("id"))}))
