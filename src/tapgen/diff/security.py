@@ -77,8 +77,8 @@ class _Located:
 def security_changes(old: Resources, new: Resources) -> tuple[SecurityChange, ...]:
     """Statement, managed-policy and API authorization changes, in resource order."""
     before, after = list(_statements(old)), list(_statements(new))
-    changes = [*_statement_changes(before, after), *_managed_policy_changes(old, new), *_route_changes(old, new)]
-    changes += _authorizer_changes(old, new)
+    changes = [*_statement_changes(before, after), *_granting_list_changes(old, new), *_boundary_changes(old, new)]
+    changes += [*_route_changes(old, new), *_authorizer_changes(old, new)]
     return tuple(sorted(changes, key=lambda c: (c.resource, c.policy, c.action != "removed", canonical(c.statement))))
 
 
@@ -313,23 +313,51 @@ def _normalised_written(written: Any) -> Any:
 # --- managed policies, routes and authorizers -----------------------------------------------------------
 
 
-def _managed_policy_changes(old: Resources, new: Resources) -> Iterator[SecurityChange]:
+# Lists of references that grant access as they grow: (resource types, property, why an added entry widens).
+GRANTING_LISTS = (
+    (IDENTITY_HOLDERS, "ManagedPolicyArns", "managed policy attached"),
+    (("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"), "Roles", "policy attached to another role"),
+    (("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"), "Users", "policy attached to another user"),
+    (("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"), "Groups", "policy attached to another group"),
+)
+
+
+def _granting_list_changes(old: Resources, new: Resources) -> Iterator[SecurityChange]:
+    """Managed policies attached to a role, and policies attached to more principals; a policy's first
+    attachments are not listed apart from its statements (they are new along with it)."""
     for logical_id in sorted(set(old) | set(new)):
         kind = str(_properties_of(new, logical_id, "Type") or _properties_of(old, logical_id, "Type"))
-        if kind not in IDENTITY_HOLDERS:
+        for kinds, key, why in GRANTING_LISTS:
+            if kind not in kinds or (key != "ManagedPolicyArns" and logical_id not in old):
+                continue
+            before, after = _entries_of(old, logical_id, key), _entries_of(new, logical_id, key)
+            for entry in sorted(before.keys() - after.keys()):
+                yield SecurityChange(logical_id, kind, key, "removed", before[entry], False)
+            for entry in sorted(after.keys() - before.keys()):
+                yield SecurityChange(logical_id, kind, key, "added", after[entry], True, (why,))
+
+
+def _entries_of(resources: Resources, logical_id: str, key: str) -> dict[str, Any]:
+    entries = _props(resources, logical_id).get(key, [])
+    return {canonical(entry): entry for entry in (entries if isinstance(entries, list) else [entries])}
+
+
+def _boundary_changes(old: Resources, new: Resources) -> Iterator[SecurityChange]:
+    """A permissions boundary removed (a broadening) or swapped for another (listed: its effect is not known here)."""
+    for logical_id in sorted(set(old) & set(new)):
+        kind = str(_properties_of(new, logical_id, "Type"))
+        if kind not in ("AWS::IAM::Role", "AWS::IAM::User"):
             continue
-        before = _arns(old, logical_id)
-        after = _arns(new, logical_id)
-        for arn in sorted(before.keys() - after.keys()):
-            yield SecurityChange(logical_id, kind, "ManagedPolicyArns", "removed", before[arn], False)
-        for arn in sorted(after.keys() - before.keys()):
-            reasons = ("managed policy attached",)
-            yield SecurityChange(logical_id, kind, "ManagedPolicyArns", "added", after[arn], True, reasons)
-
-
-def _arns(resources: Resources, logical_id: str) -> dict[str, Any]:
-    arns = _props(resources, logical_id).get("ManagedPolicyArns", [])
-    return {canonical(arn): arn for arn in (arns if isinstance(arns, list) else [arns])}
+        before = _props(old, logical_id).get("PermissionsBoundary")
+        after = _props(new, logical_id).get("PermissionsBoundary")
+        if before is None or canonical(before) == canonical(after):
+            continue
+        statement = {"Before": before, "After": after}
+        if after is None:
+            reasons: tuple[str, ...] = ("permissions boundary removed",)
+            yield SecurityChange(logical_id, kind, "PermissionsBoundary", "removed", statement, True, reasons)
+        else:
+            yield SecurityChange(logical_id, kind, "PermissionsBoundary", "modified", statement, False)
 
 
 def _route_changes(old: Resources, new: Resources) -> Iterator[SecurityChange]:

@@ -211,6 +211,29 @@ def test_security_changes_and_broadenings(env: str, edit: Edit, expected: list[A
     assert summary(security(env, edit)) == expected
 
 
+def test_a_policy_attached_to_one_more_role_is_a_broadening() -> None:
+    old = rendered_template("dev")
+    new_policy_resource(old)
+    new = copy.deepcopy(old)
+    new["Resources"]["ExtraPolicy"]["Properties"]["Roles"].append({"Ref": "ImageRole"})
+    assert summary(diff_templates(old, new).security) == [
+        ("ExtraPolicy", "Roles", "added", True, ("policy attached to another role",))
+    ]
+
+
+def test_a_removed_permissions_boundary_is_a_broadening() -> None:
+    old = rendered_template("dev")
+    boundary = "arn:aws:iam::123456789012:policy/boundary"
+    old["Resources"]["ApiRole"]["Properties"]["PermissionsBoundary"] = boundary
+    new = copy.deepcopy(old)
+    del new["Resources"]["ApiRole"]["Properties"]["PermissionsBoundary"]
+    assert summary(diff_templates(old, new).security) == [
+        ("ApiRole", "PermissionsBoundary", "removed", True, ("permissions boundary removed",))
+    ]
+    new["Resources"]["ApiRole"]["Properties"]["PermissionsBoundary"] = boundary + "-2"
+    assert summary(diff_templates(old, new).security) == [("ApiRole", "PermissionsBoundary", "modified", False, ())]
+
+
 def test_an_added_statement_is_shown_as_written() -> None:
     (change,) = security("dev", add_statement)
     assert change.statement == {"Effect": "Allow", "Action": ["sqs:DeleteQueue"], "Resource": ["*"]}
