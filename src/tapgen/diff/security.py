@@ -173,7 +173,22 @@ def _iam_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def _principal_matches(pattern: str, value: str) -> bool:
-    return pattern in ("*", "AWS:*") or pattern == value
+    """Everyone covers everyone; an account (`AWS:123456789012`, `AWS:arn:...:iam::123456789012:root`) covers
+    the roles and users in it; anything else covers only itself."""
+    if pattern in ("*", "AWS:*") or pattern == value:
+        return True
+    account = _account_of(pattern)
+    return account is not None and value.startswith("AWS:") and f":iam::{account}:" in value
+
+
+def _account_of(principal: str) -> str | None:
+    match = _ACCOUNT_PRINCIPAL.fullmatch(principal)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+# The whole account as a principal: its 12-digit id, or its root ARN (the account id may be written as a variable).
+_ARN_PART = r"(?:\$\{[^}]*\}|[^:])+"  # one colon-free part of an ARN, or a ${Variable} (which may hold colons)
+_ACCOUNT_PRINCIPAL = re.compile(rf"AWS:(?:([0-9]{{12}})|arn:{_ARN_PART}:iam::({_ARN_PART}):root)")
 
 
 # --- reading statements out of templates ---------------------------------------------------------------
@@ -296,18 +311,28 @@ def _is_plain(value: Any) -> bool:
 
 
 def _normalised_written(written: Any) -> Any:
-    """A statement as written, with single values as one-item lists and lists in a stable order."""
+    """A statement as written, with single values as one-item lists and lists in a stable order (the order of
+    actions, resources, principals and condition values means nothing to IAM)."""
     if not _is_plain(written):
         return written
-    listed = ("Action", "NotAction", "Resource", "NotResource")
     result: dict[str, Any] = {}
     for key, value in written.items():
-        if key in listed:
-            items = value if isinstance(value, list) else [value]
-            result[key] = sorted(items, key=canonical)
+        if key in ("Action", "NotAction", "Resource", "NotResource"):
+            result[key] = _sorted_list(value)
+        elif key in ("Principal", "NotPrincipal") and _is_plain(value):
+            result[key] = {kind: _sorted_list(values) for kind, values in value.items()}
+        elif key == "Condition" and _is_plain(value):
+            result[key] = {
+                operator: {k: _sorted_list(v) for k, v in clauses.items()} if _is_plain(clauses) else clauses
+                for operator, clauses in value.items()
+            }
         else:
             result[key] = value
     return result
+
+
+def _sorted_list(value: Any) -> list[Any]:
+    return sorted(value if isinstance(value, list) else [value], key=canonical)
 
 
 # --- managed policies, routes and authorizers -----------------------------------------------------------

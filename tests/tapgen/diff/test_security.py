@@ -264,3 +264,43 @@ def test_every_policy_holder_of_a_fresh_stack_is_listed(env: str) -> None:
     assert holders == {lid for lid, r in template["Resources"].items() if r["Type"] in kinds}
     assert all(c.action == "added" for c in changes)
     assert all(c.broadening for c in changes if c.statement.get("Effect") == "Allow")
+
+
+def _key_admin(t: Template) -> dict[str, Any]:
+    return _sid(t, "StackKey", "AccountAdministersKey")
+
+
+@pytest.mark.parametrize(
+    ("principal", "broadening"),
+    [
+        ({"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/admin"}}, False),  # account -> role
+        ({"AWS": "*"}, True),
+        (
+            {
+                "AWS": [
+                    {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"},
+                    "arn:aws:iam::999999999999:root",
+                ]
+            },
+            True,
+        ),
+    ],
+)
+def test_principal_changes_in_a_key_policy(principal: Any, broadening: bool) -> None:
+    def edit(t: Template) -> None:
+        _key_admin(t)["Principal"] = principal
+
+    removed, added = security("dev", edit)
+    assert (removed.action, removed.broadening) == ("removed", False)
+    assert (added.action, added.broadening) == ("added", broadening)
+    assert added.reasons == (("wider principal",) if broadening else ())
+
+
+def test_the_order_of_lists_in_a_statement_means_nothing() -> None:
+    def reorder(t: Template) -> None:
+        statement = _sid(t, "ApiRole", "ReadWriteFileItems")
+        statement["Action"] = list(reversed(statement["Action"]))
+        trust = t["Resources"]["ApiRole"]["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
+        trust["Principal"] = {"Service": ["lambda.amazonaws.com"]}
+
+    assert security("dev", reorder) == ()
