@@ -48,6 +48,18 @@ def aws_options(command: F) -> F:
     return command
 
 
+def format_option(command: F) -> F:
+    """--format text|json: a report for people, or the same content for machines."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people, json (stable keys, see README) for machines.",
+    )(command)
+
+
 def stack_options(command: F) -> F:
     """--stack-name and --suffix."""
     command = click.option(

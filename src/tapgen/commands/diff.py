@@ -10,6 +10,7 @@ import click
 from tapgen.commands.cloud import (
     aws_options,
     deploy_errors,
+    format_option,
     refuse_local_with,
     remote_clients,
     reviewed_template,
@@ -26,7 +27,7 @@ from tapgen.naming import ENVIRONMENT_SUFFIX
 @click.option("--env", "env", metavar="NAME", required=True, help="Environment to compare (templates/NAME.json).")
 @stack_options
 @aws_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when none (for CI gates).")
 @config_option
 def diff(

@@ -10,6 +10,7 @@ import click
 from tapgen.commands.cloud import (
     aws_options,
     deploy_errors,
+    format_option,
     refuse_local_with,
     remote_clients,
     stack_options,
@@ -23,7 +24,7 @@ from tapgen.config import load_settings
 @click.option("--env", "env", metavar="NAME", required=True, help="Environment whose stack to check.")
 @stack_options
 @aws_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option
 @config_option
 def drift(
     env: str,
