@@ -114,3 +114,67 @@ def processor_bytes_read(object_size: int) -> int:
             raise RuntimeError(f"benchmark object was not processed: {result}")
     container.reset()
     return sum(fetched)
+
+
+# `tapgen diff` in a fresh interpreter, timing its AWS calls apart: the target is on the rest.
+DIFF_PROBE = """
+import sys, time
+start = time.perf_counter()
+import botocore.client
+in_aws = 0.0
+make_api_call = botocore.client.BaseClient._make_api_call
+def timed_call(self, *args, **kwargs):
+    global in_aws
+    began = time.perf_counter()
+    try:
+        return make_api_call(self, *args, **kwargs)
+    finally:
+        in_aws += time.perf_counter() - began
+botocore.client.BaseClient._make_api_call = timed_call
+from tapgen.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit as end:
+    code = end.code
+with open(sys.argv[1], "w") as report:
+    report.write(f"{time.perf_counter() - start} {in_aws} {code}")
+"""
+
+
+class DeployedStack:
+    """A moto server with the committed dev template deployed as a stack, for `tapgen diff` to compare with."""
+
+    def __init__(self) -> None:
+        from tapgen.emulator import create_bucket, running
+
+        self._running = running("us-east-1")
+        self.emulator = self._running.__enter__()
+        create_bucket(self.emulator, "tapgen-bench-artifacts")
+        command = [sys.executable, "-m", "tapgen", "deploy", "--env", "dev", "--suffix", "bench"]
+        command += ["--bucket", "tapgen-bench-artifacts", "--yes", "--outputs-file", os.devnull]
+        subprocess.run([*command, *self._target()], cwd=ROOT, env=self._env(), capture_output=True, check=True)
+
+    def _target(self) -> list[str]:
+        return ["--endpoint-url", self.emulator.endpoint_url]
+
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, **self.emulator.environment()}
+
+    def diff_seconds(self) -> tuple[float, float]:
+        """(whole process, of which AWS calls) for `tapgen diff --env dev --exit-code` with nothing to show."""
+        with tempfile.NamedTemporaryFile("r", suffix=".txt") as report:
+            args = ["diff", "--env", "dev", "--suffix", "bench", "--exit-code", *self._target()]
+            subprocess.run(
+                [sys.executable, "-c", DIFF_PROBE, report.name, *args],
+                cwd=ROOT,
+                env=self._env(),
+                stdout=subprocess.DEVNULL,
+                check=True,
+            )
+            total, in_aws, code = report.read().split()
+        if code != "0":
+            raise RuntimeError(f"`tapgen diff` found differences or failed (exit {code}) on an unchanged stack")
+        return float(total), float(in_aws)
+
+    def close(self) -> None:
+        self._running.__exit__(None, None, None)

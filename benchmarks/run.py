@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "lambdas"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from probes import (  # noqa: E402  (the lambdas path must be set first)
+    DeployedStack,
     handler_import_seconds,
     package_seconds,
     processor_bytes_read,
@@ -186,6 +187,38 @@ def lambda_metrics(runs: int, warmup: int) -> list[Result]:
     return results
 
 
+def diff_metrics(runs: int, warmup: int) -> list[Result]:
+    """`tapgen diff` with nothing to show, against a moto server: the whole process, and beyond its AWS calls."""
+    stack = DeployedStack()
+    try:
+        samples = sample(stack.diff_seconds, runs, warmup)
+    finally:
+        stack.close()
+    beyond = [(total - in_aws) * 1000 for total, in_aws in samples]
+    whole = [total * 1000 for total, _ in samples]
+    median = statistics.median(beyond)
+    return [
+        Result(
+            "`tapgen diff --env dev`, no differences",
+            "ms",
+            statistics.median(whole),
+            min(whole),
+            max(whole),
+            "reported",
+            None,
+        ),
+        Result(
+            "`tapgen diff`, no differences, beyond AWS calls",
+            "ms",
+            median,
+            min(beyond),
+            max(beyond),
+            "<= 2000 ms",
+            median <= 2000,
+        ),
+    ]
+
+
 def print_table(results: Sequence[Result]) -> None:
     header = ["metric", "median", "min", "max", "unit", "target", "result"]
     rows = [header, *(r.row() for r in results)]
@@ -207,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         *render_metrics(runs, warmup),
         *package_metrics(runs, warmup),
         *lambda_metrics(runs, warmup),
+        *diff_metrics(runs, warmup),
         *size_metrics(),
     ]
     print_table(results)

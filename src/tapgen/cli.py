@@ -17,6 +17,8 @@ COMMANDS = {
     "graph": "tapgen.commands.graph:graph",
     "package": "tapgen.commands.package:package",
     "deploy": "tapgen.commands.deploy:deploy",
+    "diff": "tapgen.commands.diff:diff",
+    "drift": "tapgen.commands.drift:drift",
     "outputs": "tapgen.commands.outputs:outputs",
     "destroy": "tapgen.commands.destroy:destroy",
 }

@@ -155,3 +155,23 @@ def _package(stack: Deployer) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "tapgen", "package", "--env", "dev", "--bucket", BUCKET]
     command += ["--config", str(stack.config), "--endpoint-url", stack.emulator.endpoint_url]
     return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
+def test_key_schema_change_is_refused_though_moto_reports_no_replacement(emulator: Emulator, tmp_path: Path) -> None:
+    config = copy_project(tmp_path)
+    stack = deployed(emulator, config, "dev", "e2e-keyschema")
+    contract = tmp_path / "lambdas" / "tap_shared" / "contract.py"
+    contract.write_text(contract.read_text().replace('TABLE_PARTITION_KEY = "fileId"', 'TABLE_PARTITION_KEY = "id"'))
+    settings = load_settings("dev", config)
+    write(template_path(tmp_path / "templates", settings), render(settings))
+    cfn = stack.client("cloudformation")
+    events_before = cfn.describe_stack_events(StackName=stack.stack_name)["StackEvents"]
+    change_sets_before = cfn.list_change_sets(StackName=stack.stack_name)["Summaries"]
+    result = stack.deploy()
+    assert result.exit_code == 1, result.output
+    assert "refusing to replace or remove stateful resources: MetadataTable" in result.stderr
+    assert "schema predicts replacement: KeySchema" in result.stderr
+    assert "Traceback" not in result.output
+    # Nothing executed, and the refused change set is gone.
+    assert cfn.describe_stack_events(StackName=stack.stack_name)["StackEvents"] == events_before
+    assert cfn.list_change_sets(StackName=stack.stack_name)["Summaries"] == change_sets_before

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tapgen.commands.common import F, TapgenError, fail, say
+from tapgen.commands.common import EXIT_FINDINGS, F, TapgenError, fail, say, templates_dir
 from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, Settings
 
 if TYPE_CHECKING:
+    from tapgen.artifacts import FunctionArtifact
     from tapgen.deploy.aws import Clients
     from tapgen.deploy.flow import Console
 
@@ -46,6 +47,18 @@ def aws_options(command: F) -> F:
     ):
         command = decorator(command)
     return command
+
+
+def format_option(command: F) -> F:
+    """--format text|json: a report for people, or the same content for machines."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="text for people, json (stable keys, see README) for machines.",
+    )(command)
 
 
 def stack_options(command: F) -> F:
@@ -83,6 +96,26 @@ def checked_bucket(bucket: str) -> str:
 def shortened(value: str, limit: int = 60) -> str:
     """A value fit for a one-line message: at most `limit` characters, marked when cut."""
     return value if len(value) <= limit else f"{value[:limit]}… ({len(value)} characters)"
+
+
+@dataclass(frozen=True)
+class ReviewedTemplate:
+    """The committed template of an environment, known to equal a fresh render, and the zips it names."""
+
+    text: str
+    artifacts: dict[str, FunctionArtifact]
+
+
+def reviewed_template(settings: Settings, config_path: Path) -> ReviewedTemplate:
+    """templates/NAME.json once it equals a fresh render (what was reviewed is what ships); exit 1 when stale."""
+    from tapgen import render as rendering
+    from tapgen.artifacts import build_artifacts
+
+    artifacts = build_artifacts(settings.lambdas_dir)
+    path = rendering.template_path(templates_dir(config_path), settings)
+    if rendering.check(path, rendering.render(settings, artifacts)):
+        fail(f"{path} is stale against a fresh render: run `tapgen render --all`, review, commit", EXIT_FINDINGS)
+    return ReviewedTemplate(path.read_text(encoding="utf-8"), artifacts)
 
 
 def remote_clients(settings: Settings, region: str | None, profile: str | None, endpoint_url: str | None) -> Clients:

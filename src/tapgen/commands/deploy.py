@@ -20,12 +20,13 @@ from tapgen.commands.cloud import (
     refuse_local_with,
     remote_clients,
     require_confirmation_source,
+    reviewed_template,
     show_outputs,
     stack_options,
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say, templates_dir
+from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say
 from tapgen.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -107,21 +108,16 @@ def _plan(
     allow_replacement: bool,
 ) -> DeployPlan:
     """The plan, from the committed template, once it is known to equal a fresh render."""
-    from tapgen import render as rendering
-    from tapgen.artifacts import build_artifacts
     from tapgen.deploy.flow import DeployPlan
 
-    artifacts = build_artifacts(settings.lambdas_dir)
-    path = rendering.template_path(templates_dir(config_path), settings)
-    if rendering.check(path, rendering.render(settings, artifacts)):
-        fail(f"{path} is stale against a fresh render: run `tapgen render --all`, review, commit", EXIT_FINDINGS)
+    reviewed = reviewed_template(settings, config_path)
     return DeployPlan(
         stack_name=target.name,
         suffix=target.suffix,
         bucket=bucket,
         region=region or settings.region,
-        template=path.read_text(encoding="utf-8"),
-        artifacts=artifacts,
+        template=reviewed.text,
+        artifacts=reviewed.artifacts,
         retain_data=settings.retain_data,
         execute=not no_execute,
         allow_replacement=allow_replacement,

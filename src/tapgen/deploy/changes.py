@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tapgen.deploy.aws import DeployError
+from tapgen.deploy.deployed import deployed_template, stack_parameters
 from tapgen.stateful import STATEFUL_TYPES
 
 # CloudFormation's words for "this change set would change nothing".
 NO_CHANGE_REASONS = ("didn't contain changes", "No updates are to be performed")
 CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM")
 Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class ChangeDetail:
+    """One ResourceChangeDetail: what changes (attribute, property path, values, when DescribeChangeSet was asked
+    for IncludePropertyValues), whether it recreates the resource, and what caused it."""
+
+    attribute: str
+    name: str = ""
+    path: str = ""
+    before: str | None = None
+    after: str | None = None
+    change_type: str = ""  # AttributeChangeType: Add, Remove, Modify, SyncWithActual
+    requires_recreation: str = ""  # Never, Conditionally, Always
+    change_source: str = ""  # DirectModification, ResourceReference, ParameterReference, ...
+    causing_entity: str = ""
+    evaluation: str = ""  # Static, Dynamic
+
+    def line(self) -> str:
+        from tapgen.diff.values import shown
+
+        where = self.path or " ".join(part for part in (self.attribute, self.name) if part)
+        values = ""
+        if self.before is not None or self.after is not None:
+            before = "(absent)" if self.before is None else shown(self.before)
+            after = "(absent)" if self.after is None else shown(self.after)
+            values = f": {before} → {after}"
+        source = self.change_source + (f" {self.causing_entity}" if self.causing_entity else "")
+        facts = [f"recreation {self.requires_recreation or '-'}", source or "-"]
+        facts += [self.change_type] if self.change_type else []
+        facts += [self.evaluation] if self.evaluation == "Dynamic" else []
+        return f"{where}{values}  ({', '.join(facts)})"
 
 
 @dataclass(frozen=True)
@@ -24,12 +58,21 @@ class ResourceChange:
     logical_id: str
     resource_type: str
     replacement: str = ""
+    predicted: tuple[str, ...] = ()
+    """The changed property paths that the provider schemas say force replacement (`tapgen.replacement`)."""
+    policy_action: str = ""  # what happens to the old physical resource: Delete, Retain, Snapshot, ReplaceAnd...
+    details: tuple[ChangeDetail, ...] = ()
+
+    @property
+    def replaced(self) -> bool:
+        """Replaced, or possibly replaced, by CloudFormation's word or by the schema prediction."""
+        reported = self.replacement in ("True", "Conditional")
+        return self.action == "Modify" and (reported or bool(self.predicted))
 
     @property
     def destroys_data(self) -> bool:
         """A stateful resource removed, replaced, or possibly replaced."""
-        replaced = self.action == "Modify" and self.replacement in ("True", "Conditional")
-        return self.resource_type in STATEFUL_TYPES and (self.action == "Remove" or replaced)
+        return self.resource_type in STATEFUL_TYPES and (self.action == "Remove" or self.replaced)
 
 
 @dataclass(frozen=True)
@@ -88,7 +131,7 @@ def wait_for_change_set(cfn: Any, change_set_id: str, sleep: Sleep, timeout: flo
     """Poll until the change set is created or failed; every page of its description."""
     delay, waited = 0.2, 0.0
     while True:
-        page = cfn.describe_change_set(ChangeSetName=change_set_id)
+        page = cfn.describe_change_set(ChangeSetName=change_set_id, IncludePropertyValues=True)
         if page["Status"] in ("CREATE_COMPLETE", "FAILED"):
             return [page, *_more_pages(cfn, change_set_id, page.get("NextToken"))]
         if waited >= timeout:
@@ -100,7 +143,7 @@ def wait_for_change_set(cfn: Any, change_set_id: str, sleep: Sleep, timeout: flo
 
 def _more_pages(cfn: Any, change_set_id: str, token: str | None) -> Iterable[dict[str, Any]]:
     while token:
-        page = cfn.describe_change_set(ChangeSetName=change_set_id, NextToken=token)
+        page = cfn.describe_change_set(ChangeSetName=change_set_id, NextToken=token, IncludePropertyValues=True)
         yield page
         token = page.get("NextToken")
 
@@ -113,6 +156,8 @@ def parse_changes(pages: Iterable[Mapping[str, Any]]) -> tuple[ResourceChange, .
             logical_id=rc.get("LogicalResourceId", ""),
             resource_type=rc.get("ResourceType", ""),
             replacement=rc.get("Replacement", ""),
+            policy_action=rc.get("PolicyAction", ""),
+            details=tuple(_detail(detail) for detail in rc.get("Details", [])),
         )
         for page in pages
         for change in page.get("Changes", [])
@@ -121,20 +166,77 @@ def parse_changes(pages: Iterable[Mapping[str, Any]]) -> tuple[ResourceChange, .
     )
 
 
+def _detail(detail: Mapping[str, Any]) -> ChangeDetail:
+    target = detail.get("Target", {})
+    return ChangeDetail(
+        attribute=target.get("Attribute", ""),
+        name=target.get("Name", ""),
+        path=target.get("Path", ""),
+        before=target.get("BeforeValue"),
+        after=target.get("AfterValue"),
+        change_type=target.get("AttributeChangeType", ""),
+        requires_recreation=target.get("RequiresRecreation", ""),
+        change_source=detail.get("ChangeSource", ""),
+        causing_entity=detail.get("CausingEntity", ""),
+        evaluation=detail.get("Evaluation", ""),
+    )
+
+
+def with_predicted_replacements(
+    cfn: Any, change_set: ChangeSet, template: str, region: str, parameters: Mapping[str, str] | None = None
+) -> ChangeSet:
+    """The change set with the schema's prediction on each stateful Modify that CloudFormation did not call a
+    replacement: the guard then refuses on the union of the two. The deployed template (and, when `parameters`
+    are given, the deployed parameter values) is read only when there is such a change."""
+    from tapgen.parameter_values import changed_parameter_values
+    from tapgen.replacement import predict_resource_replacement
+
+    unsure = {c.logical_id for c in change_set.changes if c.resource_type in STATEFUL_TYPES and c.action == "Modify"}
+    unsure -= {c.logical_id for c in change_set.changes if c.replaced}
+    if not unsure:
+        return change_set
+    deployed, proposed = deployed_template(cfn, change_set.stack_id), json.loads(template)
+    values = {}
+    if parameters is not None:
+        stack = cfn.describe_stacks(StackName=change_set.stack_id)["Stacks"][0]
+        values = changed_parameter_values(deployed, proposed, stack_parameters(stack), parameters)
+    before, after = _resources(deployed), _resources(proposed)
+    predicted = {
+        logical_id: predict_resource_replacement(before[logical_id], after[logical_id], region, values)
+        for logical_id in unsure
+        if logical_id in before and logical_id in after
+    }
+    changes = tuple(replace(c, predicted=predicted.get(c.logical_id, c.predicted)) for c in change_set.changes)
+    return replace(change_set, changes=changes)
+
+
+def _resources(template: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    resources = template.get("Resources", {})
+    return resources if isinstance(resources, Mapping) else {}
+
+
 def data_loss(changes: Iterable[ResourceChange]) -> list[ResourceChange]:
     """The changes the replacement guard refuses."""
     return [change for change in changes if change.destroys_data]
 
 
 def change_table(changes: Sequence[ResourceChange]) -> str:
-    """A plain-text table: action, logical id, type, replacement; stateful losses are marked."""
-    rows = [("ACTION", "LOGICAL ID", "TYPE", "REPLACEMENT")]
-    rows += [
-        (c.action, c.logical_id, c.resource_type, (c.replacement or "-") + ("  <- data" if c.destroys_data else ""))
-        for c in changes
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(
-        "  ".join([*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[3]]).rstrip()
-        for row in rows
-    )
+    """A plain-text table: action, logical id, type, policy action, replacement (stateful losses marked), and
+    under each change what it changes, property by property."""
+    rows = [("ACTION", "LOGICAL ID", "TYPE", "POLICY", "REPLACEMENT")]
+    rows += [(c.action, c.logical_id, c.resource_type, c.policy_action or "-", _replacement_cell(c)) for c in changes]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [*(cell.ljust(width) for cell, width in zip(row, widths, strict=False)), row[4]]
+        lines.append("  ".join(cells).rstrip())
+        if index:
+            lines += [f"    {detail.line()}" for detail in changes[index - 1].details]
+    return "\n".join(lines)
+
+
+def _replacement_cell(change: ResourceChange) -> str:
+    cell = change.replacement or "-"
+    if change.predicted and change.replacement not in ("True", "Conditional"):
+        cell += f" (schema predicts replacement: {', '.join(change.predicted)})"
+    return cell + ("  <- data" if change.destroys_data else "")

@@ -14,7 +14,15 @@ from typing import Any
 from tapgen.artifacts import FunctionArtifact
 from tapgen.deploy.account import partition_of
 from tapgen.deploy.aws import Clients, DeployError
-from tapgen.deploy.changes import ChangeSet, ChangeSetRequest, Sleep, change_table, create_change_set, data_loss
+from tapgen.deploy.changes import (
+    ChangeSet,
+    ChangeSetRequest,
+    Sleep,
+    change_table,
+    create_change_set,
+    data_loss,
+    with_predicted_replacements,
+)
 from tapgen.deploy.code import code_mismatches
 from tapgen.deploy.outputs import flat_outputs
 from tapgen.deploy.prerequisites import require_account_prerequisites
@@ -101,6 +109,7 @@ def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = 
     with _discarded_unless_executed(cfn, change_set):
         if not protected:  # a new stack exists from here on, in review: protect it before anything can run it
             _protect_in_review(cfn, plan, console)
+        change_set = with_predicted_replacements(cfn, change_set, plan.template, plan.region, request.parameters)
         console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
         console.say(change_table(change_set.changes))
         _guard(change_set, plan.allow_replacement)

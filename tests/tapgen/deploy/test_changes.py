@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tapgen.deploy.aws import DeployError
-from tapgen.deploy.changes import ChangeSetRequest, ResourceChange, change_table, create_change_set, data_loss
+from tapgen.deploy.changes import (
+    ChangeDetail,
+    ChangeSet,
+    ChangeSetRequest,
+    ResourceChange,
+    change_table,
+    create_change_set,
+    data_loss,
+    with_predicted_replacements,
+)
 from tests.tapgen.deploy.stubs import (
     CHANGE_SET_ID,
     STACK_ID,
     change_set_description,
     resource_change,
+    stack_description,
     stubbed,
 )
 
@@ -30,14 +42,15 @@ def test_changes_are_read_from_every_page() -> None:
     second = change_set_description(
         "CREATE_COMPLETE", [resource_change("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True")]
     )
-    stub.add_response("describe_change_set", second, {"ChangeSetName": CHANGE_SET_ID, "NextToken": "page-2"})
+    expected = {"ChangeSetName": CHANGE_SET_ID, "NextToken": "page-2", "IncludePropertyValues": True}
+    stub.add_response("describe_change_set", second, expected)
     with stub:
         change_set = create_change_set(cfn, REQUEST, no_sleep)
     assert change_set is not None
-    assert change_set.changes == (
-        ResourceChange("Add", "Queue", "AWS::SQS::Queue", ""),
-        ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True"),
-    )
+    assert [(c.action, c.logical_id, c.resource_type, c.replacement) for c in change_set.changes] == [
+        ("Add", "Queue", "AWS::SQS::Queue", ""),
+        ("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True"),
+    ]
     stub.assert_no_pending_responses()
 
 
@@ -122,9 +135,9 @@ def test_table_lists_action_id_type_replacement_and_marks_data_loss() -> None:
         ]
     )
     lines = text.splitlines()
-    assert lines[0].split() == ["ACTION", "LOGICAL", "ID", "TYPE", "REPLACEMENT"]
-    assert lines[1].split() == ["Modify", "MetadataTable", "AWS::DynamoDB::Table", "True", "<-", "data"]
-    assert lines[2].split() == ["Add", "Queue", "AWS::SQS::Queue", "-"]
+    assert lines[0].split() == ["ACTION", "LOGICAL", "ID", "TYPE", "POLICY", "REPLACEMENT"]
+    assert lines[1].split() == ["Modify", "MetadataTable", "AWS::DynamoDB::Table", "-", "True", "<-", "data"]
+    assert lines[2].split() == ["Add", "Queue", "AWS::SQS::Queue", "-", "-"]
 
 
 def test_large_templates_go_by_url() -> None:
@@ -133,3 +146,218 @@ def test_large_templates_go_by_url() -> None:
     assert arguments["TemplateURL"] == "https://s3.us-east-1.amazonaws.com/b/k"
     assert "TemplateBody" not in arguments
     assert set(arguments["Capabilities"]) == {"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM"}
+
+
+TABLE_BEFORE = {
+    "Type": "AWS::DynamoDB::Table",
+    "Properties": {
+        "KeySchema": [{"AttributeName": "fileId", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "fileId", "AttributeType": "S"}],
+    },
+}
+TABLE_AFTER = {
+    "Type": "AWS::DynamoDB::Table",
+    "Properties": {
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+    },
+}
+
+
+def _change_set(*changes: ResourceChange) -> ChangeSet:
+    return ChangeSet(CHANGE_SET_ID, "tapgen-1", STACK_ID, changes)
+
+
+def test_an_unreported_key_schema_change_is_predicted_and_refused() -> None:
+    cfn, stub = stubbed("cloudformation")
+    deployed = json.dumps({"Resources": {"MetadataTable": TABLE_BEFORE}})
+    stub.add_response("get_template", {"TemplateBody": deployed}, {"StackName": STACK_ID, "TemplateStage": "Original"})
+    modify = ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table")  # moto: no Replacement column
+    assert data_loss([modify]) == []
+    with stub:
+        predicted = with_predicted_replacements(
+            cfn, _change_set(modify), json.dumps({"Resources": {"MetadataTable": TABLE_AFTER}}), "us-east-1"
+        )
+    (change,) = predicted.changes
+    assert change.predicted == ("KeySchema",)
+    assert data_loss(predicted.changes) == [change]
+    assert "schema predicts replacement: KeySchema" in change_table(predicted.changes)
+
+
+def test_an_in_place_change_stays_allowed() -> None:
+    cfn, stub = stubbed("cloudformation")
+    after = {**TABLE_BEFORE, "Properties": {**TABLE_BEFORE["Properties"], "BillingMode": "PAY_PER_REQUEST"}}
+    stub.add_response("get_template", {"TemplateBody": json.dumps({"Resources": {"MetadataTable": TABLE_BEFORE}})})
+    modify = ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "False")
+    with stub:
+        predicted = with_predicted_replacements(
+            cfn, _change_set(modify), json.dumps({"Resources": {"MetadataTable": after}}), "us-east-1"
+        )
+    assert predicted.changes == (modify,)
+    assert data_loss(predicted.changes) == []
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        (ResourceChange("Add", "Queue", "AWS::SQS::Queue"),),
+        (ResourceChange("Modify", "ApiFunction", "AWS::Lambda::Function"),),
+        (ResourceChange("Modify", "MetadataTable", "AWS::DynamoDB::Table", "True"),),
+    ],
+)
+def test_the_deployed_template_is_read_only_when_a_prediction_could_matter(changes: tuple[ResourceChange]) -> None:
+    cfn, stub = stubbed("cloudformation")
+    with stub:  # no response queued: any call would fail
+        assert with_predicted_replacements(cfn, _change_set(*changes), "{}", "us-east-1").changes == changes
+
+
+# DescribeChangeSet with IncludePropertyValues, shaped as the AWS API reference documents ResourceChange and
+# ResourceChangeDetail/ResourceTargetDefinition (Path, BeforeValue, AfterValue, AttributeChangeType).
+PROPERTY_LEVEL_CHANGES = [
+    {
+        "Type": "Resource",
+        "ResourceChange": {
+            "PolicyAction": "ReplaceAndRetain",
+            "Action": "Modify",
+            "LogicalResourceId": "MetadataTable",
+            "PhysicalResourceId": "tap-dev-files",
+            "ResourceType": "AWS::DynamoDB::Table",
+            "Replacement": "True",
+            "Scope": ["Properties"],
+            "Details": [
+                {
+                    "Target": {
+                        "Attribute": "Properties",
+                        "Name": "KeySchema",
+                        "RequiresRecreation": "Always",
+                        "Path": "/Properties/KeySchema/0/AttributeName",
+                        "BeforeValue": "fileId",
+                        "AfterValue": "id",
+                        "AttributeChangeType": "Modify",
+                    },
+                    "Evaluation": "Static",
+                    "ChangeSource": "DirectModification",
+                }
+            ],
+            "BeforeContext": '{"Properties":{"KeySchema":[{"AttributeName":"fileId","KeyType":"HASH"}]}}',
+            "AfterContext": '{"Properties":{"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}]}}',
+        },
+    },
+    {
+        "Type": "Resource",
+        "ResourceChange": {
+            "Action": "Modify",
+            "LogicalResourceId": "ApiFunction",
+            "PhysicalResourceId": "tap-dev-api",
+            "ResourceType": "AWS::Lambda::Function",
+            "Replacement": "False",
+            "Scope": ["Properties"],
+            "Details": [
+                {
+                    "Target": {
+                        "Attribute": "Properties",
+                        "Name": "Environment",
+                        "RequiresRecreation": "Never",
+                        "Path": "/Properties/Environment/Variables/TAP_TABLE_NAME",
+                        "BeforeValue": "tap-dev-files",
+                        "AfterValue": "tap-dev-files-2",
+                        "AttributeChangeType": "Modify",
+                    },
+                    "Evaluation": "Dynamic",
+                    "ChangeSource": "ResourceReference",
+                    "CausingEntity": "MetadataTable",
+                },
+                {
+                    "Target": {
+                        "Attribute": "Properties",
+                        "Name": "MemorySize",
+                        "RequiresRecreation": "Never",
+                        "Path": "/Properties/MemorySize",
+                        "AfterValue": "1024",
+                        "AttributeChangeType": "Add",
+                    },
+                    "Evaluation": "Static",
+                    "ChangeSource": "DirectModification",
+                },
+            ],
+        },
+    },
+    {
+        "Type": "Resource",
+        "ResourceChange": {
+            "PolicyAction": "Retain",
+            "Action": "Remove",
+            "LogicalResourceId": "AccessLogBucket",
+            "PhysicalResourceId": "tap-dev-access-logs",
+            "ResourceType": "AWS::S3::Bucket",
+            "Scope": [],
+            "Details": [],
+        },
+    },
+]
+
+
+def test_property_values_are_read_and_shown_per_change() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("create_change_set", CREATED)
+    stub.add_response(
+        "describe_change_set",
+        change_set_description("CREATE_COMPLETE", PROPERTY_LEVEL_CHANGES),
+        {"ChangeSetName": CHANGE_SET_ID, "IncludePropertyValues": True},
+    )
+    with stub:
+        change_set = create_change_set(cfn, REQUEST, no_sleep)
+    assert change_set is not None
+    table, function, bucket = change_set.changes
+    assert table.policy_action == "ReplaceAndRetain" and bucket.policy_action == "Retain"
+    assert table.details == (
+        ChangeDetail(
+            attribute="Properties",
+            name="KeySchema",
+            path="/Properties/KeySchema/0/AttributeName",
+            before="fileId",
+            after="id",
+            change_type="Modify",
+            requires_recreation="Always",
+            change_source="DirectModification",
+            evaluation="Static",
+        ),
+    )
+    assert function.details[0].causing_entity == "MetadataTable"
+    assert function.details[1].before is None and function.details[1].after == "1024"
+    lines = change_table(change_set.changes).splitlines()
+    assert lines[0].split() == ["ACTION", "LOGICAL", "ID", "TYPE", "POLICY", "REPLACEMENT"]
+    assert lines[1].split()[:5] == ["Modify", "MetadataTable", "AWS::DynamoDB::Table", "ReplaceAndRetain", "True"]
+    assert (
+        lines[2]
+        == "    /Properties/KeySchema/0/AttributeName: fileId → id  (recreation Always, DirectModification, Modify)"
+    )
+    assert lines[3].split()[:4] == ["Modify", "ApiFunction", "AWS::Lambda::Function", "-"]
+    assert lines[4] == (
+        "    /Properties/Environment/Variables/TAP_TABLE_NAME: tap-dev-files → tap-dev-files-2"
+        "  (recreation Never, ResourceReference MetadataTable, Modify, Dynamic)"
+    )
+    assert lines[5] == "    /Properties/MemorySize: (absent) → 1024  (recreation Never, DirectModification, Add)"
+    assert lines[6].split() == ["Remove", "AccessLogBucket", "AWS::S3::Bucket", "Retain", "-", "<-", "data"]
+    assert len(lines) == 7
+
+
+def test_details_without_property_values_name_the_property() -> None:
+    detail = ChangeDetail("Properties", "KeySchema", requires_recreation="Always", change_source="DirectModification")
+    assert detail.line() == "Properties KeySchema  (recreation Always, DirectModification)"
+
+
+def test_a_parameter_that_renames_a_stateful_resource_is_predicted_as_its_replacement() -> None:
+    named = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "tap-${EnvironmentSuffix}-dlq"}}}
+    template = json.dumps({"Parameters": {"EnvironmentSuffix": {"Type": "String"}}, "Resources": {"Queue": named}})
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("get_template", {"TemplateBody": template})
+    parameters = [{"ParameterKey": "EnvironmentSuffix", "ParameterValue": "dev"}]
+    stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", Parameters=parameters))
+    modify = ResourceChange("Modify", "Queue", "AWS::SQS::Queue")
+    with stub:
+        predicted = with_predicted_replacements(
+            cfn, _change_set(modify), template, "us-east-1", {"EnvironmentSuffix": "dev2"}
+        )
+    assert predicted.changes[0].predicted == ("QueueName",)
+    assert data_loss(predicted.changes) == list(predicted.changes)

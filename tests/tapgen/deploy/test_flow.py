@@ -353,3 +353,35 @@ def test_a_new_stack_that_cannot_be_protected_in_review_is_protected_after_creat
     assert result.executed
     assert any("follows its creation" in line for line in harness.said)
     assert "repaired: stack policy set" in [line for line in harness.said if line.startswith("protection")][-1]
+
+
+def test_a_replacement_the_change_set_does_not_report_is_refused_on_the_schema_prediction() -> None:
+    import json
+
+    def table(key: str) -> dict[str, Any]:
+        properties = {
+            "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+        }
+        return {"Resources": {"MetadataTable": {"Type": "AWS::DynamoDB::Table", "Properties": properties}}}
+
+    harness = Harness()
+    harness.artifact_present()
+    harness.change_set([resource_change("Modify", "MetadataTable", "AWS::DynamoDB::Table", "False")])
+    harness.cfn_stub.add_response(
+        "get_template",
+        {"TemplateBody": json.dumps(table("fileId"))},
+        {"StackName": STACK_ID, "TemplateStage": "Original"},
+    )
+    deployed_parameters = [
+        {"ParameterKey": "ArtifactBucket", "ParameterValue": "artifacts"},
+        {"ParameterKey": "EnvironmentSuffix", "ParameterValue": "dev"},
+    ]
+    harness.cfn_stub.add_response(
+        "describe_stacks", stack_description("UPDATE_COMPLETE", Parameters=deployed_parameters), {"StackName": STACK_ID}
+    )
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    with pytest.raises(DeployError, match=r"MetadataTable \(AWS::DynamoDB::Table, modify\)"):
+        harness.run(DeployPlan(**{**PLAN.__dict__, "template": json.dumps(table("id"))}))
+    assert harness.asked == []
+    assert any("schema predicts replacement: KeySchema" in line for line in harness.said)

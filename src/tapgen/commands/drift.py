@@ -1,0 +1,58 @@
+"""`tapgen drift`: which of the stack's resources were changed outside CloudFormation."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from tapgen.commands.cloud import (
+    aws_options,
+    deploy_errors,
+    format_option,
+    refuse_local_with,
+    remote_clients,
+    stack_options,
+    stack_target,
+)
+from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say
+from tapgen.config import load_settings
+
+
+@click.command()
+@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose stack to check.")
+@stack_options
+@aws_options
+@format_option
+@config_option
+def drift(
+    env: str,
+    stack_name: str | None,
+    suffix: str | None,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None,
+    local: bool,
+    output_format: str,
+    config_path: Path,
+) -> None:
+    """Detect drift on the stack and list each drifted resource with its property differences.
+
+    Runs CloudFormation's drift detection (DetectStackDrift), waits for it with progress, and prints the
+    resources that were MODIFIED or DELETED outside CloudFormation, each property as expected → actual, and
+    the resources CloudFormation cannot check. Exit 1 when anything drifted, 0 when the stack is in sync.
+    """
+    from tapgen.deploy.drift import as_json, as_text, detect_drift
+
+    with reported_errors(), deploy_errors():
+        settings = load_settings(env, config_path)
+        refuse_local_with(local, profile, endpoint_url)
+        if local:
+            fail("moto, the --local emulator, does not implement drift detection (DetectStackDrift)")
+        target = stack_target(settings, stack_name, suffix)
+        clients = remote_clients(settings, region, profile, endpoint_url)
+        report = detect_drift(clients("cloudformation"), target.name, say)
+        click.echo((as_json if output_format == "json" else as_text)(report), nl=False)
+    if report.drifted:
+        sys.exit(EXIT_FINDINGS)

@@ -1,0 +1,88 @@
+"""What a diff found: plain frozen records, rendered as text or JSON by `tapgen.diff.report`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class _Absent:
+    """The value of something not in the template (distinct from a JSON null)."""
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+ABSENT: Any = _Absent()
+
+
+@dataclass(frozen=True)
+class ValueChange:
+    """One place that differs: its path (keys and list indexes) and the value before and after."""
+
+    path: tuple[str, ...]
+    before: Any
+    after: Any
+
+    @property
+    def kind(self) -> str:
+        if self.before is ABSENT:
+            return "added"
+        return "removed" if self.after is ABSENT else "modified"
+
+    @property
+    def joined(self) -> str:
+        return "/".join(self.path)
+
+
+@dataclass(frozen=True)
+class ResourceDiff:
+    """A resource added, removed or modified; for a modification, what changed and whether it replaces."""
+
+    logical_id: str
+    action: str  # "add", "remove" or "modify"
+    resource_type: str
+    stateful: bool
+    properties: tuple[ValueChange, ...] = ()
+    attributes: tuple[ValueChange, ...] = ()  # DeletionPolicy, DependsOn, Metadata, ... (not Properties)
+    replacement: tuple[str, ...] = ()  # property paths that force replacement
+
+    @property
+    def destroys_data(self) -> bool:
+        return self.stateful and (self.action == "remove" or bool(self.replacement))
+
+
+@dataclass(frozen=True)
+class EntryDiff:
+    """An output, a parameter, or a top-level section that was added, removed or modified."""
+
+    name: str
+    action: str
+    changes: tuple[ValueChange, ...]
+
+
+@dataclass(frozen=True)
+class SecurityChange:
+    """A permission added or removed (an IAM or resource policy statement, a Lambda permission, an API route's
+    authorization), and whether it widens what someone may do."""
+
+    resource: str  # logical id of the resource that holds it
+    resource_type: str
+    policy: str  # where in the resource: "AssumeRolePolicyDocument", "Policies/<name>", "KeyPolicy", ...
+    action: str  # "added" or "removed"
+    statement: Any  # the statement as written (normalised lists), or the route's authorization settings
+    broadening: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TemplateDiff:
+    resources: tuple[ResourceDiff, ...]
+    outputs: tuple[EntryDiff, ...]
+    parameters: tuple[EntryDiff, ...]
+    other: tuple[EntryDiff, ...]  # Description, Metadata, Conditions, Mappings, Rules, Transform
+    security: tuple[SecurityChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.resources or self.outputs or self.parameters or self.other or self.security)

@@ -1,0 +1,34 @@
+"""`tapgen drift`: exit codes and output on CloudFormation's response shapes (Stubber), and what --local cannot do."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tapgen.cli import main
+from tests.conftest import CONFIG
+from tests.tapgen.deploy.stubs import stubbed
+from tests.tapgen.deploy.test_drift import FUNCTION, QUEUE, TABLE, detection_status, stub_detection
+
+
+@pytest.mark.parametrize(("pages", "code"), [([[FUNCTION, QUEUE, TABLE]], 1), ([[TABLE]], 0)])
+def test_exits_1_on_drift_and_0_in_sync(
+    pages: list[list[dict[str, Any]]], code: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cfn, stub = stubbed("cloudformation")
+    drift = "DRIFTED" if code else "IN_SYNC"
+    stub_detection(stub, [detection_status("DETECTION_COMPLETE", drift)], pages)
+    monkeypatch.setattr("tapgen.commands.drift.remote_clients", lambda *_: lambda _service: cfn)
+    with stub:
+        result = CliRunner().invoke(main, ["drift", "--env", "dev", "--format", "json", "--config", str(CONFIG)])
+    assert result.exit_code == code, result.output
+    assert json.loads(result.stdout)["drifted"] is bool(code)
+
+
+def test_says_what_local_cannot_do() -> None:
+    result = CliRunner().invoke(main, ["drift", "--env", "dev", "--local", "--config", str(CONFIG)])
+    assert result.exit_code == 2
+    assert "does not implement drift detection" in result.stderr and "Traceback" not in result.output
