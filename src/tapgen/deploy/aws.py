@@ -68,6 +68,7 @@ def aws_errors() -> Iterator[None]:
         NoCredentialsError,
         PartialCredentialsError,
     )
+    from botocore.parsers import ResponseParserError
 
     try:
         yield
@@ -86,6 +87,21 @@ def aws_errors() -> Iterator[None]:
         raise DeployError(f"cannot reach AWS: {error}") from None
     except BotoCoreError as error:
         raise DeployError(f"AWS request failed: {error}") from None
+    except ResponseParserError as error:  # an endpoint that answered something other than AWS's format
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else "no details"
+        raise DeployError(f"the endpoint's answer could not be read: {first_line}") from None
+    except (KeyError, IndexError, TypeError) as error:
+        if not _raised_by_botocore(error):
+            raise
+        raise DeployError(f"the endpoint's answer is not an AWS response (botocore found no {error})") from None
+
+
+def _raised_by_botocore(error: BaseException) -> bool:
+    """Whether the innermost frame of the error is botocore's parsing an answer it did not expect."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and str(frame.tb_frame.f_globals.get("__name__", "")).startswith("botocore.")
 
 
 def _configuration_errors() -> tuple[type[Exception], ...]:

@@ -77,3 +77,29 @@ def test_broken_aws_settings_are_a_configuration_error_in_one_line(
     assert result.exit_code == 2, result.output
     assert len(result.stderr.splitlines()) == 1 and words in result.stderr
     assert result.stderr.startswith("error: AWS configuration: ")
+
+
+def test_an_endpoint_that_answers_garbage_is_one_line(fresh_project: Path) -> None:
+    """Something that is not AWS at --endpoint-url (or an emulator failing with a 500 page)."""
+    import http.server
+    import threading
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"<html>not an AWS answer</html>")
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        args = ["outputs", "--env", "dev", "--endpoint-url", endpoint, "--config", str(fresh_project)]
+        result = CliRunner(env={"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "y"}).invoke(main, args)
+    finally:
+        server.shutdown()
+    assert result.exit_code == 1, result.output
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
