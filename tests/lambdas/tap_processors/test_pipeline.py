@@ -155,8 +155,18 @@ def test_an_object_larger_than_its_notification_says_is_rejected_by_its_real_siz
     assert item["reason"] == f"object is {len(body)} bytes; the limit is {MAX_UPLOAD_BYTES}"
 
 
-@pytest.mark.parametrize("size", [1, READ_WINDOW_BYTES - 1, READ_WINDOW_BYTES, READ_WINDOW_BYTES + 1, MAX_UPLOAD_BYTES])
-def test_the_read_is_one_ranged_get_bounded_by_the_window(aws: Aws, context: LambdaContext, size: int) -> None:
+@pytest.mark.parametrize(
+    "size",
+    [
+        1,
+        READ_WINDOW_BYTES - 1,
+        READ_WINDOW_BYTES,
+        READ_WINDOW_BYTES + 1,
+        READ_WINDOW_BYTES + pipeline.TAIL_READ_BYTES + 1,
+        MAX_UPLOAD_BYTES,
+    ],
+)
+def test_the_read_is_the_window_and_the_tail_of_a_larger_object(aws: Aws, context: LambdaContext, size: int) -> None:
     file_id = new_id()
     body = (b"line\n" * size)[:size]
     event = aws.uploaded(file_id, "notes.txt", body)
@@ -166,17 +176,22 @@ def test_the_read_is_one_ranged_get_bounded_by_the_window(aws: Aws, context: Lam
         "after-call.s3.GetObject", lambda parsed, **_: fetched.append(parsed["ContentLength"])
     )
     document.handle(event, context)
-    version = event["Records"][0]["s3"]["object"]["versionId"]
-    (request,) = requests
-    assert {k: request[k] for k in ("Bucket", "Key", "Range", "VersionId")} == {
+    obj = event["Records"][0]["s3"]["object"]
+    window = {
         "Bucket": BUCKET,
         "Key": f"uploads/{file_id}/notes.txt",
         "Range": f"bytes=0-{READ_WINDOW_BYTES - 1}",
-        "VersionId": version,
+        "VersionId": obj["versionId"],
     }
-    assert fetched == [min(size, READ_WINDOW_BYTES)]
+    tail_start = max(READ_WINDOW_BYTES, size - pipeline.TAIL_READ_BYTES)
+    tail = {**window, "Range": f"bytes={tail_start}-{size - 1}", "IfMatch": f'"{obj["eTag"]}"'}
+    expected = [window] if size <= READ_WINDOW_BYTES else [window, tail]
+    assert [{k: request[k] for k in expected[i]} for i, request in enumerate(requests)] == expected
+    assert fetched == [min(size, READ_WINDOW_BYTES)] + ([size - tail_start] if size > READ_WINDOW_BYTES else [])
+    assert sum(fetched) <= READ_WINDOW_BYTES + pipeline.TAIL_READ_BYTES
     item = aws.item(file_id)
     assert item is not None
+    assert item["status"] == "PROCESSED"
     assert item["metadata"]["lineCountComplete"] is (size <= READ_WINDOW_BYTES)
     assert item["size"] == size
 
@@ -190,6 +205,40 @@ def test_read_prefix_is_bounded_even_if_the_range_is_ignored(monkeypatch: pytest
     assert prefix == pipeline.Prefix(b"x" * 100, 10_000, "e", "v2")
     assert not prefix.complete
     assert body.closed
+
+
+def test_read_content_reads_a_bounded_tail_even_if_the_range_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, aws: Aws
+) -> None:
+    body = io.BytesIO(b"y" * 10_000)
+    requests: list[dict[str, Any]] = []
+
+    def get_object(**request: Any) -> dict[str, Any]:
+        requests.append(request)
+        return {"Body": body}
+
+    monkeypatch.setattr(client("s3"), "get_object", get_object)
+    record = ObjectCreated(BUCKET, "uploads/k.txt", 10_000, None, "v1", "01")
+    content = pipeline.read_content(record, pipeline.Prefix(b"x" * 100, 10_000, "e", None))
+    assert content == pipeline.Content(b"x" * 100, b"y" * pipeline.TAIL_READ_BYTES, 10_000)
+    assert requests == [
+        {"Bucket": BUCKET, "Key": "uploads/k.txt", "Range": "bytes=5904-9999", "IfMatch": '"e"', "VersionId": "v1"}
+    ]
+    assert body.closed
+
+
+@pytest.mark.parametrize(
+    ("head", "rest", "size", "tail"),
+    [
+        (b"abc", b"", 3, b"abc"),
+        (b"a" * 5000, b"", 5000, b"a" * 4096),
+        (b"h" * 10, b"t" * 20, 30, b"h" * 10 + b"t" * 20),
+    ],
+    ids=["whole-small", "whole-larger-than-the-tail", "head-and-rest"],
+)
+def test_content_of_keeps_the_last_bytes_as_the_tail(head: bytes, rest: bytes, size: int, tail: bytes) -> None:
+    content = pipeline.content_of(head, rest, size)
+    assert (content.head, content.tail, content.size) == (head, tail, size)
 
 
 @pytest.mark.parametrize(
