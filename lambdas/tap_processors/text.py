@@ -54,16 +54,17 @@ def _codec(encoding: str) -> str:
 
 
 def _aligned(content: Content, codec: str) -> bytes:
-    """The tail from its first whole character: a tail that is not the whole file may start inside one."""
+    """The tail from its first whole character: a UTF-8 tail that is not the whole file may start inside one.
+
+    (A UTF-16 tail of an even-sized file starts at an even offset; an odd-sized one is already truncated.)
+    """
     tail = content.tail
-    if len(tail) == content.size:
+    if codec != "utf-8" or len(tail) == content.size:
         return tail
-    if codec == "utf-8":
-        skip = 0
-        while skip < min(MAX_CUT, len(tail)) and 0x80 <= tail[skip] <= 0xBF:  # continuation bytes
-            skip += 1
-        return tail[skip:]
-    return tail[len(tail) % 2 :] if codec.startswith("utf-16") else tail
+    skip = 0
+    while skip < min(MAX_CUT, len(tail)) and 0x80 <= tail[skip] <= 0xBF:  # continuation bytes
+        skip += 1
+    return tail[skip:]
 
 
 def utf8_ends_inside_a_character(tail: bytes, known_utf8: bool) -> bool:

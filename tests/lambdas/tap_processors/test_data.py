@@ -259,3 +259,11 @@ def test_a_large_csv_cut_inside_a_character_is_truncated() -> None:
     cut = LARGE_CSV.rindex("é".encode()) + 1
     with pytest.raises(RejectedError, match="truncated text"):
         data.inspect(samples.read(LARGE_CSV[:cut], WINDOW), ".csv")
+
+
+def test_a_large_utf_16_json_document_is_judged_by_its_decoded_tail() -> None:
+    document = "\ufeff" + json.dumps({"rows": list(range(5000))})
+    raw = document.encode("utf-16-le")
+    assert data.inspect(samples.read(raw, WINDOW), ".json")["encoding"] == "utf-16-le"
+    with pytest.raises(RejectedError, match="truncated JSON: the object does not end with '}'"):
+        data.inspect(samples.read(raw[:-4], WINDOW), ".json")

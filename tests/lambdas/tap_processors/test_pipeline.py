@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -207,8 +207,13 @@ def test_read_prefix_is_bounded_even_if_the_range_is_ignored(monkeypatch: pytest
     assert body.closed
 
 
+@pytest.mark.parametrize(
+    ("etag", "version_id", "guards"),
+    [("e", "v1", {"IfMatch": '"e"', "VersionId": "v1"}), (None, None, {})],
+    ids=["etag-and-version", "neither-known"],
+)
 def test_read_content_reads_a_bounded_tail_even_if_the_range_is_ignored(
-    monkeypatch: pytest.MonkeyPatch, aws: Aws
+    monkeypatch: pytest.MonkeyPatch, aws: Aws, etag: str | None, version_id: str | None, guards: dict[str, str]
 ) -> None:
     body = io.BytesIO(b"y" * 10_000)
     requests: list[dict[str, Any]] = []
@@ -218,12 +223,10 @@ def test_read_content_reads_a_bounded_tail_even_if_the_range_is_ignored(
         return {"Body": body}
 
     monkeypatch.setattr(client("s3"), "get_object", get_object)
-    record = ObjectCreated(BUCKET, "uploads/k.txt", 10_000, None, "v1", "01")
-    content = pipeline.read_content(record, pipeline.Prefix(b"x" * 100, 10_000, "e", None))
+    record = ObjectCreated(BUCKET, "uploads/k.txt", 10_000, None, version_id, "01")
+    content = pipeline.read_content(record, pipeline.Prefix(b"x" * 100, 10_000, etag, None))
     assert content == pipeline.Content(b"x" * 100, b"y" * pipeline.TAIL_READ_BYTES, 10_000)
-    assert requests == [
-        {"Bucket": BUCKET, "Key": "uploads/k.txt", "Range": "bytes=5904-9999", "IfMatch": '"e"', "VersionId": "v1"}
-    ]
+    assert requests == [{"Bucket": BUCKET, "Key": "uploads/k.txt", "Range": "bytes=5904-9999", **guards}]
     assert body.closed
 
 
@@ -521,3 +524,116 @@ def test_extension_of(key: str, expected: str) -> None:
 
 def test_items_record_result_needs_the_item(aws: Aws) -> None:
     assert not items.record_result(TABLE, new_id(), "uploads/x/a.png", "01", {"status": "PROCESSED"})
+
+
+# Files larger than the read window, whole and cut, through each handler: (id, processor, name, bytes, status,
+# words of the reason). The moto bucket's window is READ_WINDOW_BYTES; every body here is larger.
+LARGE_CAMERA_JPEG = samples.jpeg(4000, 3000, thumbnail=True)
+LARGE_PNG = samples.png(200, 100, noise=True)
+LARGE_GIF = samples.gif(300, 300)
+LARGE_WEBP = samples.webp_vp8(1920, 1080, partition_bytes=100_000)
+LARGE_PDF = samples.pdf("1.7", padding=100_000)
+LARGE_TEXT = "ünïcödé line\n".encode() * 5000
+LARGE_JSON = b'{"rows": [' + b",".join(b'{"id": %d}' % i for i in range(10_000)) + b"]}"
+LARGE_JSONL = b"".join(b'{"id": %d}\n' % i for i in range(10_000))
+LARGE = [
+    ("jpeg", "image", "DSC_0001.JPG", LARGE_CAMERA_JPEG, "PROCESSED", ""),
+    ("jpeg-cut-in-the-scan", "image", "DSC_0001.JPG", LARGE_CAMERA_JPEG[:-1000], "REJECTED", "truncated JPEG"),
+    ("jpeg-cut-before-the-eoi", "image", "DSC_0001.JPG", LARGE_CAMERA_JPEG[:-2], "REJECTED", "truncated JPEG"),
+    ("png", "image", "pic.png", LARGE_PNG, "PROCESSED", ""),
+    ("png-cut", "image", "pic.png", LARGE_PNG[: len(LARGE_PNG) // 2], "REJECTED", "truncated PNG"),
+    ("png-cut-in-iend", "image", "pic.png", LARGE_PNG[:-3], "REJECTED", "truncated PNG"),
+    ("gif", "image", "anim.gif", LARGE_GIF, "PROCESSED", ""),
+    ("gif-cut", "image", "anim.gif", LARGE_GIF[:-1], "REJECTED", "truncated GIF"),
+    ("webp", "image", "pic.webp", LARGE_WEBP, "PROCESSED", ""),
+    ("webp-cut", "image", "pic.webp", LARGE_WEBP[:-100], "REJECTED", "truncated WEBP"),
+    ("pdf", "document", "doc.pdf", LARGE_PDF, "PROCESSED", ""),
+    ("pdf-cut", "document", "doc.pdf", LARGE_PDF[: len(LARGE_PDF) // 2], "REJECTED", "truncated PDF"),
+    ("txt", "document", "notes.txt", LARGE_TEXT, "PROCESSED", ""),
+    ("txt-cut-in-a-character", "document", "notes.txt", LARGE_TEXT[:-7], "REJECTED", "truncated text"),
+    ("json", "data", "doc.json", LARGE_JSON, "PROCESSED", ""),
+    ("json-cut", "data", "doc.json", LARGE_JSON[:-1], "REJECTED", "truncated JSON"),
+    ("jsonl", "data", "rows.jsonl", LARGE_JSONL, "PROCESSED", ""),
+    ("jsonl-cut", "data", "rows.jsonl", LARGE_JSONL[:-3], "REJECTED", "the file may be truncated"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "body", "status", "reason"), [c[1:] for c in LARGE], ids=[c[0] for c in LARGE]
+)
+def test_a_file_larger_than_the_window_is_processed_only_whole(
+    aws: Aws, context: LambdaContext, kind: str, name: str, body: bytes, status: str, reason: str
+) -> None:
+    assert READ_WINDOW_BYTES + pipeline.TAIL_READ_BYTES < len(body) <= MAX_UPLOAD_BYTES
+    file_id = new_id()
+    reads = s3_calls("GetObject")
+    outcome = PROCESSORS[kind].handle(aws.uploaded(file_id, name, body), context)["records"][0]
+    item = aws.item(file_id)
+    assert item is not None
+    assert (outcome["status"], item["status"], len(reads)) == (status, status, 2)
+    assert reason in item.get("reason", "")
+
+
+UNVERSIONED_BUCKET = "tap-test-unversioned-uploads"
+
+
+@pytest.fixture
+def unversioned(aws: Aws) -> Iterator[str]:
+    """A bucket without versioning, where an overwritten object keeps its key and loses its old bytes."""
+    aws.s3.create_bucket(Bucket=UNVERSIONED_BUCKET)
+    yield UNVERSIONED_BUCKET
+    for listed in aws.s3.list_objects_v2(Bucket=UNVERSIONED_BUCKET).get("Contents", []):
+        aws.s3.delete_object(Bucket=UNVERSIONED_BUCKET, Key=listed["Key"])
+    aws.s3.delete_bucket(Bucket=UNVERSIONED_BUCKET)
+
+
+def _overwrite_after_the_first_read(aws: Aws, bucket: str, key: str, body: bytes) -> None:
+    """Writes `body` over the object right after the function's first GetObject, before it reads the tail."""
+    writes = [body]
+
+    def overwrite(**_: Any) -> None:
+        if writes:
+            aws.s3.put_object(Bucket=bucket, Key=key, Body=writes.pop())
+
+    client("s3").meta.events.register("after-call.s3.GetObject", overwrite)
+
+
+def test_an_object_replaced_between_the_two_reads_is_retried_not_mixed(
+    aws: Aws, context: LambdaContext, unversioned: str
+) -> None:
+    file_id = new_id()
+    key = f"uploads/{file_id}/pic.png"
+    aws.pending(file_id, key)
+    cut = LARGE_PNG[: len(LARGE_PNG) // 2]
+    put = aws.s3.put_object(Bucket=unversioned, Key=key, Body=cut)
+    event = s3_event(key, len(cut), bucket=unversioned, etag=put["ETag"].strip('"'))
+    # A whole PNG of the same size: its tail, read after the cut object's head, would make a whole-looking file.
+    small = samples.png(2, 2)
+    comment = samples.png_chunk(b"tEXt", b"c\x00" + b"x" * (len(cut) - len(small) - 14))
+    replacement = small[:-12] + comment + small[-12:]
+    assert len(replacement) == len(cut)
+    _overwrite_after_the_first_read(aws, unversioned, key, replacement)
+    with pytest.raises(ClientError, match="PreconditionFailed"):
+        image.handle(event, context)
+    item = aws.item(file_id)
+    assert item is not None and item["status"] == "PENDING"  # nothing recorded: Lambda retries the event
+    retried = image.handle(event, context)["records"][0]  # the retry reads the new object, head and tail
+    assert retried["status"] == "PROCESSED"
+    item = aws.item(file_id)
+    assert item is not None
+    assert (item["metadata"]["width"], item["metadata"]["height"]) == (2, 2)
+
+
+def test_the_tail_of_a_versioned_object_is_read_from_the_version_the_head_came_from(
+    aws: Aws, context: LambdaContext
+) -> None:
+    file_id = new_id()
+    cut = LARGE_PNG[: len(LARGE_PNG) // 2]
+    event = aws.uploaded(file_id, "pic.png", cut)
+    key, version = f"uploads/{file_id}/pic.png", event["Records"][0]["s3"]["object"]["versionId"]
+    del event["Records"][0]["s3"]["object"]["versionId"]  # as for an object written before versioning
+    _overwrite_after_the_first_read(aws, BUCKET, key, LARGE_PNG)
+    requests = s3_calls("GetObject")
+    outcome = image.handle(event, context)["records"][0]
+    assert (outcome["status"], outcome["reason"]) == ("REJECTED", "truncated PNG: the file ends before the image does")
+    assert requests[1]["VersionId"] == version
