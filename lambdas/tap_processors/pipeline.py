@@ -23,6 +23,7 @@ from tap_shared.settings import Settings, positive, settings
 
 Metadata = dict[str, Any]
 GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
+DELETED = "object was deleted before it could be processed"
 DEFAULT_READ_WINDOW_BYTES = 64 * 1024
 # How much of the end of an object larger than the window is read too: a PDF's %%EOF may lie 1 KiB before
 # the end, and a JPEG's EOI may be followed by padding; 4 KiB holds both with room to spare.
@@ -158,11 +159,13 @@ def _admitted_extension(record: ObjectCreated, kind: str, limit: int) -> str:
     return extension
 
 
-def _checked_size(prefix: Prefix, limit: int) -> None:
+def _content(record: ObjectCreated, prefix: Prefix, limit: int) -> Content | None:
+    """The content to inspect, once the object's real size is allowed; None if it was deleted meanwhile."""
     # Checked again on the object itself: not every writer goes through the presigned POST.
     _within_limit(prefix.total_size, limit)
     if prefix.total_size == 0:
         raise RejectedError("file is empty")
+    return read_content(record, prefix)
 
 
 def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Settings) -> items.Item:
@@ -172,12 +175,12 @@ def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Setti
     try:
         extension = _admitted_extension(record, kind, config.max_upload_bytes)
         prefix = read_prefix(record, read_window_bytes())
-        if prefix is not None:
-            outcome.update(size=prefix.total_size, etag=prefix.etag, versionId=prefix.version_id or record.version_id)
-            _checked_size(prefix, config.max_upload_bytes)
-        content = read_content(record, prefix) if prefix is not None else None
+        if prefix is None:
+            return {**outcome, "status": items.FAILED, "error": DELETED}
+        outcome.update(size=prefix.total_size, etag=prefix.etag, versionId=prefix.version_id or record.version_id)
+        content = _content(record, prefix, config.max_upload_bytes)
         if content is None:
-            return {**outcome, "status": items.FAILED, "error": "object was deleted before it could be processed"}
+            return {**outcome, "status": items.FAILED, "error": DELETED}
         metadata = inspect(content, extension)
     except RejectedError as rejection:
         return {**outcome, "status": items.REJECTED, "reason": str(rejection)}

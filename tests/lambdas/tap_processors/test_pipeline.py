@@ -637,3 +637,24 @@ def test_the_tail_of_a_versioned_object_is_read_from_the_version_the_head_came_f
     outcome = image.handle(event, context)["records"][0]
     assert (outcome["status"], outcome["reason"]) == ("REJECTED", "truncated PNG: the file ends before the image does")
     assert requests[1]["VersionId"] == version
+
+
+def test_an_object_version_deleted_between_the_two_reads_fails_the_item(aws: Aws, context: LambdaContext) -> None:
+    file_id = new_id()
+    event = aws.uploaded(file_id, "pic.png", LARGE_PNG)
+    obj = event["Records"][0]["s3"]["object"]
+    deletions = [obj["versionId"]]
+
+    def delete(**_: Any) -> None:
+        if deletions:
+            aws.s3.delete_object(Bucket=BUCKET, Key=f"uploads/{file_id}/pic.png", VersionId=deletions.pop())
+
+    client("s3").meta.events.register("after-call.s3.GetObject", delete)
+    assert image.handle(event, context)["records"][0]["status"] == "FAILED"
+    item = aws.item(file_id)
+    assert item is not None
+    assert (item["status"], item["error"], item["size"]) == (
+        "FAILED",
+        "object was deleted before it could be processed",
+        len(LARGE_PNG),
+    )
