@@ -68,6 +68,8 @@ class JpegLayout(NamedTuple):
 
     dimensions: Dimensions  # from the first frame header; None if it lies beyond the bytes
     ended: bool  # an end-of-image marker follows the main image's own scan data
+    # Where the image goes on past the bytes walked: the end of a segment they end inside, or their end.
+    resume: int
 
 
 def next_marker(data: bytes, position: int) -> int:
@@ -112,12 +114,13 @@ def jpeg_layout(data: bytes) -> JpegLayout:
         if marker == 0xD9:
             if not scanned:
                 raise RejectedError("corrupt JPEG: the image ends before its scan data")
-            return JpegLayout(dimensions, ended=True)
+            return JpegLayout(dimensions, ended=True, resume=position + 2)
         if position + 4 > len(data):
             break
         end = segment_end(data, position)
         if marker in JPEG_FRAME_MARKERS and dimensions is None:
             if position + 9 > len(data):
+                position = end
                 break
             height, width = struct.unpack(">HH", data[position + 5 : position + 9])
             dimensions = width, height
@@ -126,8 +129,9 @@ def jpeg_layout(data: bytes) -> JpegLayout:
             scanned = True
             position = next_marker(data, position)
             if position < 0:
+                position = len(data)  # inside the scan data
                 break
-    return JpegLayout(dimensions, ended=False)
+    return JpegLayout(dimensions, ended=False, resume=position)
 
 
 def jpeg_dimensions(data: bytes) -> Dimensions:
@@ -187,14 +191,20 @@ def jpeg_ends_intact(data: bytes) -> bool:
     return jpeg_layout(data).ended
 
 
-def png_tail_ends_intact(tail: bytes) -> bool:
+def png_larger_file_ends_intact(content: Content) -> bool:
     """Whether the last bytes of a file are a whole IEND chunk."""
-    return tail.endswith(PNG_IEND_CHUNK)
+    return content.tail.endswith(PNG_IEND_CHUNK)
 
 
-def gif_tail_ends_intact(tail: bytes) -> bool:
+def gif_larger_file_ends_intact(content: Content) -> bool:
     """Whether the last bytes of a file are a block terminator and the trailer."""
-    return tail.endswith(GIF_ENDING)
+    return content.tail.endswith(GIF_ENDING)
+
+
+def jpeg_larger_file_ends_intact(content: Content) -> bool:
+    """Whether a JPEG larger than the window ends intact: no segment begun in the head runs to the object's
+    end (an EXIF thumbnail's EOI closing APP1 must not pass for the image's), and its last bytes are an EOI."""
+    return jpeg_layout(content.head).resume + len(JPEG_EOI) <= content.size and jpeg_tail_ends_intact(content.tail)
 
 
 def jpeg_tail_ends_intact(tail: bytes) -> bool:
@@ -224,10 +234,10 @@ WHOLE_FILE_ENDINGS: dict[str, Callable[[bytes], bool]] = {
     "gif": gif_ends_intact,
 }
 # Files larger than the window: only their last bytes are read, so the end marker must be the very end.
-TAIL_ENDINGS: dict[str, Callable[[bytes], bool]] = {
-    "png": png_tail_ends_intact,
-    "jpeg": jpeg_tail_ends_intact,
-    "gif": gif_tail_ends_intact,
+LARGER_FILE_ENDINGS: dict[str, Callable[[Content], bool]] = {
+    "png": png_larger_file_ends_intact,
+    "jpeg": jpeg_larger_file_ends_intact,
+    "gif": gif_larger_file_ends_intact,
 }
 
 
@@ -237,7 +247,7 @@ def ends_intact(image_format: str, content: Content) -> bool:
         return webp_fits(content.head, content.size)
     if content.complete:
         return WHOLE_FILE_ENDINGS[image_format](content.head)
-    return TAIL_ENDINGS[image_format](content.tail)
+    return LARGER_FILE_ENDINGS[image_format](content)
 
 
 def inspect(content: Content, extension: str) -> Metadata:

@@ -56,17 +56,26 @@ def _exif(thumbnail: bytes | None) -> bytes:
     return b"Exif\x00\x00" + tiff
 
 
-def jpeg(width: int, height: int, *, exif: bool = True, thumbnail: bool = False, frame_marker: int = 0xC0) -> bytes:
+def jpeg(
+    width: int,
+    height: int,
+    *,
+    exif: bool = True,
+    thumbnail: bool = False,
+    thumbnail_size: tuple[int, int] = (16, 12),
+    frame_marker: int = 0xC0,
+) -> bytes:
     """A decodable greyscale baseline JPEG of mid-grey blocks.
 
     SOI, APP0 (JFIF), optionally APP1 (Exif, with a little-endian TIFF header, and with `thumbnail` a
-    16x12 JPEG thumbnail with its own SOI and EOI inside, as camera files carry), DQT, then the frame
+    JPEG thumbnail (16x12 unless `thumbnail_size` says) with its own SOI and EOI inside, as camera files carry),
+    DQT, then the frame
     header, DHT for DC and AC, SOS, one "DC 0, end of block" pair of 1-bit codes per 8x8 block padded with
     1 bits, and EOI.
     """
     parts = [b"\xff\xd8", _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")]
     if exif or thumbnail:
-        parts.append(_segment(0xE1, _exif(jpeg(16, 12, exif=False) if thumbnail else None)))
+        parts.append(_segment(0xE1, _exif(jpeg(*thumbnail_size, exif=False) if thumbnail else None)))
     parts.append(_segment(0xDB, b"\x00" + b"\x01" * 64))
     parts.append(_segment(frame_marker, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"))
     parts.append(_segment(0xC4, _huffman_table(0, 0) + _huffman_table(1, 0)))

@@ -201,9 +201,9 @@ def test_an_uploaded_camera_jpeg_is_processed_only_whole(aws: Aws, body: bytes, 
 def test_stuffed_bytes_fill_bytes_and_restart_markers_in_the_scan_data_are_skipped() -> None:
     scan_data = b"\x12\xff\x00\x34\xff\xd3\x56\xff\xff"
     data = CAMERA[:SCAN_DATA] + scan_data + b"\xff\xd9"
-    assert image.jpeg_layout(data) == image.JpegLayout((320, 200), ended=True)
+    assert image.jpeg_layout(data) == image.JpegLayout((320, 200), ended=True, resume=len(data))
     for cut in range(SCAN_DATA, len(data)):
-        assert image.jpeg_layout(data[:cut]) == image.JpegLayout((320, 200), ended=False)
+        assert image.jpeg_layout(data[:cut]) == image.JpegLayout((320, 200), ended=False, resume=cut)
 
 
 def test_a_second_scan_after_more_tables_as_progressive_files_have() -> None:
@@ -373,6 +373,19 @@ def test_a_large_jpeg_cut_right_after_the_primary_images_eoi_is_intact() -> None
 )
 def test_jpeg_tail_ends_intact(tail: bytes, intact: bool) -> None:
     assert image.jpeg_tail_ends_intact(tail) is intact
+
+
+# A camera file whose APP1 segment (its EXIF thumbnail last) runs past the window.
+BIG_THUMBNAIL = samples.jpeg(4000, 3000, thumbnail=True, thumbnail_size=(1280, 960))
+APP1_END = BIG_THUMBNAIL.rindex(b"\xff\xdb")  # the main image's DQT segment follows APP1
+
+
+@pytest.mark.parametrize("cut", [APP1_END, APP1_END + 1, APP1_END - 1], ids=["at-its-end", "after-it", "inside-it"])
+def test_a_large_jpeg_cut_at_its_thumbnails_eoi_beyond_the_window_is_truncated(cut: int) -> None:
+    assert WINDOW < APP1_END and BIG_THUMBNAIL[APP1_END - 2 : APP1_END] == b"\xff\xd9"  # the thumbnail's EOI
+    assert image.inspect(samples.read(BIG_THUMBNAIL, WINDOW), ".jpg")["note"] == "dimensions lie beyond the read window"
+    with pytest.raises(RejectedError, match="truncated JPEG"):
+        image.inspect(samples.read(BIG_THUMBNAIL[:cut], WINDOW), ".jpg")
 
 
 def test_a_large_png_must_end_with_the_iend_chunk_itself() -> None:
