@@ -139,15 +139,21 @@ def jpeg_dimensions(data: bytes) -> Dimensions:
     return jpeg_layout(data).dimensions
 
 
-def png_ends_intact(data: bytes) -> bool:
-    """Whether the chunks, walked by their lengths from the signature, reach a whole IEND chunk."""
+def png_walk(data: bytes) -> tuple[bool, int]:
+    """Walk the chunks by their lengths from the signature: whether they reach a whole IEND chunk, and where
+    the walk stopped (the end of a chunk `data` ends inside may lie beyond it)."""
     position = len(PNG_SIGNATURE)
     while position + 12 <= len(data):
         length, kind = int.from_bytes(data[position : position + 4], "big"), data[position + 4 : position + 8]
         position += 12 + length  # length, type, data, CRC
         if kind == b"IEND":
-            return position <= len(data)
-    return False
+            return position <= len(data), position
+    return False, position
+
+
+def png_ends_intact(data: bytes) -> bool:
+    """Whether the chunks, walked by their lengths from the signature, reach a whole IEND chunk."""
+    return png_walk(data)[0]
 
 
 def color_table_bytes(packed: int) -> int:
@@ -192,8 +198,10 @@ def jpeg_ends_intact(data: bytes) -> bool:
 
 
 def png_larger_file_ends_intact(content: Content) -> bool:
-    """Whether the last bytes of a file are a whole IEND chunk."""
-    return content.tail.endswith(PNG_IEND_CHUNK)
+    """Whether no chunk begun in the head runs to the object's end (IEND-like bytes inside a chunk must not
+    pass for its end), and the last bytes are a whole IEND chunk."""
+    resume = png_walk(content.head)[1]
+    return resume + len(PNG_IEND_CHUNK) <= content.size and content.tail.endswith(PNG_IEND_CHUNK)
 
 
 def gif_larger_file_ends_intact(content: Content) -> bool:

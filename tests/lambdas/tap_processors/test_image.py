@@ -388,6 +388,15 @@ def test_a_large_jpeg_cut_at_its_thumbnails_eoi_beyond_the_window_is_truncated(c
         image.inspect(samples.read(BIG_THUMBNAIL[:cut], WINDOW), ".jpg")
 
 
+def test_a_large_png_cut_after_iend_bytes_inside_a_chunk_begun_in_the_window_is_truncated() -> None:
+    comment = samples.png_chunk(b"tEXt", b"Comment\x00" + b"x" * 6000 + IEND_BYTES + b"y" * 6000)
+    data = PNG[: -len(IEND_BYTES)] + comment + IEND_BYTES
+    cut = data.index(IEND_BYTES) + len(IEND_BYTES)  # the IEND bytes in the comment, past the window
+    assert WINDOW < cut < len(data) - 1000 and image.inspect(samples.read(data, WINDOW), ".png")["width"] == 4
+    with pytest.raises(RejectedError, match="truncated PNG"):
+        image.inspect(samples.read(data[:cut], WINDOW), ".png")
+
+
 def test_a_large_png_must_end_with_the_iend_chunk_itself() -> None:
     data = samples.png(200, 100, noise=True)
     for ending in (b"trailer", IEND_BYTES[:-1] + b"\x00"):  # data after IEND; an IEND with a wrong CRC
