@@ -241,7 +241,8 @@ WHOLE_FILE_ENDINGS: dict[str, Callable[[bytes], bool]] = {
     "jpeg": jpeg_ends_intact,
     "gif": gif_ends_intact,
 }
-# Files larger than the window: only their last bytes are read, so the end marker must be the very end.
+# Files larger than the window: only the head and the last bytes are read, so the end marker must be the very
+# end, and no structure begun in the head may run to it.
 LARGER_FILE_ENDINGS: dict[str, Callable[[Content], bool]] = {
     "png": png_larger_file_ends_intact,
     "jpeg": jpeg_larger_file_ends_intact,
