@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 from tapgen.artifacts import build_artifacts
@@ -67,8 +68,13 @@ def package_seconds(fresh: bool) -> float:
         return time.perf_counter() - start
 
 
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
 def processor_bytes_read(object_size: int) -> int:
-    """Bytes the image processor fetches from S3 to process one PNG of `object_size` bytes (moto in-process)."""
+    """Bytes the image processor fetches from S3 to process one PNG of `object_size` bytes (moto in-process): the
+    window, and for an object larger than the window its tail too."""
     import boto3
     from moto import mock_aws
 
@@ -78,8 +84,10 @@ def processor_bytes_read(object_size: int) -> int:
 
     table, bucket, file_id = "bench-files", "bench-uploads", "0" * 32
     key = f"{contract.UPLOAD_PREFIX}{file_id}/picture.png"
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\x0dIHDR" + (640).to_bytes(4, "big") + (480).to_bytes(4, "big")
-    iend = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    # A PNG whose chunks are whole (a walk of a small one reaches IEND): IHDR, a comment filling it out, IEND.
+    header = _png_chunk(b"IHDR", (640).to_bytes(4, "big") + (480).to_bytes(4, "big") + bytes((8, 2, 0, 0, 0)))
+    start, end = b"\x89PNG\r\n\x1a\n" + header, _png_chunk(b"IEND", b"")
+    png = start + _png_chunk(b"tEXt", b"c\x00".ljust(object_size - len(start) - len(end) - 12, b" ")) + end
     environment = {
         contract.ENV_ENVIRONMENT: "bench",
         contract.ENV_TABLE_NAME: table,
@@ -94,7 +102,7 @@ def processor_bytes_read(object_size: int) -> int:
     with mock_aws():
         s3, dynamodb = boto3.client("s3"), boto3.client("dynamodb")
         s3.create_bucket(Bucket=bucket)
-        s3.put_object(Bucket=bucket, Key=key, Body=png.ljust(object_size - len(iend), b"\x00") + iend)
+        s3.put_object(Bucket=bucket, Key=key, Body=png)
         dynamodb.create_table(
             TableName=table,
             KeySchema=[{"AttributeName": contract.TABLE_PARTITION_KEY, "KeyType": "HASH"}],

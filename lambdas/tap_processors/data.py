@@ -6,8 +6,8 @@ import csv
 import json
 from typing import Any
 
-from tap_processors.pipeline import Metadata, RejectedError, handle_event
-from tap_processors.text import decode_text
+from tap_processors.pipeline import Content, Metadata, RejectedError, handle_event
+from tap_processors.text import decode_tail, decode_text
 
 KIND = "data"
 DELIMITERS = (",", ";", "\t", "|")
@@ -15,6 +15,8 @@ MAX_HEADER_COLUMNS = 100
 MAX_HEADER_LENGTH = 200
 JSON_TYPES = {dict: "object", list: "array", str: "string", int: "number", float: "number", bool: "boolean"}
 JSON_STARTS = {"{": "object", "[": "array", '"': "string", "t": "boolean", "f": "boolean", "n": "null"}
+JSON_ENDS = {"object": "}", "array": "]", "string": '"'}
+JSON_WHITESPACE = " \t\r\n"
 
 
 def _whole_lines(text: str, complete: bool) -> list[str]:
@@ -74,15 +76,18 @@ def _json_type(value: Any) -> str:
     return "null" if value is None else JSON_TYPES[type(value)]
 
 
-def inspect_json(text: str, complete: bool) -> Metadata:
+def inspect_json(text: str, ending: str | None) -> Metadata:
+    """`ending` is the tail of a document larger than the window, None when `text` is the whole document."""
     stripped = text.lstrip()
     if not stripped:
         raise RejectedError("JSON document is blank")
-    if not complete:
+    if ending is not None:
         first = stripped[0]
         top = JSON_STARTS.get(first, "number" if first in "-0123456789" else None)
         if top is None:
             raise RejectedError(f"invalid JSON: a document cannot start with {first!r}")
+        if top in JSON_ENDS and not ending.rstrip(JSON_WHITESPACE).endswith(JSON_ENDS[top]):
+            raise RejectedError(f"truncated JSON: the {top} does not end with {JSON_ENDS[top]!r}")
         # Validity is only known for documents that fit the window.
         return {"format": "json", "topLevelType": top, "valid": None, "complete": False}
     try:
@@ -92,26 +97,36 @@ def inspect_json(text: str, complete: bool) -> Metadata:
     return {"format": "json", "topLevelType": _json_type(value), "valid": True, "complete": True}
 
 
-def inspect_json_lines(text: str, complete: bool) -> Metadata:
+def _json_record(line: str, where: str) -> None:
+    try:
+        json.loads(line, parse_constant=_not_json)
+    except (ValueError, RecursionError) as error:
+        raise RejectedError(f"invalid JSON on {where}: {error}") from None
+
+
+def inspect_json_lines(text: str, ending: str | None) -> Metadata:
+    """`ending` is the tail of a file larger than the window, None when `text` is the whole file."""
+    complete = ending is None
     lines = _whole_lines(text, complete)
     if not lines:
         raise RejectedError("JSON Lines file has no complete record within the read window")
     for number, line in enumerate(lines, start=1):
-        try:
-            json.loads(line, parse_constant=_not_json)
-        except (ValueError, RecursionError) as error:
-            raise RejectedError(f"invalid JSON on record {number}: {error}") from None
+        _json_record(line, f"record {number}")
+    # The tail's first line may be the end of a longer one; a last line after it is a whole record, or a cut one.
+    if ending is not None and len(last := _whole_lines(ending, True)) > 1:
+        _json_record(last[-1], "the last record (the file may be truncated)")
     return {"format": "jsonl", "recordsInWindow": len(lines), "valid": True if complete else None, "complete": complete}
 
 
-def inspect(data: bytes, extension: str, complete: bool) -> Metadata:
-    text, encoding = decode_text(data, complete)
+def inspect(content: Content, extension: str) -> Metadata:
+    text, encoding = decode_text(content)
+    ending = None if content.complete else decode_tail(content, encoding)
     if extension == ".csv":
-        metadata = inspect_csv(text, complete)
+        metadata = inspect_csv(text, content.complete)
     elif extension == ".json":
-        metadata = inspect_json(text, complete)
+        metadata = inspect_json(text, ending)
     else:
-        metadata = inspect_json_lines(text, complete)
+        metadata = inspect_json_lines(text, ending)
     return {**metadata, "encoding": encoding}
 
 

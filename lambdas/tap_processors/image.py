@@ -6,7 +6,7 @@ import struct
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from tap_processors.pipeline import Metadata, RejectedError, handle_event
+from tap_processors.pipeline import Content, Metadata, RejectedError, handle_event
 
 KIND = "image"
 FORMAT_OF_EXTENSION = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".gif": "gif", ".webp": "webp"}
@@ -16,6 +16,11 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 JPEG_FRAME_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 JPEG_RESTART_MARKERS = frozenset(range(0xD0, 0xD8))
 JPEG_STANDALONE_MARKERS = frozenset({0x01, *JPEG_RESTART_MARKERS})
+JPEG_EOI = b"\xff\xd9"
+# What some writers pad a JPEG with after its last EOI (kept within the tail that is read).
+JPEG_PADDING = b"\x00\xff"
+PNG_IEND_CHUNK = b"\x00\x00\x00\x00IEND\xaeB`\x82"  # length 0, type, CRC-32 of the type
+GIF_ENDING = b"\x00\x3b"  # the last block's terminator, then the trailer
 
 
 def sniff(data: bytes) -> str | None:
@@ -63,6 +68,8 @@ class JpegLayout(NamedTuple):
 
     dimensions: Dimensions  # from the first frame header; None if it lies beyond the bytes
     ended: bool  # an end-of-image marker follows the main image's own scan data
+    # Where the image goes on past the bytes walked: the end of a segment they end inside, or their end.
+    resume: int
 
 
 def next_marker(data: bytes, position: int) -> int:
@@ -107,12 +114,13 @@ def jpeg_layout(data: bytes) -> JpegLayout:
         if marker == 0xD9:
             if not scanned:
                 raise RejectedError("corrupt JPEG: the image ends before its scan data")
-            return JpegLayout(dimensions, ended=True)
+            return JpegLayout(dimensions, ended=True, resume=position + 2)
         if position + 4 > len(data):
             break
         end = segment_end(data, position)
         if marker in JPEG_FRAME_MARKERS and dimensions is None:
             if position + 9 > len(data):
+                position = end
                 break
             height, width = struct.unpack(">HH", data[position + 5 : position + 9])
             dimensions = width, height
@@ -121,8 +129,9 @@ def jpeg_layout(data: bytes) -> JpegLayout:
             scanned = True
             position = next_marker(data, position)
             if position < 0:
+                position = len(data)  # inside the scan data
                 break
-    return JpegLayout(dimensions, ended=False)
+    return JpegLayout(dimensions, ended=False, resume=position)
 
 
 def jpeg_dimensions(data: bytes) -> Dimensions:
@@ -130,15 +139,21 @@ def jpeg_dimensions(data: bytes) -> Dimensions:
     return jpeg_layout(data).dimensions
 
 
-def png_ends_intact(data: bytes) -> bool:
-    """Whether the chunks, walked by their lengths from the signature, reach a whole IEND chunk."""
+def png_walk(data: bytes) -> tuple[bool, int]:
+    """Walk the chunks by their lengths from the signature: whether they reach a whole IEND chunk, and where
+    the walk stopped (the end of a chunk `data` ends inside may lie beyond it)."""
     position = len(PNG_SIGNATURE)
     while position + 12 <= len(data):
         length, kind = int.from_bytes(data[position : position + 4], "big"), data[position + 4 : position + 8]
         position += 12 + length  # length, type, data, CRC
         if kind == b"IEND":
-            return position <= len(data)
-    return False
+            return position <= len(data), position
+    return False, position
+
+
+def png_ends_intact(data: bytes) -> bool:
+    """Whether the chunks, walked by their lengths from the signature, reach a whole IEND chunk."""
+    return png_walk(data)[0]
 
 
 def color_table_bytes(packed: int) -> int:
@@ -177,35 +192,83 @@ def gif_ends_intact(data: bytes) -> bool:
     return False
 
 
+def jpeg_ends_intact(data: bytes) -> bool:
+    """Whether a whole JPEG's segments and scan data reach the main image's EOI."""
+    return jpeg_layout(data).ended
+
+
+def png_larger_file_ends_intact(content: Content) -> bool:
+    """Whether no chunk begun in the head runs to the object's end (IEND-like bytes inside a chunk must not
+    pass for its end), and the last bytes are a whole IEND chunk."""
+    resume = png_walk(content.head)[1]
+    return resume + len(PNG_IEND_CHUNK) <= content.size and content.tail.endswith(PNG_IEND_CHUNK)
+
+
+def gif_larger_file_ends_intact(content: Content) -> bool:
+    """Whether the last bytes of a file are a block terminator and the trailer."""
+    return content.tail.endswith(GIF_ENDING)
+
+
+def jpeg_larger_file_ends_intact(content: Content) -> bool:
+    """Whether a JPEG larger than the window ends intact: no segment begun in the head runs to the object's
+    end (an EXIF thumbnail's EOI closing APP1 must not pass for the image's), and its last bytes are an EOI."""
+    return jpeg_layout(content.head).resume + len(JPEG_EOI) <= content.size and jpeg_tail_ends_intact(content.tail)
+
+
+def jpeg_tail_ends_intact(tail: bytes) -> bool:
+    """Whether the last bytes of a file are an EOI, perhaps followed by padding.
+
+    A camera file's appended images (MPF previews) end with their own EOI, so they pass; a cut inside
+    entropy-coded data cannot end with FF D9, which is never a data byte pair there.
+    """
+    return tail.rstrip(JPEG_PADDING).endswith(JPEG_EOI)
+
+
+def webp_fits(data: bytes, size: int) -> bool:
+    """Whether the object holds all the bytes its RIFF header announces (the header is in the first bytes)."""
+    return int.from_bytes(data[4:8], "little") + 8 <= size
+
+
 DIMENSIONS: dict[str, Callable[[bytes], Dimensions]] = {
     "png": png_dimensions,
     "jpeg": jpeg_dimensions,
     "gif": gif_dimensions,
     "webp": webp_dimensions,
 }
+# Whole files: each format's structure is walked to its end marker; data after it (camera trailers) is allowed.
+WHOLE_FILE_ENDINGS: dict[str, Callable[[bytes], bool]] = {
+    "png": png_ends_intact,
+    "jpeg": jpeg_ends_intact,
+    "gif": gif_ends_intact,
+}
+# Files larger than the window: only the head and the last bytes are read, so the end marker must be the very
+# end, and no structure begun in the head may run to it.
+LARGER_FILE_ENDINGS: dict[str, Callable[[Content], bool]] = {
+    "png": png_larger_file_ends_intact,
+    "jpeg": jpeg_larger_file_ends_intact,
+    "gif": gif_larger_file_ends_intact,
+}
 
 
-def ends_intact(image_format: str, data: bytes) -> bool:
-    """Whether a whole file ends the way its format requires (a cut-off upload does not)."""
-    # Each format's structure is walked to its end marker; data after it (camera trailers) is allowed.
-    if image_format == "png":
-        return png_ends_intact(data)
-    if image_format == "jpeg":
-        return jpeg_layout(data).ended
-    if image_format == "gif":
-        return gif_ends_intact(data)
-    return int.from_bytes(data[4:8], "little") + 8 <= len(data)  # webp: the RIFF size must fit
+def ends_intact(image_format: str, content: Content) -> bool:
+    """Whether the file ends the way its format requires (a cut-off upload does not)."""
+    if image_format == "webp":
+        return webp_fits(content.head, content.size)
+    if content.complete:
+        return WHOLE_FILE_ENDINGS[image_format](content.head)
+    return LARGER_FILE_ENDINGS[image_format](content)
 
 
-def inspect(data: bytes, extension: str, complete: bool) -> Metadata:
+def inspect(content: Content, extension: str) -> Metadata:
     expected = FORMAT_OF_EXTENSION[extension]
+    data, complete = content.head, content.complete
     found = sniff(data)
     if found is None:
         raise RejectedError(f"content is not a {expected.upper()} image (extension {extension})")
     if found != expected:
         raise RejectedError(f"content is a {found.upper()} image but the extension {extension} says {expected.upper()}")
     dimensions = DIMENSIONS[found](data)
-    if complete and (dimensions is None or not ends_intact(found, data)):
+    if (complete and dimensions is None) or not ends_intact(found, content):
         raise RejectedError(f"truncated {found.upper()}: the file ends before the image does")
     metadata: dict[str, Any] = {"format": found, "width": None, "height": None}
     if dimensions is not None:

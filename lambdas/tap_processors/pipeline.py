@@ -1,4 +1,4 @@
-"""What every processor does with an S3 event: read a bounded prefix, inspect it, record the result.
+"""What every processor does with an S3 event: read its bounded head and tail, inspect them, record the result.
 
 Each processor module supplies only its `inspect` function; the reading, the limits, the
 conditional write and the logging live here once.
@@ -24,14 +24,37 @@ from tap_shared.log import log, request_id
 from tap_shared.settings import Settings, positive, settings
 
 Metadata = dict[str, Any]
-# inspect(window, extension, complete) -> metadata; `complete` says the window holds the whole object.
-Inspector = Callable[[bytes, str, bool], Metadata]
 GONE_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404"})
+DELETED = "object was deleted before it could be processed"
 DEFAULT_READ_WINDOW_BYTES = 64 * 1024
+# How much of the end of an object larger than the window is read too: a PDF's %%EOF may lie 1 KiB before
+# the end, and a JPEG's EOI may be followed by padding; 4 KiB holds both with room to spare.
+TAIL_READ_BYTES = 4096
 
 
 class RejectedError(Exception):
     """The object's content is not what its extension promises; the reason is shown to the caller."""
+
+
+class Content(NamedTuple):
+    """What a processor has read of an object: its first bytes, its last bytes and its size."""
+
+    head: bytes  # from byte 0: the whole object when `complete`
+    tail: bytes  # the last min(size, TAIL_READ_BYTES) bytes
+    size: int
+
+    @property
+    def complete(self) -> bool:
+        return len(self.head) >= self.size
+
+
+def content_of(head: bytes, rest: bytes, size: int) -> Content:
+    """The content read as `head` and then `rest`, the bytes up to the object's end that `head` lacks."""
+    return Content(head, (head[-TAIL_READ_BYTES:] + rest)[-TAIL_READ_BYTES:], size)
+
+
+# inspect(content, extension) -> metadata, or RejectedError with the reason.
+Inspector = Callable[[Content, str], Metadata]
 
 
 class Prefix(NamedTuple):
@@ -71,28 +94,62 @@ def _total_size(response: dict[str, Any]) -> int:
     return int(response.get("ContentLength", 0))
 
 
+def _ranged_get(request: dict[str, Any], limit: int) -> tuple[dict[str, Any], bytes] | None:
+    """The response and at most `limit` bytes of its body; None if the object (version) no longer exists."""
+    try:
+        response = client("s3").get_object(**request)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in GONE_CODES:
+            return None
+        raise
+    body = response["Body"]
+    try:
+        return response, body.read(limit)  # bounded even if a server ignored the Range header
+    finally:
+        body.close()
+
+
 def read_prefix(record: ObjectCreated, window: int) -> Prefix | None:
     """At most `window` bytes from the start of the object version; None if it no longer exists."""
     request: dict[str, Any] = {"Bucket": record.bucket, "Key": record.key, "Range": f"bytes=0-{window - 1}"}
     if record.version_id:
         request["VersionId"] = record.version_id
     try:
-        response = client("s3").get_object(**request)
+        read = _ranged_get(request, window)
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code")
-        if code in GONE_CODES:
-            return None
-        if code == "InvalidRange":  # a zero-byte object has no byte 0
+        if error.response.get("Error", {}).get("Code") == "InvalidRange":  # a zero-byte object has no byte 0
             return Prefix(b"", 0, record.etag, record.version_id)
         raise
-    body = response["Body"]
-    try:
-        data = body.read(window)  # bounded even if a server ignored the Range header
-    finally:
-        body.close()
+    if read is None:
+        return None
+    response, data = read
     # GetObject quotes the ETag, notifications do not: store it one way whichever path wrote it.
     etag = response.get("ETag")
     return Prefix(data, _total_size(response), etag.strip('"') if etag else record.etag, response.get("VersionId"))
+
+
+def read_content(record: ObjectCreated, prefix: Prefix) -> Content | None:
+    """The prefix and, for an object larger than it, the object's last bytes: None if it no longer exists.
+
+    The tail is read from the same version and only while the ETag is unchanged, so an object replaced
+    between the two reads fails with PreconditionFailed (and Lambda retries) instead of mixing two objects.
+    """
+    if prefix.complete:
+        return content_of(prefix.data, b"", prefix.total_size)
+    start = _tail_start(prefix)
+    end = prefix.total_size - 1
+    request: dict[str, Any] = {"Bucket": record.bucket, "Key": record.key, "Range": f"bytes={start}-{end}"}
+    if prefix.etag:
+        request["IfMatch"] = f'"{prefix.etag}"'
+    if version_id := prefix.version_id or record.version_id:
+        request["VersionId"] = version_id
+    read = _ranged_get(request, prefix.total_size - start)
+    return None if read is None else content_of(prefix.data, read[1], prefix.total_size)
+
+
+def _tail_start(prefix: Prefix) -> int:
+    """Where the tail read of an object larger than its prefix starts: the last bytes, never re-reading the prefix."""
+    return max(len(prefix.data), prefix.total_size - TAIL_READ_BYTES)
 
 
 def _within_limit(size: int, limit: int) -> None:
@@ -109,12 +166,13 @@ def _admitted_extension(record: ObjectCreated, kind: str, limit: int) -> str:
     return extension
 
 
-def _metadata(prefix: Prefix, extension: str, inspect: Inspector, limit: int) -> Metadata:
+def _content(record: ObjectCreated, prefix: Prefix, limit: int) -> Content | None:
+    """The content to inspect, once the object's real size is allowed; None if it was deleted meanwhile."""
     # Checked again on the object itself: not every writer goes through the presigned POST.
     _within_limit(prefix.total_size, limit)
     if prefix.total_size == 0:
         raise RejectedError("file is empty")
-    return inspect(prefix.data, extension, prefix.complete)
+    return read_content(record, prefix)
 
 
 def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Settings) -> tuple[items.Item, int]:
@@ -126,10 +184,13 @@ def evaluate(record: ObjectCreated, kind: str, inspect: Inspector, config: Setti
         extension = _admitted_extension(record, kind, config.max_upload_bytes)
         prefix = read_prefix(record, read_window_bytes())
         if prefix is None:
-            return {**outcome, "status": items.FAILED, "error": "object was deleted before it could be processed"}, 0
-        bytes_read = len(prefix.data)
+            return {**outcome, "status": items.FAILED, "error": DELETED}, 0
+        bytes_read = len(prefix.data) if prefix.complete else len(prefix.data) + prefix.total_size - _tail_start(prefix)
         outcome.update(size=prefix.total_size, etag=prefix.etag, versionId=prefix.version_id or record.version_id)
-        metadata = _metadata(prefix, extension, inspect, config.max_upload_bytes)
+        content = _content(record, prefix, config.max_upload_bytes)
+        if content is None:
+            return {**outcome, "status": items.FAILED, "error": DELETED}, bytes_read
+        metadata = inspect(content, extension)
     except RejectedError as rejection:
         return {**outcome, "status": items.REJECTED, "reason": str(rejection)}, bytes_read
     return {**outcome, "status": items.PROCESSED, "metadata": metadata}, bytes_read

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tap_processors.pipeline import RejectedError
+import codecs
+
+from tap_processors.pipeline import Content, RejectedError
 
 BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -32,8 +34,7 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
     return text, encoding
 
 
-def decode_text(data: bytes, complete: bool) -> tuple[str, str]:
-    """The text and its encoding name; binary content is rejected."""
+def _decode_head(data: bytes, complete: bool) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             text = _decode(data[len(bom) :], encoding, complete)
@@ -45,3 +46,64 @@ def decode_text(data: bytes, complete: bool) -> tuple[str, str]:
         return _checked(text, "ascii" if text.isascii() else "utf-8")
     # Not UTF-8: an 8-bit encoding; Latin-1 decodes every byte.
     return _checked(data.decode("latin-1"), "latin-1")
+
+
+def _codec(encoding: str) -> str:
+    """The codec for the rest of a file whose head has `encoding` (a plain-ASCII head may go on in UTF-8)."""
+    return "latin-1" if encoding == "latin-1" else encoding if encoding.startswith("utf-16") else "utf-8"
+
+
+def _aligned(content: Content, codec: str) -> bytes:
+    """The tail from its first whole character: a UTF-8 tail that is not the whole file may start inside one.
+
+    (A UTF-16 tail of an even-sized file starts at an even offset; an odd-sized one is already truncated.)
+    """
+    tail = content.tail
+    if codec != "utf-8" or len(tail) == content.size:
+        return tail
+    skip = 0
+    while skip < min(MAX_CUT, len(tail)) and 0x80 <= tail[skip] <= 0xBF:  # continuation bytes
+        skip += 1
+    return tail[skip:]
+
+
+def utf8_ends_inside_a_character(tail: bytes, known_utf8: bool) -> bool:
+    """Whether UTF-8 text stops part-way through its last character, everything before it being valid.
+
+    Without other evidence of UTF-8 (the head, or a whole multi-byte character in `tail`), a lone high byte
+    after plain ASCII may be a Latin-1 letter, so nothing is said.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoded = decoder.decode(tail)
+    except UnicodeDecodeError:
+        return False  # not UTF-8 throughout: its end says nothing
+    return bool(decoder.getstate()[0]) and (known_utf8 or not decoded.isascii())
+
+
+def ends_inside_a_character(content: Content, encoding: str) -> bool:
+    """Whether the file stops part-way through a character: a cut, whatever the text says."""
+    codec = _codec(encoding)
+    if codec.startswith("utf-16"):
+        last = int.from_bytes(content.tail[-2:], "little" if codec.endswith("le") else "big")
+        return content.size % 2 == 1 or 0xD800 <= last <= 0xDBFF  # an odd byte, or a pair's first half
+    # A whole file that fails UTF-8 only in its last character is cut UTF-8, not Latin-1 (its head went to the
+    # Latin-1 fallback); of a larger Latin-1 file the head already showed it is not UTF-8.
+    if codec == "utf-8" or content.complete:
+        known_utf8 = encoding in ("utf-8", "utf-8-bom")
+        return utf8_ends_inside_a_character(_aligned(content, "utf-8"), known_utf8)
+    return False
+
+
+def decode_text(content: Content) -> tuple[str, str]:
+    """The text of the head and its encoding name; binary content, and text cut inside a character, is rejected."""
+    text, encoding = _decode_head(content.head, content.complete)
+    if ends_inside_a_character(content, encoding):
+        raise RejectedError("truncated text: the file ends part-way through a character")
+    return text, encoding
+
+
+def decode_tail(content: Content, encoding: str) -> str:
+    """The tail as text in the head's encoding, from its first whole character (undecodable bytes replaced)."""
+    codec = _codec(encoding)
+    return _aligned(content, codec).decode(codec, errors="replace")

@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from tap_processors.pipeline import Inspector, Metadata, RejectedError
+from tap_processors.pipeline import Content, Inspector, Metadata, RejectedError
+from tests.lambdas import samples
 
 # Fast enough for CI on two CPUs; no deadline, since moto's first calls are slow.
 PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -38,13 +39,18 @@ def contents(seeds: Sequence[bytes], max_size: int = 2048) -> st.SearchStrategy[
     return st.one_of(st.binary(max_size=max_size), mutated)
 
 
-def metadata_or_rejection(inspect: Inspector, data: bytes, extension: str, complete: bool) -> Metadata | None:
-    """What an inspector makes of the bytes: metadata, or None for a rejection (which must give a reason).
+def read_whole_or_half(data: bytes, whole: bool) -> Content:
+    """What a processor reads of `data` as a whole object, or with a window of half of it (head and tail)."""
+    return samples.read(data, None if whole else len(data) // 2)
+
+
+def metadata_or_rejection(inspect: Inspector, content: Content, extension: str) -> Metadata | None:
+    """What an inspector makes of the content: metadata, or None for a rejection (which must give a reason).
 
     Any other exception fails the test: it would escape the handler and send the event to retries.
     """
     try:
-        return inspect(data, extension, complete)
+        return inspect(content, extension)
     except RejectedError as rejection:
         assert str(rejection), "a rejection must say why"
         return None

@@ -1,9 +1,13 @@
-"""Real file bytes built in the tests: images, PDFs and text, with exactly the structure their formats define."""
+"""Real file bytes built in the tests: images, PDFs and text, with exactly the structure their formats define;
+and what a processor reads of them."""
 
 from __future__ import annotations
 
+import random
 import struct
 import zlib
+
+from tap_processors.pipeline import TAIL_READ_BYTES, Content, content_of
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -12,10 +16,12 @@ def png_chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
-def png(width: int, height: int) -> bytes:
-    """An RGB PNG of black pixels: signature, IHDR, a zlib IDAT with one filter byte per row, IEND."""
+def png(width: int, height: int, *, noise: bool = False) -> bytes:
+    """An RGB PNG of black pixels, or of random ones (which zlib cannot shrink, for a large file): signature,
+    IHDR, a zlib IDAT with one filter byte per row, IEND."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    rows = (b"\x00" + b"\x00\x00\x00" * width) * height
+    pixels = random.Random(width * height).randbytes if noise else bytes
+    rows = b"".join(b"\x00" + pixels(3 * width) for _ in range(height))
     return (
         PNG_SIGNATURE + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", zlib.compress(rows)) + png_chunk(b"IEND", b"")
     )
@@ -50,17 +56,26 @@ def _exif(thumbnail: bytes | None) -> bytes:
     return b"Exif\x00\x00" + tiff
 
 
-def jpeg(width: int, height: int, *, exif: bool = True, thumbnail: bool = False, frame_marker: int = 0xC0) -> bytes:
+def jpeg(
+    width: int,
+    height: int,
+    *,
+    exif: bool = True,
+    thumbnail: bool = False,
+    thumbnail_size: tuple[int, int] = (16, 12),
+    frame_marker: int = 0xC0,
+) -> bytes:
     """A decodable greyscale baseline JPEG of mid-grey blocks.
 
     SOI, APP0 (JFIF), optionally APP1 (Exif, with a little-endian TIFF header, and with `thumbnail` a
-    16x12 JPEG thumbnail with its own SOI and EOI inside, as camera files carry), DQT, then the frame
+    JPEG thumbnail (16x12 unless `thumbnail_size` says) with its own SOI and EOI inside, as camera files carry),
+    DQT, then the frame
     header, DHT for DC and AC, SOS, one "DC 0, end of block" pair of 1-bit codes per 8x8 block padded with
     1 bits, and EOI.
     """
     parts = [b"\xff\xd8", _segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")]
     if exif or thumbnail:
-        parts.append(_segment(0xE1, _exif(jpeg(16, 12, exif=False) if thumbnail else None)))
+        parts.append(_segment(0xE1, _exif(jpeg(*thumbnail_size, exif=False) if thumbnail else None)))
     parts.append(_segment(0xDB, b"\x00" + b"\x01" * 64))
     parts.append(_segment(frame_marker, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00"))
     parts.append(_segment(0xC4, _huffman_table(0, 0) + _huffman_table(1, 0)))
@@ -106,9 +121,9 @@ def _vp8l(width: int, height: int) -> bytes:
     return _webp_chunk(b"VP8L", b"\x2f" + struct.pack("<I", bits) + b"\x00\x88\x88\x08")
 
 
-def webp_vp8(width: int, height: int) -> bytes:
+def webp_vp8(width: int, height: int, *, partition_bytes: int = 16) -> bytes:
     """Lossy WebP: a key-frame tag, the start code, 14-bit dimensions (scale 0) and partition data."""
-    partition = b"\x00" * 16
+    partition = b"\x00" * partition_bytes
     tag = (0 | (0 << 1) | (1 << 4) | (len(partition) << 5)).to_bytes(3, "little")
     frame = tag + b"\x9d\x01\x2a" + struct.pack("<HH", width, height) + partition
     return _riff(_webp_chunk(b"VP8 ", frame))
@@ -149,3 +164,10 @@ def pdf(version: str = "1.7", *, encrypted: bool = False, padding: int = 0) -> b
         trailer += f" /Encrypt {len(objects)} 0 R /ID [<01> <01>]"
     out += f"trailer\n{trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def read(data: bytes, window: int | None = None) -> Content:
+    """What a processor reads of an object holding `data`: all of it, or its first `window` bytes and its tail."""
+    if window is None or window >= len(data):
+        return content_of(data, b"", len(data))
+    return content_of(data[:window], data[max(window, len(data) - TAIL_READ_BYTES) :], len(data))

@@ -11,10 +11,11 @@ import pytest
 
 from tap_processors import data, image, metrics
 from tap_processors.metrics import Measurement
+from tap_processors.pipeline import TAIL_READ_BYTES
 from tap_shared import contract
 from tap_shared.settings import MisconfiguredError
 from tests.lambdas import samples
-from tests.lambdas.conftest import BUCKET, METRICS_NAMESPACE, Aws, LambdaContext, log_lines, s3_event
+from tests.lambdas.conftest import BUCKET, METRICS_NAMESPACE, READ_WINDOW_BYTES, Aws, LambdaContext, log_lines, s3_event
 from tests.lambdas.emf import emf_problems
 
 FIXTURE_EVENT_TIME = 1710270302.482  # 2024-03-12T19:05:02.482Z, the eventTime of the S3 fixture
@@ -224,3 +225,15 @@ def test_the_names_are_the_ones_the_dashboard_and_alarm_use() -> None:
     names = {d["Name"] for d in fields["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
     assert names == {*OUTCOMES, contract.METRIC_BYTES_READ, contract.METRIC_PROCESSING_DELAY}
     assert contract.METRIC_KIND_DIMENSION == "Kind"
+
+
+def test_bytes_read_of_a_large_object_count_the_window_and_the_tail(
+    aws: Aws, context: LambdaContext, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = samples.png(200, 200, noise=True)
+    assert len(body) > READ_WINDOW_BYTES + TAIL_READ_BYTES
+    event = aws.uploaded(secrets.token_hex(16), "big.png", body)
+    capsys.readouterr()
+    image.handle(event, context)
+    line = emf_line(capsys.readouterr().out)
+    assert (line["Processed"], line["BytesRead"]) == ([1], [READ_WINDOW_BYTES + TAIL_READ_BYTES])

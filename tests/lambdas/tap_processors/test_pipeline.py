@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
@@ -155,8 +155,18 @@ def test_an_object_larger_than_its_notification_says_is_rejected_by_its_real_siz
     assert item["reason"] == f"object is {len(body)} bytes; the limit is {MAX_UPLOAD_BYTES}"
 
 
-@pytest.mark.parametrize("size", [1, READ_WINDOW_BYTES - 1, READ_WINDOW_BYTES, READ_WINDOW_BYTES + 1, MAX_UPLOAD_BYTES])
-def test_the_read_is_one_ranged_get_bounded_by_the_window(aws: Aws, context: LambdaContext, size: int) -> None:
+@pytest.mark.parametrize(
+    "size",
+    [
+        1,
+        READ_WINDOW_BYTES - 1,
+        READ_WINDOW_BYTES,
+        READ_WINDOW_BYTES + 1,
+        READ_WINDOW_BYTES + pipeline.TAIL_READ_BYTES + 1,
+        MAX_UPLOAD_BYTES,
+    ],
+)
+def test_the_read_is_the_window_and_the_tail_of_a_larger_object(aws: Aws, context: LambdaContext, size: int) -> None:
     file_id = new_id()
     body = (b"line\n" * size)[:size]
     event = aws.uploaded(file_id, "notes.txt", body)
@@ -166,17 +176,22 @@ def test_the_read_is_one_ranged_get_bounded_by_the_window(aws: Aws, context: Lam
         "after-call.s3.GetObject", lambda parsed, **_: fetched.append(parsed["ContentLength"])
     )
     document.handle(event, context)
-    version = event["Records"][0]["s3"]["object"]["versionId"]
-    (request,) = requests
-    assert {k: request[k] for k in ("Bucket", "Key", "Range", "VersionId")} == {
+    obj = event["Records"][0]["s3"]["object"]
+    window = {
         "Bucket": BUCKET,
         "Key": f"uploads/{file_id}/notes.txt",
         "Range": f"bytes=0-{READ_WINDOW_BYTES - 1}",
-        "VersionId": version,
+        "VersionId": obj["versionId"],
     }
-    assert fetched == [min(size, READ_WINDOW_BYTES)]
+    tail_start = max(READ_WINDOW_BYTES, size - pipeline.TAIL_READ_BYTES)
+    tail = {**window, "Range": f"bytes={tail_start}-{size - 1}", "IfMatch": f'"{obj["eTag"]}"'}
+    expected = [window] if size <= READ_WINDOW_BYTES else [window, tail]
+    assert [{k: request[k] for k in expected[i]} for i, request in enumerate(requests)] == expected
+    assert fetched == [min(size, READ_WINDOW_BYTES)] + ([size - tail_start] if size > READ_WINDOW_BYTES else [])
+    assert sum(fetched) <= READ_WINDOW_BYTES + pipeline.TAIL_READ_BYTES
     item = aws.item(file_id)
     assert item is not None
+    assert item["status"] == "PROCESSED"
     assert item["metadata"]["lineCountComplete"] is (size <= READ_WINDOW_BYTES)
     assert item["size"] == size
 
@@ -190,6 +205,43 @@ def test_read_prefix_is_bounded_even_if_the_range_is_ignored(monkeypatch: pytest
     assert prefix == pipeline.Prefix(b"x" * 100, 10_000, "e", "v2")
     assert not prefix.complete
     assert body.closed
+
+
+@pytest.mark.parametrize(
+    ("etag", "version_id", "guards"),
+    [("e", "v1", {"IfMatch": '"e"', "VersionId": "v1"}), (None, None, {})],
+    ids=["etag-and-version", "neither-known"],
+)
+def test_read_content_reads_a_bounded_tail_even_if_the_range_is_ignored(
+    monkeypatch: pytest.MonkeyPatch, aws: Aws, etag: str | None, version_id: str | None, guards: dict[str, str]
+) -> None:
+    body = io.BytesIO(b"y" * 10_000)
+    requests: list[dict[str, Any]] = []
+
+    def get_object(**request: Any) -> dict[str, Any]:
+        requests.append(request)
+        return {"Body": body}
+
+    monkeypatch.setattr(client("s3"), "get_object", get_object)
+    record = ObjectCreated(BUCKET, "uploads/k.txt", 10_000, None, version_id, "01")
+    content = pipeline.read_content(record, pipeline.Prefix(b"x" * 100, 10_000, etag, None))
+    assert content == pipeline.Content(b"x" * 100, b"y" * pipeline.TAIL_READ_BYTES, 10_000)
+    assert requests == [{"Bucket": BUCKET, "Key": "uploads/k.txt", "Range": "bytes=5904-9999", **guards}]
+    assert body.closed
+
+
+@pytest.mark.parametrize(
+    ("head", "rest", "size", "tail"),
+    [
+        (b"abc", b"", 3, b"abc"),
+        (b"a" * 5000, b"", 5000, b"a" * 4096),
+        (b"h" * 10, b"t" * 20, 30, b"h" * 10 + b"t" * 20),
+    ],
+    ids=["whole-small", "whole-larger-than-the-tail", "head-and-rest"],
+)
+def test_content_of_keeps_the_last_bytes_as_the_tail(head: bytes, rest: bytes, size: int, tail: bytes) -> None:
+    content = pipeline.content_of(head, rest, size)
+    assert (content.head, content.tail, content.size) == (head, tail, size)
 
 
 @pytest.mark.parametrize(
@@ -472,3 +524,137 @@ def test_extension_of(key: str, expected: str) -> None:
 
 def test_items_record_result_needs_the_item(aws: Aws) -> None:
     assert not items.record_result(TABLE, new_id(), "uploads/x/a.png", "01", {"status": "PROCESSED"})
+
+
+# Files larger than the read window, whole and cut, through each handler: (id, processor, name, bytes, status,
+# words of the reason). The moto bucket's window is READ_WINDOW_BYTES; every body here is larger.
+LARGE_CAMERA_JPEG = samples.jpeg(4000, 3000, thumbnail=True)
+LARGE_PNG = samples.png(200, 100, noise=True)
+LARGE_GIF = samples.gif(300, 300)
+LARGE_WEBP = samples.webp_vp8(1920, 1080, partition_bytes=100_000)
+LARGE_PDF = samples.pdf("1.7", padding=100_000)
+LARGE_TEXT = "ünïcödé line\n".encode() * 5000
+LARGE_JSON = b'{"rows": [' + b",".join(b'{"id": %d}' % i for i in range(10_000)) + b"]}"
+LARGE_JSONL = b"".join(b'{"id": %d}\n' % i for i in range(10_000))
+LARGE = [
+    ("jpeg", "image", "DSC_0001.JPG", LARGE_CAMERA_JPEG, "PROCESSED", ""),
+    ("jpeg-cut-in-the-scan", "image", "DSC_0001.JPG", LARGE_CAMERA_JPEG[:-1000], "REJECTED", "truncated JPEG"),
+    ("jpeg-cut-before-the-eoi", "image", "DSC_0001.JPG", LARGE_CAMERA_JPEG[:-2], "REJECTED", "truncated JPEG"),
+    ("png", "image", "pic.png", LARGE_PNG, "PROCESSED", ""),
+    ("png-cut", "image", "pic.png", LARGE_PNG[: len(LARGE_PNG) // 2], "REJECTED", "truncated PNG"),
+    ("png-cut-in-iend", "image", "pic.png", LARGE_PNG[:-3], "REJECTED", "truncated PNG"),
+    ("gif", "image", "anim.gif", LARGE_GIF, "PROCESSED", ""),
+    ("gif-cut", "image", "anim.gif", LARGE_GIF[:-1], "REJECTED", "truncated GIF"),
+    ("webp", "image", "pic.webp", LARGE_WEBP, "PROCESSED", ""),
+    ("webp-cut", "image", "pic.webp", LARGE_WEBP[:-100], "REJECTED", "truncated WEBP"),
+    ("pdf", "document", "doc.pdf", LARGE_PDF, "PROCESSED", ""),
+    ("pdf-cut", "document", "doc.pdf", LARGE_PDF[: len(LARGE_PDF) // 2], "REJECTED", "truncated PDF"),
+    ("txt", "document", "notes.txt", LARGE_TEXT, "PROCESSED", ""),
+    ("txt-cut-in-a-character", "document", "notes.txt", LARGE_TEXT[:-7], "REJECTED", "truncated text"),
+    ("json", "data", "doc.json", LARGE_JSON, "PROCESSED", ""),
+    ("json-cut", "data", "doc.json", LARGE_JSON[:-1], "REJECTED", "truncated JSON"),
+    ("jsonl", "data", "rows.jsonl", LARGE_JSONL, "PROCESSED", ""),
+    ("jsonl-cut", "data", "rows.jsonl", LARGE_JSONL[:-3], "REJECTED", "the file may be truncated"),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "body", "status", "reason"), [c[1:] for c in LARGE], ids=[c[0] for c in LARGE]
+)
+def test_a_file_larger_than_the_window_is_processed_only_whole(
+    aws: Aws, context: LambdaContext, kind: str, name: str, body: bytes, status: str, reason: str
+) -> None:
+    assert READ_WINDOW_BYTES + pipeline.TAIL_READ_BYTES < len(body) <= MAX_UPLOAD_BYTES
+    file_id = new_id()
+    reads = s3_calls("GetObject")
+    outcome = PROCESSORS[kind].handle(aws.uploaded(file_id, name, body), context)["records"][0]
+    item = aws.item(file_id)
+    assert item is not None
+    assert (outcome["status"], item["status"], len(reads)) == (status, status, 2)
+    assert reason in item.get("reason", "")
+
+
+UNVERSIONED_BUCKET = "tap-test-unversioned-uploads"
+
+
+@pytest.fixture
+def unversioned(aws: Aws) -> Iterator[str]:
+    """A bucket without versioning, where an overwritten object keeps its key and loses its old bytes."""
+    aws.s3.create_bucket(Bucket=UNVERSIONED_BUCKET)
+    yield UNVERSIONED_BUCKET
+    for listed in aws.s3.list_objects_v2(Bucket=UNVERSIONED_BUCKET).get("Contents", []):
+        aws.s3.delete_object(Bucket=UNVERSIONED_BUCKET, Key=listed["Key"])
+    aws.s3.delete_bucket(Bucket=UNVERSIONED_BUCKET)
+
+
+def _overwrite_after_the_first_read(aws: Aws, bucket: str, key: str, body: bytes) -> None:
+    """Writes `body` over the object right after the function's first GetObject, before it reads the tail."""
+    writes = [body]
+
+    def overwrite(**_: Any) -> None:
+        if writes:
+            aws.s3.put_object(Bucket=bucket, Key=key, Body=writes.pop())
+
+    client("s3").meta.events.register("after-call.s3.GetObject", overwrite)
+
+
+def test_an_object_replaced_between_the_two_reads_is_retried_not_mixed(
+    aws: Aws, context: LambdaContext, unversioned: str
+) -> None:
+    file_id = new_id()
+    key = f"uploads/{file_id}/pic.png"
+    aws.pending(file_id, key)
+    cut = LARGE_PNG[: len(LARGE_PNG) // 2]
+    put = aws.s3.put_object(Bucket=unversioned, Key=key, Body=cut)
+    event = s3_event(key, len(cut), bucket=unversioned, etag=put["ETag"].strip('"'))
+    # A whole PNG of the same size: its tail, read after the cut object's head, would make a whole-looking file.
+    small = samples.png(2, 2)
+    comment = samples.png_chunk(b"tEXt", b"c\x00" + b"x" * (len(cut) - len(small) - 14))
+    replacement = small[:-12] + comment + small[-12:]
+    assert len(replacement) == len(cut)
+    _overwrite_after_the_first_read(aws, unversioned, key, replacement)
+    with pytest.raises(ClientError, match="PreconditionFailed"):
+        image.handle(event, context)
+    item = aws.item(file_id)
+    assert item is not None and item["status"] == "PENDING"  # nothing recorded: Lambda retries the event
+    retried = image.handle(event, context)["records"][0]  # the retry reads the new object, head and tail
+    assert retried["status"] == "PROCESSED"
+    item = aws.item(file_id)
+    assert item is not None
+    assert (item["metadata"]["width"], item["metadata"]["height"]) == (2, 2)
+
+
+def test_the_tail_of_a_versioned_object_is_read_from_the_version_the_head_came_from(
+    aws: Aws, context: LambdaContext
+) -> None:
+    file_id = new_id()
+    cut = LARGE_PNG[: len(LARGE_PNG) // 2]
+    event = aws.uploaded(file_id, "pic.png", cut)
+    key, version = f"uploads/{file_id}/pic.png", event["Records"][0]["s3"]["object"]["versionId"]
+    del event["Records"][0]["s3"]["object"]["versionId"]  # as for an object written before versioning
+    _overwrite_after_the_first_read(aws, BUCKET, key, LARGE_PNG)
+    requests = s3_calls("GetObject")
+    outcome = image.handle(event, context)["records"][0]
+    assert (outcome["status"], outcome["reason"]) == ("REJECTED", "truncated PNG: the file ends before the image does")
+    assert requests[1]["VersionId"] == version
+
+
+def test_an_object_version_deleted_between_the_two_reads_fails_the_item(aws: Aws, context: LambdaContext) -> None:
+    file_id = new_id()
+    event = aws.uploaded(file_id, "pic.png", LARGE_PNG)
+    obj = event["Records"][0]["s3"]["object"]
+    deletions = [obj["versionId"]]
+
+    def delete(**_: Any) -> None:
+        if deletions:
+            aws.s3.delete_object(Bucket=BUCKET, Key=f"uploads/{file_id}/pic.png", VersionId=deletions.pop())
+
+    client("s3").meta.events.register("after-call.s3.GetObject", delete)
+    assert image.handle(event, context)["records"][0]["status"] == "FAILED"
+    item = aws.item(file_id)
+    assert item is not None
+    assert (item["status"], item["error"], item["size"]) == (
+        "FAILED",
+        "object was deleted before it could be processed",
+        len(LARGE_PNG),
+    )
