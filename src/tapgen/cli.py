@@ -7,8 +7,11 @@ command), so `tapgen render` never pays for boto3, moto or cfn-lint, nor for the
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 import click
+
+from tapgen.commands.common import flushed_stdout
 
 # name -> "module:attribute" of the click command, in the order `tapgen --help` lists them.
 COMMANDS = {
@@ -22,7 +25,11 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, and whose output is flushed before exit."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        with flushed_stdout():
+            return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]

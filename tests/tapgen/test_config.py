@@ -49,49 +49,49 @@ def test_settings_are_frozen() -> None:
             "memory_mb = 256",
             "memory_mb = 99999",
             "dev",
-            "[env.dev] functions.api.memory_mb = 99999: must be an integer from 128 to 10240",
+            "[defaults] functions.api.memory_mb = 99999: must be an integer from 128 to 10240",
             id="out-of-range",
         ),
         pytest.param(
             "memory_mb = 256",
             'memory_mb = "256"',
             "dev",
-            '[env.dev] functions.api.memory_mb = "256": must be of type integer',
+            '[defaults] functions.api.memory_mb = "256": must be of type integer',
             id="wrong-type",
         ),
         pytest.param(
             "retain_data = false",
             "retain_data = 0",
             "dev",
-            "[env.dev] retain_data = 0: must be of type boolean",
+            "[defaults] retain_data = 0: must be of type boolean",
             id="int-for-bool",
         ),
         pytest.param(
             "timeout_seconds = 10",
             "timeout_seconds = true",
             "dev",
-            "[env.dev] functions.api.timeout_seconds = true: must be of type integer",
+            "[defaults] functions.api.timeout_seconds = true: must be of type integer",
             id="bool-for-int",
         ),
         pytest.param(
             "log_retention_days = 7",
             "log_retention_days = 8",
             "dev",
-            "[env.dev] log_retention_days = 8: must be one of 1, 3, 5, 7, 14",
+            "[defaults] log_retention_days = 8: must be one of 1, 3, 5, 7, 14",
             id="retention-cfn-values",
         ),
         pytest.param(
             'runtime = "python3.13"',
             'runtime = "python3.9"',
             "staging",
-            '[env.staging] runtime = "python3.9": must be one of python3.13, python3.14',
+            '[defaults] runtime = "python3.9": must be one of python3.13, python3.14',
             id="deprecated-runtime",
         ),
         pytest.param(
             'auth = "iam"',
             'auth = "basic"',
             "dev",
-            '[env.dev] api.auth = "basic": must be one of iam, jwt',
+            '[defaults] api.auth = "basic": must be one of iam, jwt',
             id="unknown-auth",
         ),
         pytest.param(
@@ -105,7 +105,7 @@ def test_settings_are_frozen() -> None:
             "[defaults.processing]",
             "[defaults.processing]\nretries = 3",
             "prod",
-            "[env.prod] unknown key processing.retries; allowed: max_event_age_seconds",
+            "[defaults] unknown key processing.retries; allowed: max_event_age_seconds",
             id="unknown-nested-key",
         ),
         pytest.param(
@@ -126,7 +126,7 @@ def test_settings_are_frozen() -> None:
             'cors_origins = ["http://localhost:3000"]',
             'cors_origins = ["localhost"]',
             "dev",
-            '[env.dev] api.cors_origins = ["localhost"]: must be a list of',
+            '[defaults] api.cors_origins = ["localhost"]: must be a list of',
             id="bad-origin",
         ),
         pytest.param(
@@ -154,21 +154,21 @@ def test_settings_are_frozen() -> None:
             "throttling_burst = 40",
             "throttling_burst = 10",
             "dev",
-            "[env.dev] api.throttling_burst = 10: must be at least throttling_rate (20)",
+            "[defaults] api.throttling_burst = 10: must be at least throttling_rate (20)",
             id="burst-below-rate",
         ),
         pytest.param(
             'CostCenter = "tap"',
             'Project = "other"',
             "dev",
-            '[env.dev] tags.Project = "other": must be a tag key',
+            '[defaults] tags.Project = "other": must be a tag key',
             id="reserved-tag",
         ),
         pytest.param(
             'project = "tap"',
             'project = "Tapestry-Service"',
             "dev",
-            '[env.dev] project = "Tapestry-Service": must be 2-6 lower-case',
+            '[defaults] project = "Tapestry-Service": must be 2-6 lower-case',
             id="long-project",
         ),
         pytest.param(
@@ -195,10 +195,56 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_all_environments_problems_are_reported_together(tmp_path: Path) -> None:
+    text = BASE.replace("[env.staging]\n", "[env.staging]\nretain_data = 1\n").replace(
+        "[env.prod]\n", "[env.prod]\nruntime = 3\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_all(write_config(tmp_path, text))
+    assert [p.split("]")[0] for p in caught.value.problems] == ["[env.prod", "[env.staging"]
+
+
+def test_a_defaults_problem_is_reported_once_against_defaults(tmp_path: Path) -> None:
     text = BASE.replace("memory_mb = 256", "memory_mb = 1")  # inherited by dev and staging, not prod
     with pytest.raises(ConfigError) as caught:
         load_all(write_config(tmp_path, text))
-    assert [p.split("]")[0] for p in caught.value.problems] == ["[env.dev", "[env.staging"]
+    assert caught.value.problems == ["[defaults] functions.api.memory_mb = 1: must be an integer from 128 to 10240"]
+
+
+def test_a_defaults_problem_every_environment_overrides_is_still_reported(tmp_path: Path) -> None:
+    text = (
+        BASE.replace("[defaults.alarms]\n", '[defaults.alarms]\nemail = "nobody"\n')
+        .replace("[env.dev]\n", '[env.dev]\nalarms.email = "a@example.com"\n')
+        .replace("[env.staging]\n", '[env.staging]\nalarms.email = "a@example.com"\n')
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_all(write_config(tmp_path, text))
+    assert caught.value.problems == [
+        '[defaults] alarms.email = "nobody": must be an e-mail address such as ops@example.com'
+    ]
+
+
+def test_a_rule_across_keys_is_told_against_the_table_that_broke_it(tmp_path: Path) -> None:
+    text = BASE.replace("throttling_burst = 200", "throttling_burst = 50", 1)
+    problems = problems_for(tmp_path, text, "staging")
+    assert problems == ["[env.staging] api.throttling_burst = 50: must be at least throttling_rate (100)"]
+
+
+@pytest.mark.parametrize("table", ["[defaults]", "[env.dev]"])
+def test_name_cannot_be_set_anywhere(tmp_path: Path, table: str) -> None:
+    text = BASE.replace(f"{table}\n", f'{table}\nname = "prod"\n', 1)
+    problems = problems_for(tmp_path, text)
+    assert problems == [f"{table} name cannot be set: an environment's name is the name of its table, [env.NAME]"]
+
+
+def test_a_fixed_field_is_not_a_key(tmp_path: Path) -> None:
+    problems = problems_for(tmp_path, BASE.replace("[env.dev]\n", '[env.dev]\nlambdas_dir = "x"\n'))
+    assert problems == ["[env.dev] lambdas_dir cannot be set: the Lambda code is always lambdas/ beside tapgen.toml"]
+
+
+def test_unknown_keys_do_not_list_fixed_fields_as_allowed(tmp_path: Path) -> None:
+    (problem,) = problems_for(tmp_path, BASE.replace("[env.dev]\n", "[env.dev]\nmemory = 5\n"))
+    assert "name" not in problem.split("allowed: ")[1].split(", ")
+    assert "lambdas_dir" not in problem
 
 
 def test_unknown_environment_lists_the_defined_ones() -> None:

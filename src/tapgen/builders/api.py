@@ -17,7 +17,6 @@ API_STAGE = "ApiDefaultStage"
 API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API_INVOKE_PERMISSION = "ApiInvokePermission"
 STAGE_NAME = "$default"
-INTEGRATION_TIMEOUT_CAP_MS = 30000
 
 
 @dataclass(frozen=True)
@@ -74,14 +73,13 @@ def api_integration(
     settings: Settings, api: apigatewayv2.Api, function: awslambda.Function
 ) -> apigatewayv2.Integration:
     """Lambda proxy, payload 2.0; the gateway waits a little longer than the function may run."""
-    timeout_ms = min((settings.functions.api.timeout_seconds + 1) * 1000, INTEGRATION_TIMEOUT_CAP_MS)
     return apigatewayv2.Integration(
         API_INTEGRATION,
         ApiId=Ref(api),
         IntegrationType="AWS_PROXY",
         IntegrationUri=GetAtt(function, "Arn"),
         PayloadFormatVersion="2.0",
-        TimeoutInMillis=timeout_ms,
+        TimeoutInMillis=settings.api_integration_timeout_ms,
     )
 
 

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tapgen.commands.common import F, TapgenError, fail, say
+from tapgen.commands.common import EXIT_FINDINGS, EXIT_USAGE, F, TapgenError, emit, fail, say
 from tapgen.config import Settings
+from tapgen.files import os_error_line
 
 if TYPE_CHECKING:
     from tapgen.deploy.aws import Clients
@@ -98,12 +99,26 @@ def require_confirmation_source(yes: bool) -> None:
         fail("not a terminal, so nobody can confirm: pass --yes to proceed without asking")
 
 
-def show_outputs(outputs: dict[str, str], path: Path) -> None:
-    """Outputs as flat JSON on stdout and in `path`."""
+def show_outputs(outputs: dict[str, str], path: Path, deployed_env: str | None = None) -> None:
+    """Outputs as flat JSON on stdout and in `path`; `deployed_env` names the environment just deployed.
+
+    When the file cannot be written the outputs still reach stdout, and after a deploy the error says that
+    the deploy itself succeeded (exit 1: the run did not do all it was asked).
+    """
     from tapgen.deploy.outputs import outputs_json, write_outputs
 
-    write_outputs(path, outputs)
-    click.echo(outputs_json(outputs), nl=False)
+    try:
+        write_outputs(path, outputs)
+    except OSError as error:
+        emit(outputs_json(outputs))
+        if deployed_env is None:
+            fail(f"cannot write the outputs: {os_error_line(error)}", EXIT_USAGE)
+        fail(
+            f"the deploy succeeded, but writing its outputs failed: {os_error_line(error)} "
+            f"(the outputs are on stdout; `tapgen outputs --env {deployed_env} --outputs-file PATH` writes them)",
+            EXIT_FINDINGS,
+        )
+    emit(outputs_json(outputs))
     say(f"wrote {path}")
 
 

@@ -5,18 +5,21 @@ Machine output goes to stdout, messages to stderr; exit 0 ok, 1 a check found pr
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from tapgen.config import DEFAULT_CONFIG, ConfigError, Settings, load_all, load_settings
+from tapgen.files import os_error_line
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+PROBLEMS_SHOWN = 20  # a file of thousands of bad keys gets a screenful, and a count of the rest
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -33,25 +36,76 @@ def fail(message: str, exit_code: int = EXIT_USAGE) -> NoReturn:
 
 
 def say(message: str) -> None:
-    """A message for the person at the terminal (stderr)."""
-    click.echo(message, err=True)
+    """A message for the person at the terminal (stderr); when stderr itself is gone, the exit code still tells."""
+    with suppress(OSError):
+        click.echo(message, err=True)
+
+
+def emit(text: str) -> None:
+    """Machine output on stdout, flushed now: a full disk or a closed pipe is reported here, not lost at exit."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except OSError as error:
+        _discard_stdout()
+        raise TapgenError(os_error_line(error, "standard output")) from None
 
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn every expected failure into a precise message and an exit code, never a traceback."""
+    """Turn every expected failure into a precise message and an exit code, never a traceback.
+
+    A file-system failure (OSError) is a usage error: the path given or the place it points to must change.
+    """
     try:
         yield
     except ConfigError as error:
-        for problem in error.problems:
+        for problem in error.problems[:PROBLEMS_SHOWN]:
             say(f"error: {error.source}: {problem}")
+        if len(error.problems) > PROBLEMS_SHOWN:
+            say(f"error: {error.source}: {len(error.problems) - PROBLEMS_SHOWN:,} more problems not shown")
         sys.exit(EXIT_USAGE)
     except TapgenError as error:
         say(f"error: {error}")
         sys.exit(error.exit_code)
-    except (FileNotFoundError, NotADirectoryError) as error:
-        say(f"error: {error}")
+    except OSError as error:
+        say(f"error: {os_error_line(error)}")
         sys.exit(EXIT_USAGE)
+
+
+@contextmanager
+def flushed_stdout() -> Iterator[None]:
+    """The last net around a whole run: an OSError that escaped a command, or stdout failing at its final
+    flush (a full disk, a closed pipe), becomes one error line and exit 2 instead of a traceback."""
+    failed_already = False
+    try:
+        yield
+    except SystemExit as done:
+        failed_already = done.code not in (0, None)
+        raise
+    except OSError as error:
+        failed_already = True
+        _discard_stdout()
+        say(f"error: {os_error_line(error)}")
+        sys.exit(EXIT_USAGE)
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            _discard_stdout()
+            if not failed_already:  # one line per run: a command that failed has said why
+                say(f"error: {os_error_line(error, 'standard output')}")
+                sys.exit(EXIT_USAGE)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's own flush at exit has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stream): nothing flushes at exit
+        pass
 
 
 def config_option(command: F) -> F:

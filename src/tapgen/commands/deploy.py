@@ -22,8 +22,9 @@ from tapgen.commands.cloud import (
     stack_options,
     stack_target,
 )
-from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say, templates_dir
+from tapgen.commands.common import EXIT_FINDINGS, config_option, emit, fail, reported_errors, say, templates_dir
 from tapgen.config import Settings, load_settings
+from tapgen.files import unwritable_reason
 
 if TYPE_CHECKING:
     from tapgen.deploy.flow import DeployPlan, DeployResult
@@ -77,6 +78,8 @@ def deploy(
             fail("--bucket is required (the artifact bucket), unless --local")
         if not (yes or no_execute):
             require_confirmation_source(yes)
+        if not no_execute and (reason := unwritable_reason(outputs_file)):
+            fail(f"--outputs-file {reason} (checked before deploying)")
         target = stack_target(settings, stack_name, suffix)
         plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, region, no_execute, allow_replacement)
         if local:
@@ -86,7 +89,7 @@ def deploy(
 
             clients = remote_clients(settings, region, profile, endpoint_url)
             result = run_deploy(plan, clients, console(yes))
-            _finish(plan, result, outputs_file)
+            _finish(plan, result, outputs_file, settings.name)
 
 
 def _plan(
@@ -120,11 +123,11 @@ def _plan(
     )
 
 
-def _finish(plan: DeployPlan, result: DeployResult, outputs_file: Path) -> None:
+def _finish(plan: DeployPlan, result: DeployResult, outputs_file: Path, env: str) -> None:
     if result.change_set is not None and not result.executed:
-        click.echo(result.change_set.name)
+        emit(result.change_set.name + "\n")
         return
-    show_outputs(result.outputs, outputs_file)
+    show_outputs(result.outputs, outputs_file, deployed_env=env)
 
 
 def _deploy_local(
@@ -141,7 +144,7 @@ def _deploy_local(
         if result.executed:
             emulator.supply_skipped_resources(local, plan.stack_name)
             _smoke(local, settings, plan, result)
-        _finish(plan, result, outputs_file)
+        _finish(plan, result, outputs_file, settings.name)
         if keep:
             with emulator.announced(emulator.state_file(config_path), local):
                 say(
