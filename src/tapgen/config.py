@@ -17,7 +17,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from tapgen.files import FileTooLarge, os_error_line, read_bounded
+from tapgen.files import FileTooLarge, os_error_reason, read_bounded
 
 DEFAULT_CONFIG = Path("tapgen.toml")
 # A settings file is a few kilobytes; these bound what a wrong or hostile file can cost.
@@ -352,7 +352,7 @@ def read_config(path: Path) -> dict[str, Any]:
     except FileTooLarge as error:
         raise ConfigError(source, [f"is {error.strerror} (a settings file is a few kilobytes)"]) from None
     except OSError as error:
-        raise ConfigError(source, [f"cannot be read: {os_error_line(error, 'this file')}"]) from None
+        raise ConfigError(source, [f"cannot be read: {os_error_reason(error)}"]) from None
     document = _parse(source, data)
     problems = [
         f"unknown top-level table [{_key(k)}]; allowed: [defaults], [env.NAME]"

@@ -61,12 +61,15 @@ def unwritable_reason(path: Path) -> str | None:
 
 def os_error_line(error: OSError, subject: str | None = None) -> str:
     """`PATH: what happened: what to do`; `subject` names what failed when the error carries no path."""
-    if isinstance(error, FileTooLarge):
-        reason = str(error.strerror)
-    else:
-        reason = _ADVICE.get(error.errno or 0) or f"{error.strerror or error}: check it and run again"
     where = subject or _paths(error)
-    return f"{where}: {reason}" if where else reason
+    return f"{where}: {os_error_reason(error)}" if where else os_error_reason(error)
+
+
+def os_error_reason(error: OSError) -> str:
+    """What happened and what to do about it, without the path."""
+    if isinstance(error, FileTooLarge):
+        return str(error.strerror)
+    return _ADVICE.get(error.errno or 0) or f"{error.strerror or error}: check it and run again"
 
 
 def _paths(error: OSError) -> str | None:

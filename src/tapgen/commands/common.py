@@ -41,6 +41,11 @@ def say(message: str) -> None:
         click.echo(message, err=True)
 
 
+def shortened(text: str, keep: int = 300) -> str:
+    """`text` whole when short, else its start and its length: a message must not echo a huge argument."""
+    return text if len(text) <= keep else f"{text[:keep]}… ({len(text):,} characters)"
+
+
 def emit(text: str) -> None:
     """Machine output on stdout, flushed now: a full disk or a closed pipe is reported here, not lost at exit."""
     try:
