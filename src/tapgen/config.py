@@ -572,8 +572,13 @@ class _Reader:
         return _BAD if converted is None else converted
 
     def convert_list(self, item_type: Any, items: list[Any], key: str) -> tuple[Any, ...] | None:
-        converted = [self.convert(item_type, item, key) for item in items]
-        return None if any(c is _BAD for c in converted) else tuple(converted)
+        """The items as `item_type`; the first wrong one is reported (a list of thousands gets one line)."""
+        converted = []
+        for item in items:
+            converted.append(self.convert(item_type, item, key))
+            if converted[-1] is _BAD:
+                return None
+        return tuple(converted)
 
     def convert_strings(self, table: dict[str, Any], key: str) -> dict[str, str] | None:
         wrong = [(k, v) for k, v in table.items() if not isinstance(v, str)]
