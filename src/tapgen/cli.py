@@ -69,7 +69,8 @@ class LazyGroup(click.Group):
 def usage_error_line(error: click.ClickException) -> str:
     message = shortened(" ".join(error.format_message().split()))
     context = getattr(error, "ctx", None)
-    return f"{message} (see `{context.command_path} --help`)" if context is not None else message
+    where = f"{context.command_path} " if context is not None else ""
+    return f"{message} (see `{where}--help`)"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import json
 from pathlib import Path
 
 import pytest
@@ -56,3 +58,60 @@ def test_unreachable_endpoint_is_a_clear_error(fresh_project: Path, monkeypatch:
     )
     assert exit_code == 1
     assert stderr.startswith("error: cannot reach AWS")
+
+
+def test_an_outputs_file_that_cannot_be_written_is_refused_before_deploying(
+    fresh_project: Path, tmp_path: Path, no_aws_account: None
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    exit_code, stderr = deploy(
+        fresh_project, "--env", "dev", "--bucket", "b", "--yes", "--outputs-file", str(blocker / "o.json")
+    )
+    assert exit_code == 2
+    assert stderr == (
+        f"error: --outputs-file {blocker}: a part of this path is a file, where a directory is needed: "
+        "move that file aside (checked before deploying)\n"
+    )
+
+
+def test_a_failed_outputs_write_after_a_deploy_says_the_deploy_succeeded(
+    fresh_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tapgen.commands import deploy as command
+    from tapgen.deploy import flow, outputs
+    from tapgen.package import UploadReport
+
+    target = tmp_path / "flat.json"
+
+    def deployed(plan: flow.DeployPlan, clients: object, console: object) -> flow.DeployResult:
+        return flow.DeployResult(UploadReport((), ()), None, True, {"ApiUrl": "https://api.example.com"})
+
+    def disk_full(path: Path, values: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(command, "remote_clients", lambda *args: None)
+    monkeypatch.setattr(flow, "deploy", deployed)
+    monkeypatch.setattr(outputs, "write_outputs", disk_full)
+    result = CliRunner().invoke(
+        main,
+        [
+            "deploy",
+            "--env",
+            "dev",
+            "--bucket",
+            "b",
+            "--yes",
+            "--outputs-file",
+            str(target),
+            "--config",
+            str(fresh_project),
+        ],
+    )
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"ApiUrl": "https://api.example.com"}
+    assert result.stderr == (
+        f"error: the deploy succeeded, but writing its outputs failed: {target}: no space left on the device: free "
+        "some space and run again (the outputs are on stdout; `tapgen outputs --env dev --outputs-file PATH` "
+        "writes them)\n"
+    )

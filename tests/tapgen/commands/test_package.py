@@ -44,3 +44,13 @@ def test_missing_credentials_read_as_one_line(fresh_project: Path, no_aws_accoun
         "error: no AWS credentials found: set AWS_PROFILE or --profile, export credentials, "
         "or use --local for an embedded emulator"
     ]
+
+
+def test_a_template_that_is_not_text_is_warned_about(fresh_project: Path) -> None:
+    (fresh_project.parent / "templates" / "dev.json").write_bytes(b"\xff\xfe binary, not a template")
+    args = ["package", "--env", "dev", "--bucket", "artifacts", "--config", str(fresh_project)]
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="artifacts")
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "dev.json does not reference tapgen/api/" in result.stderr
