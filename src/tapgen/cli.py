@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from tapgen.commands.common import EXIT_FINDINGS, flushed_stdout, say, shortened
+from tapgen.commands.common import EXIT_FINDINGS, flushed_stdout, say_error, shortened
 
 # name -> "module:attribute" of the click command, in the order `tapgen --help` lists them.
 COMMANDS = {
@@ -47,10 +47,10 @@ class LazyGroup(click.Group):
                 click.echo(error.ctx.get_help())
                 sys.exit(0)
             except click.ClickException as error:
-                say(f"error: {usage_error_line(error)}")
+                say_error(usage_error_line(error))
                 sys.exit(error.exit_code)
             except click.Abort:
-                say("error: aborted: nothing more was done")
+                say_error("aborted: nothing more was done")
                 sys.exit(EXIT_FINDINGS)
             sys.exit(code if isinstance(code, int) else 0)
 

@@ -31,6 +31,7 @@ LOG_RETENTION_DAYS = (
 SUPPORTED_RUNTIMES = ("python3.13", "python3.14")
 MAX_SUFFIX_LENGTH = 20
 ENV_NAME_PATTERN = rf"^[a-z][a-z0-9-]{{0,{MAX_SUFFIX_LENGTH - 1}}}$"
+REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]{1,12}-[0-9]{1,2}"
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 MAX_TAGS_PER_RESOURCE = 50  # every taggable AWS resource tapgen creates
 MAX_JWT_AUDIENCES = 50  # HTTP API: audiences per authorizer
@@ -225,7 +226,7 @@ class Settings:
 
     name: str = fixed("an environment's name is the name of its table, [env.NAME]")
     project: str = setting(matches(r"[a-z][a-z0-9]{1,5}", "2-6 lower-case letters or digits (bucket names ≤ 63)"))
-    region: str = setting(matches(r"[a-z]{2}(-gov)?-[a-z]{1,12}-[0-9]{1,2}", "an AWS region such as eu-west-1"))
+    region: str = setting(matches(REGION_PATTERN, "an AWS region such as eu-west-1"))
     runtime: str = setting(one_of(*SUPPORTED_RUNTIMES))
     architecture: Literal["arm64", "x86_64"] = setting(one_of("arm64", "x86_64"))
     log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
@@ -597,8 +598,16 @@ def _toml_type(python_type: type) -> str:
 
 
 def _key(key: str) -> str:
-    """A key as TOML writes it: bare when it can be, else quoted (so control characters stay on one line)."""
-    return key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    """A key as TOML writes it: bare when it can be, else quoted."""
+    return key if _BARE_KEY.fullmatch(key) else _quoted(key)
+
+
+def _quoted(text: str) -> str:
+    """A TOML basic string whose every character is visible: line breaks of any script stay escaped."""
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+        for c in json.dumps(text, ensure_ascii=False)
+    )
 
 
 def _show(value: object) -> str:
@@ -614,7 +623,7 @@ def _toml(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _quoted(value)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tapgen.commands.common import EXIT_FINDINGS, EXIT_USAGE, F, TapgenError, emit, fail, say
-from tapgen.config import Settings
+from tapgen.config import ENV_NAME_PATTERN, REGION_PATTERN, Settings
 from tapgen.files import os_error_line
 
 if TYPE_CHECKING:
@@ -58,15 +59,40 @@ def stack_options(command: F) -> F:
     return click.option("--stack-name", metavar="NAME", help="[default: <project>-<suffix>]")(command)
 
 
+# CloudFormation's own rule for stack names.
+STACK_NAME_PATTERN = r"[A-Za-z][A-Za-z0-9-]{0,127}"
+
+
 def stack_target(settings: Settings, stack_name: str | None, suffix: str | None) -> StackTarget:
     chosen = suffix or settings.name
-    return StackTarget(stack_name or f"{settings.project}-{chosen}", chosen)
+    name = stack_name or f"{settings.project}-{chosen}"
+    if suffix is not None and not re.fullmatch(ENV_NAME_PATTERN, suffix):
+        fail(f"--suffix {suffix!r}: must match {ENV_NAME_PATTERN} (the template's EnvironmentSuffix pattern)")
+    if not re.fullmatch(STACK_NAME_PATTERN, name):
+        fail(f"--stack-name {name!r}: must be a letter, then up to 127 letters, digits or '-' (CloudFormation's rule)")
+    return StackTarget(name, chosen)
 
 
 def remote_clients(settings: Settings, region: str | None, profile: str | None, endpoint_url: str | None) -> Clients:
+    """Clients for the target; a malformed --region or --endpoint-url is a usage error before any request."""
     from tapgen.deploy.aws import AwsTarget, clients_for
 
+    if region is not None and not re.fullmatch(REGION_PATTERN, region):
+        fail(f"--region {region!r}: must be an AWS region such as eu-west-1")
+    if endpoint_url is not None and not _is_http_url(endpoint_url):
+        fail(f"--endpoint-url {endpoint_url!r}: must be an http:// or https:// URL such as http://localhost:4566")
     return clients_for(AwsTarget(region or settings.region, profile, endpoint_url))
+
+
+def _is_http_url(text: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        address = urlsplit(text)
+        port_ok = address.port is None or address.port > 0  # reading .port validates it
+    except ValueError:
+        return False
+    return address.scheme in ("http", "https") and bool(address.hostname) and port_ok and text.isprintable()
 
 
 def refuse_local_with(local: bool, profile: str | None, endpoint_url: str | None) -> None:

@@ -41,6 +41,12 @@ def say(message: str) -> None:
         click.echo(message, err=True)
 
 
+def say_error(message: str) -> None:
+    """`error: MESSAGE` on one visible line, however odd the paths or values it quotes."""
+    visible = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    say(f"error: {shortened(visible, 1000)}")
+
+
 def shortened(text: str, keep: int = 300) -> str:
     """`text` whole when short, else its start and its length: a message must not echo a huge argument."""
     return text if len(text) <= keep else f"{text[:keep]}… ({len(text):,} characters)"
@@ -66,15 +72,15 @@ def reported_errors() -> Iterator[None]:
         yield
     except ConfigError as error:
         for problem in error.problems[:PROBLEMS_SHOWN]:
-            say(f"error: {error.source}: {problem}")
+            say_error(f"{error.source}: {problem}")
         if len(error.problems) > PROBLEMS_SHOWN:
-            say(f"error: {error.source}: {len(error.problems) - PROBLEMS_SHOWN:,} more problems not shown")
+            say_error(f"{error.source}: {len(error.problems) - PROBLEMS_SHOWN:,} more problems not shown")
         sys.exit(EXIT_USAGE)
     except TapgenError as error:
-        say(f"error: {error}")
+        say_error(str(error))
         sys.exit(error.exit_code)
     except OSError as error:
-        say(f"error: {os_error_line(error)}")
+        say_error(os_error_line(error))
         sys.exit(EXIT_USAGE)
 
 
@@ -91,7 +97,7 @@ def flushed_stdout() -> Iterator[None]:
     except OSError as error:
         failed_already = True
         _discard_stdout()
-        say(f"error: {os_error_line(error)}")
+        say_error(os_error_line(error))
         sys.exit(EXIT_USAGE)
     finally:
         try:
@@ -99,7 +105,7 @@ def flushed_stdout() -> Iterator[None]:
         except OSError as error:
             _discard_stdout()
             if not failed_already:  # one line per run: a command that failed has said why
-                say(f"error: {os_error_line(error, 'standard output')}")
+                say_error(os_error_line(error, "standard output"))
                 sys.exit(EXIT_USAGE)
 
 
