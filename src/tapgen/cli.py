@@ -50,7 +50,7 @@ class LazyGroup(click.Group):
                 say_error(usage_error_line(error))
                 sys.exit(error.exit_code)
             except click.Abort:
-                say_error("aborted: nothing more was done")
+                say_error("interrupted (Ctrl-C, or the input ended)")
                 sys.exit(EXIT_FINDINGS)
             sys.exit(code if isinstance(code, int) else 0)
 

@@ -238,6 +238,14 @@ def test_name_cannot_be_set_anywhere(tmp_path: Path, table: str) -> None:
     assert problems == [f"{table} name cannot be set: an environment's name is the name of its table, [env.NAME]"]
 
 
+def test_name_in_defaults_is_reported_once_for_all_environments(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_all(write_config(tmp_path, BASE.replace("[defaults]\n", '[defaults]\nname = "prod"\n', 1)))
+    assert caught.value.problems == [
+        "[defaults] name cannot be set: an environment's name is the name of its table, [env.NAME]"
+    ]
+
+
 def test_a_fixed_field_is_not_a_key(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, BASE.replace("[env.dev]\n", '[env.dev]\nlambdas_dir = "x"\n'))
     assert problems == ["[env.dev] lambdas_dir cannot be set: the Lambda code is always lambdas/ beside tapgen.toml"]
