@@ -37,7 +37,8 @@ MAX_TAGS_PER_RESOURCE = 50  # every taggable AWS resource tapgen creates
 MAX_JWT_AUDIENCES = 50  # HTTP API: audiences per authorizer
 HTTP_API_INTEGRATION_TIMEOUT_MS = 30000
 UNRESERVED_CONCURRENCY_MINIMUM = 100  # Lambda keeps this much of the account's concurrency unreserved
-# Lambda waits 1 minute before an asynchronous event's first retry and 2 more before its second.
+# Lambda waits 1 minute before an asynchronous event's first retry and 2 more before its second:
+# the total wait, indexed by retry_attempts.
 ASYNC_RETRY_WAITS_SECONDS = (0, 60, 180)
 SHOWN_VALUE_CHARACTERS = 60
 
