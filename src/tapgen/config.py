@@ -14,6 +14,7 @@ import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -629,7 +630,7 @@ def _toml(value: object) -> str:
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items()) + "}"
-    return repr(value)
+    return value.isoformat() if isinstance(value, datetime | date | time) else repr(value)
 
 
 def _short(text: str) -> str:

@@ -582,6 +582,10 @@ def test_names_fit_aws_limits_for_every_suffix(tmp_path: Path, project: str, reg
             f"{'k' * 100_000} = 1", "[env.dev] unknown key " + "k" * 60 + "… (100,000 characters)", id="huge-key"
         ),
         pytest.param('"a\\nb" = 1', '[env.dev] unknown key "a\\nb"; allowed:', id="newline-in-key"),
+        pytest.param(
+            "project = 1979-05-27T07:32:00Z", "[env.dev] project = 1979-05-27T07:32:00+00:00: must be of", id="date"
+        ),
+        pytest.param("max_upload_bytes = nan", "[env.dev] max_upload_bytes = nan: must be of type integer", id="nan"),
         pytest.param('project = "a\\nb"', '[env.dev] project = "a\\nb": must be', id="newline-in-value"),
     ],
 )
