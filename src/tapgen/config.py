@@ -279,8 +279,13 @@ class Settings:
         yield from self._timing_problems()
         yield from self._name_problems()
 
+    @property
+    def reserved_concurrency(self) -> dict[str, int]:
+        """Each function's reserved concurrency, by function name."""
+        return {f.name: self.functions.by_name(f.name).reserved_concurrency for f in fields(self.functions)}
+
     def _concurrency_problems(self) -> Iterator[Problem]:
-        reserved = {f.name: self.functions.by_name(f.name).reserved_concurrency for f in fields(self.functions)}
+        reserved = self.reserved_concurrency
         needed = sum(reserved.values()) + UNRESERVED_CONCURRENCY_MINIMUM
         if self.account_concurrency_limit < needed:
             shown = " + ".join(f"{name} {count}" for name, count in reserved.items())
@@ -342,7 +347,29 @@ def load_settings(env: str, path: Path = DEFAULT_CONFIG) -> Settings:
 def load_all(path: Path = DEFAULT_CONFIG) -> list[Settings]:
     """Every environment defined in `path`, sorted by name."""
     document = read_config(path)
-    return _resolve_each(environment_names(document), document, path)
+    environments = _resolve_each(environment_names(document), document, path)
+    problems = list(_shared_account_problems(environments))
+    if problems:
+        raise ConfigError(str(path), problems)
+    return environments
+
+
+def _shared_account_problems(environments: list[Settings]) -> Iterator[str]:
+    """Environments pinned to one account and region reserve concurrency from the same quota."""
+    groups: dict[tuple[str, str], list[Settings]] = {}
+    for settings in environments:
+        if settings.account is not None:
+            groups.setdefault((settings.account, settings.region), []).append(settings)
+    for (account, region), sharing in groups.items():
+        total = sum(sum(s.reserved_concurrency.values()) for s in sharing)
+        limit = min(s.account_concurrency_limit for s in sharing)
+        if len(sharing) > 1 and total > limit - UNRESERVED_CONCURRENCY_MINIMUM:
+            tables = ", ".join(f"[env.{s.name}]" for s in sharing)
+            yield (
+                f"{tables} share account {account} in {region}: their reserved_concurrency adds up to {total}, but "
+                f"account_concurrency_limit ({limit}) less the {UNRESERVED_CONCURRENCY_MINIMUM} Lambda keeps "
+                f"unreserved allows {limit - UNRESERVED_CONCURRENCY_MINIMUM}"
+            )
 
 
 def read_config(path: Path) -> dict[str, Any]:

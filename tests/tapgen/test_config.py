@@ -465,6 +465,25 @@ def test_reserved_concurrency_leaves_100_unreserved(
         assert len(problems) == 1 and problems[0].startswith(expected), problems
 
 
+@pytest.mark.parametrize(("staging_account", "fits"), [("123456789012", False), ("210987654321", True)])
+def test_environments_in_one_account_share_its_concurrency(tmp_path: Path, staging_account: str, fits: bool) -> None:
+    """prod reserves 400; with 504 for staging, one account would keep only 96 of its 1000 unreserved."""
+    text = BASE.replace("reserved_concurrency = 20", "reserved_concurrency = 126").replace(
+        "[env.staging]\n", f'[env.staging]\naccount = "{staging_account}"\n'
+    )
+    config = write_config(tmp_path, text)
+    load_settings("staging", config)  # fine alone: 504 + 100 <= 1000
+    if fits:
+        assert [s.name for s in load_all(config)] == ["dev", "prod", "staging"]
+        return
+    with pytest.raises(ConfigError) as caught:
+        load_all(config)
+    assert caught.value.problems == [
+        "[env.prod], [env.staging] share account 123456789012 in us-east-1: their reserved_concurrency adds up to "
+        "904, but account_concurrency_limit (1000) less the 100 Lambda keeps unreserved allows 900"
+    ]
+
+
 def test_reservations_inherited_from_defaults_are_told_against_defaults(tmp_path: Path) -> None:
     text = BASE.replace("reserved_concurrency = 5", "reserved_concurrency = 300")
     with pytest.raises(ConfigError) as caught:
