@@ -69,7 +69,9 @@ def os_error_reason(error: OSError) -> str:
     """What happened and what to do about it, without the path."""
     if isinstance(error, FileTooLarge):
         return str(error.strerror)
-    return _ADVICE.get(error.errno or 0) or f"{error.strerror or error}: check it and run again"
+    if error.errno is None:  # raised by tapgen itself, with its own message
+        return str(error)
+    return _ADVICE.get(error.errno) or f"{error.strerror or error}: check it and run again"
 
 
 def _paths(error: OSError) -> str | None:

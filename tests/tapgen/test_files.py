@@ -34,7 +34,7 @@ def test_read_bounded_stops_on_an_endless_device() -> None:
         (OSError(errno.ENOSPC, "No space left on device"), "no space left on the device: free some space"),
         (OSError(errno.EIO, "Input/output error", "t"), "t: Input/output error: check it and run again"),
         (OSError(errno.EXDEV, "Invalid cross-device link", "a", None, "b"), "a -> b: Invalid cross-device link"),
-        (OSError("no errno"), "no errno: check it and run again"),
+        (FileNotFoundError("Lambda contract not found at x"), "Lambda contract not found at x"),
     ],
 )
 def test_os_error_line_says_where_and_what_to_do(error: OSError, line: str) -> None:
