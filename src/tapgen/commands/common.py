@@ -96,8 +96,9 @@ def flushed_stdout() -> Iterator[None]:
         raise
     except OSError as error:
         failed_already = True
-        _discard_stdout()
-        say_error(os_error_line(error))
+        if error.filename is None:  # click's own writes (help, version): stdout is what failed
+            _discard_stdout()
+        say_error(os_error_line(error, None if error.filename else "standard output"))
         sys.exit(EXIT_USAGE)
     finally:
         try:

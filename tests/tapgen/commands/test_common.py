@@ -110,8 +110,9 @@ def test_a_full_disk_on_stdout_is_one_line(args: list[str]) -> None:
     with Path("/dev/full").open("wb") as full:
         result = run(args, stdout=full, stderr=subprocess.PIPE)
     assert result.returncode == 2
-    line = one_error_line(result.stderr.decode())
-    assert "no space left on the device" in line
+    assert one_error_line(result.stderr.decode()) == (
+        "error: standard output: no space left on the device: free some space and run again"
+    )
 
 
 def test_a_closed_pipe_on_stdout_is_one_line() -> None:
