@@ -37,6 +37,7 @@ RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 MAX_TAGS_PER_RESOURCE = 50  # every taggable AWS resource tapgen creates
 MAX_JWT_AUDIENCES = 50  # HTTP API: audiences per authorizer
 HTTP_API_INTEGRATION_TIMEOUT_MS = 30000
+ALARM_PERIOD_SECONDS = 300  # every alarm judges one period of this length
 UNRESERVED_CONCURRENCY_MINIMUM = 100  # Lambda keeps this much of the account's concurrency unreserved
 # Lambda waits 1 minute before an asynchronous event's first retry and 2 more before its second:
 # the total wait, indexed by retry_attempts.
@@ -277,6 +278,7 @@ class Settings:
             )
         yield from self._concurrency_problems()
         yield from self._timing_problems()
+        yield from self._alarm_problems()
         yield from self._name_problems()
 
     @property
@@ -310,6 +312,9 @@ class Settings:
                 "between them fit before the event expires",
                 ("processing.retry_attempts", "functions"),
             )
+
+    def _alarm_problems(self) -> Iterator[Problem]:
+        """Thresholds the API could never reach would leave an alarm that never fires."""
         gateway_ms = self.api_integration_timeout_ms
         if self.alarms.api_latency_p99_ms >= gateway_ms:
             yield Problem(
@@ -318,6 +323,15 @@ class Settings:
                 f"below {gateway_ms}, the most a request can take (api timeout_seconds + 1 s): above it the "
                 "alarm could never fire",
                 ("functions.api.timeout_seconds",),
+            )
+        most_requests = self.api.throttling_rate * ALARM_PERIOD_SECONDS + self.api.throttling_burst
+        if self.alarms.api_5xx_threshold > most_requests:
+            yield Problem(
+                "alarms.api_5xx_threshold",
+                self.alarms.api_5xx_threshold,
+                f"at most {most_requests}, the most requests throttling lets through in one "
+                f"{ALARM_PERIOD_SECONDS} s alarm period: above it the alarm could never fire",
+                ("api.throttling_rate", "api.throttling_burst"),
             )
 
     def _name_problems(self) -> Iterator[Problem]:

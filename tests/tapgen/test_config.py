@@ -513,6 +513,13 @@ def test_reservations_inherited_from_defaults_are_told_against_defaults(tmp_path
             id="longest-processor-counts",
         ),
         pytest.param(["alarms.api_latency_p99_ms = 10999"], None, id="latency-below-gateway"),
+        pytest.param(["alarms.api_5xx_threshold = 6040"], None, id="5xx-reachable"),
+        pytest.param(
+            ["alarms.api_5xx_threshold = 6041"],
+            "[env.dev] alarms.api_5xx_threshold = 6041: must be at most 6040, the most requests throttling lets "
+            "through in one 300 s alarm period",
+            id="5xx-unreachable",
+        ),
         pytest.param(
             ["alarms.api_latency_p99_ms = 11000"],
             "[env.dev] alarms.api_latency_p99_ms = 11000: must be below 11000",
