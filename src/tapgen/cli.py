@@ -7,8 +7,13 @@ command), so `tapgen render` never pays for boto3, moto or cfn-lint, nor for the
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import click
+
+from tapgen.commands.common import EXIT_FINDINGS, flushed_stdout, say_error, shortened
 
 # name -> "module:attribute" of the click command, in the order `tapgen --help` lists them.
 COMMANDS = {
@@ -25,7 +30,32 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, and whose output is flushed before exit."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As click's, but a usage error is one `error:` line (with where to find help), like every other error."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        with flushed_stdout():
+            try:
+                code = super().main(args, prog_name, complete_var, False, **extra)
+            except click.exceptions.NoArgsIsHelpError as error:  # plain `tapgen`: the help is the answer
+                click.echo(error.ctx.get_help())
+                sys.exit(0)
+            except click.ClickException as error:
+                say_error(usage_error_line(error))
+                sys.exit(error.exit_code)
+            except click.Abort:
+                say_error("interrupted (Ctrl-C, or the input ended)")
+                sys.exit(EXIT_FINDINGS)
+            sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
@@ -37,6 +67,13 @@ class LazyGroup(click.Group):
         module, attribute = target.split(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
+
+
+def usage_error_line(error: click.ClickException) -> str:
+    message = shortened(" ".join(error.format_message().split()))
+    context = getattr(error, "ctx", None)
+    where = f"{context.command_path} " if context is not None else ""
+    return f"{message} (see `{where}--help`)"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from troposphere import AWSObject, Ref, Sub, Tags
 
-from tapgen.config import Settings
+from tapgen.config import MAX_SUFFIX_LENGTH, Settings
 
 ARTIFACT_BUCKET = "ArtifactBucket"
 ENVIRONMENT_SUFFIX = "EnvironmentSuffix"
@@ -39,6 +39,30 @@ def uploads_bucket_name_text(settings: Settings) -> str:
 
 def access_log_bucket_name_text(settings: Settings) -> str:
     return f"{name_prefix(settings)}-logs-${{AWS::AccountId}}-${{AWS::Region}}"
+
+
+def role_name_text(settings: Settings, function: str) -> str:
+    """IAM role names are global to the account, so the region is part of them."""
+    return f"{function_name_text(settings, function)}-${{AWS::Region}}"
+
+
+def longest_names(settings: Settings, functions: tuple[str, ...]) -> list[tuple[str, str, int]]:
+    """(what, longest possible name, AWS's limit) of each name that grows with the region: the names
+    as the longest suffix (`EnvironmentSuffix` allows MAX_SUFFIX_LENGTH characters) and any account make them."""
+    names = [
+        ("uploads bucket", uploads_bucket_name_text(settings), 63),
+        ("access-log bucket", access_log_bucket_name_text(settings), 63),
+        *((f"{function} function's role", role_name_text(settings, function), 64) for function in functions),
+    ]
+    return [(what, _longest(text, settings.region), limit) for what, text, limit in names]
+
+
+def _longest(sub_text: str, region: str) -> str:
+    return (
+        sub_text.replace(f"${{{ENVIRONMENT_SUFFIX}}}", "x" * MAX_SUFFIX_LENGTH)
+        .replace("${AWS::AccountId}", "0" * 12)
+        .replace("${AWS::Region}", region)
+    )
 
 
 def arn(service: str, resource: str, *, region: bool = True, account: bool = True) -> Sub:

@@ -39,15 +39,15 @@ class StaleTemplate:
 def check(path: Path, rendered: str, context_lines: int = 2) -> StaleTemplate | None:
     """None when `path` holds exactly `rendered`; else a short unified diff of what would change."""
     try:
-        current = path.read_text(encoding="utf-8")
+        current = _current_bytes(path, rendered)
     except FileNotFoundError:
         return StaleTemplate(path, f"{path} does not exist\n")
-    if current == rendered:
+    if current == rendered.encode("utf-8"):
         return None
     import difflib  # only a stale template needs it; keeps plain renders fast
 
     diff = difflib.unified_diff(
-        current.splitlines(keepends=True),
+        current.decode("utf-8", errors="replace").splitlines(keepends=True),
         rendered.splitlines(keepends=True),
         fromfile=f"{path} (committed)",
         tofile=f"{path} (rendered)",
@@ -58,8 +58,15 @@ def check(path: Path, rendered: str, context_lines: int = 2) -> StaleTemplate | 
 
 def write(path: Path, rendered: str) -> bool:
     """Write `rendered` unless the file already holds it; True when it changed."""
-    if path.is_file() and path.read_text(encoding="utf-8") == rendered:
+    encoded = rendered.encode("utf-8")
+    if path.is_file() and _current_bytes(path, rendered) == encoded:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(rendered, encoding="utf-8", newline="\n")
+    path.write_bytes(encoded)
     return True
+
+
+def _current_bytes(path: Path, rendered: str) -> bytes:
+    """What `path` holds, read no further than one byte past the render: anything longer differs anyway."""
+    with path.open("rb") as stream:
+        return stream.read(len(rendered.encode("utf-8")) + 1)

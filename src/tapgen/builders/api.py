@@ -13,7 +13,6 @@ from tapgen.builders.api_common import (
     CORS_HEADERS,
     CORS_MAX_AGE_SECONDS,
     cors_origins,
-    integration_timeout_ms,
     json_log_format,
 )
 from tapgen.config import Settings
@@ -85,7 +84,7 @@ def api_integration(
         IntegrationType="AWS_PROXY",
         IntegrationUri=GetAtt(function, "Arn"),
         PayloadFormatVersion="2.0",
-        TimeoutInMillis=integration_timeout_ms(settings),
+        TimeoutInMillis=settings.api_integration_timeout_ms,
     )
 
 

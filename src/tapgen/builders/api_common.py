@@ -12,7 +12,6 @@ from tapgen.naming import api_access_log_group_name_text, protect_data, standard
 
 API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API_INVOKE_PERMISSION = "ApiInvokePermission"
-INTEGRATION_TIMEOUT_CAP_MS = {"http": 30000, "rest": 29000}
 CORS_HEADERS = ("authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token")
 CORS_MAX_AGE_SECONDS = 3600
 
@@ -20,12 +19,6 @@ CORS_MAX_AGE_SECONDS = 3600
 def cors_origins(settings: Settings) -> list[str]:
     """The origins browsers may call the API from; nothing else is ever allowed."""
     return list(settings.api.cors_origins)
-
-
-def integration_timeout_ms(settings: Settings) -> int:
-    """The gateway waits a little longer than the function may run, up to the flavour's cap."""
-    cap = INTEGRATION_TIMEOUT_CAP_MS[settings.api.kind]
-    return min((settings.functions.api.timeout_seconds + 1) * 1000, cap)
 
 
 def json_log_format(fields: Mapping[str, str]) -> str:

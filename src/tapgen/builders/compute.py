@@ -14,9 +14,9 @@ from tapgen.naming import (
     ARTIFACT_BUCKET,
     bucket_arn,
     function_name,
-    function_name_text,
     lambda_log_group_name_text,
     protect_data,
+    role_name_text,
     standard_tags,
 )
 from tapgen.policies import allow, document, trust_policy
@@ -115,7 +115,7 @@ def function_role(settings: Settings, function: str, group: logs.LogGroup, state
     ]
     return iam.Role(
         logical_id(function, "Role"),
-        RoleName=Sub(f"{function_name_text(settings, function)}-${{AWS::Region}}"),
+        RoleName=Sub(role_name_text(settings, function)),
         Description=f"Runs the {function} function of {settings.project}.",
         AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com"),
         Policies=[

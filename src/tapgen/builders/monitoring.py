@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from awacs.aws import ArnLike, Condition, StringEquals
 from troposphere import AWSHelperFn, GetAtt, Ref, cloudwatch, sns
 
-from tapgen.config import Settings
+from tapgen.config import ALARM_PERIOD_SECONDS, Settings
 from tapgen.naming import arn, name_prefix, physical_name, standard_tags
 from tapgen.policies import allow, deny_insecure_transport, document, service_principal
 
 ALARM_TOPIC = "AlarmTopic"
 ALARM_TOPIC_POLICY = "AlarmTopicPolicy"
 ALARM_EMAIL_SUBSCRIPTION = "AlarmEmailSubscription"
-PERIOD_SECONDS = 300
+PERIOD_SECONDS = ALARM_PERIOD_SECONDS
 DURATION_ALARM_SHARE_OF_TIMEOUT = 0.8
 
 

@@ -13,7 +13,6 @@ from tapgen.builders.api_common import (
     CORS_HEADERS,
     CORS_MAX_AGE_SECONDS,
     cors_origins,
-    integration_timeout_ms,
     json_log_format,
 )
 from tapgen.config import Settings
@@ -231,7 +230,7 @@ def proxy_integration(settings: Settings, function: awslambda.Function) -> apiga
         Type="AWS_PROXY",
         IntegrationHttpMethod="POST",
         Uri=Sub(uri),
-        TimeoutInMillis=integration_timeout_ms(settings),
+        TimeoutInMillis=settings.api_integration_timeout_ms,
     )
 
 

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tapgen.commands.common import EXIT_FINDINGS, F, TapgenError, fail, say, templates_dir
-from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, Settings
+from tapgen.commands.common import EXIT_FINDINGS, EXIT_USAGE, F, TapgenError, emit, fail, say, shortened, templates_dir
+from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
+from tapgen.files import os_error_line
 
 if TYPE_CHECKING:
     from tapgen.artifacts import FunctionArtifact
@@ -73,29 +74,29 @@ def stack_options(command: F) -> F:
 
 # CloudFormation's rule for stack names; the name also becomes part of S3 keys, so nothing else may pass.
 STACK_NAME_PATTERN = r"[A-Za-z][-A-Za-z0-9]{0,127}"
+SHOWN_OPTION_CHARACTERS = 60
 
 
 def stack_target(settings: Settings, stack_name: str | None, suffix: str | None) -> StackTarget:
     """The stack to act on; the suffix must fit the EnvironmentSuffix parameter, the name CloudFormation's rule."""
     chosen = suffix if suffix is not None else settings.name
     if not re.fullmatch(ENV_NAME_PATTERN, chosen):
-        fail(f"--suffix {shortened(chosen)!r}: must match {ENV_NAME_PATTERN} (the EnvironmentSuffix parameter)")
+        fail(f"--suffix {_quoted(chosen)}: must match {ENV_NAME_PATTERN} (the template's EnvironmentSuffix pattern)")
     name = stack_name if stack_name is not None else f"{settings.project}-{chosen}"
     if not re.fullmatch(STACK_NAME_PATTERN, name):
-        fail(f"--stack-name {shortened(name)!r}: must match {STACK_NAME_PATTERN} (CloudFormation's stack names)")
+        fail(f"--stack-name {_quoted(name)}: must be a letter, then up to 127 letters, digits or '-' (CloudFormation)")
     return StackTarget(name, chosen)
 
 
 def checked_bucket(bucket: str) -> str:
     """--bucket as the ArtifactBucket parameter accepts it (S3's bucket-name rule), or a usage error."""
     if not re.fullmatch(BUCKET_NAME_PATTERN, bucket):
-        fail(f"--bucket {shortened(bucket)!r}: must be an S3 bucket name (pattern {BUCKET_NAME_PATTERN})")
+        fail(f"--bucket {_quoted(bucket)}: must be an S3 bucket name (pattern {BUCKET_NAME_PATTERN})")
     return bucket
 
 
-def shortened(value: str, limit: int = 60) -> str:
-    """A value fit for a one-line message: at most `limit` characters, marked when cut."""
-    return value if len(value) <= limit else f"{value[:limit]}… ({len(value)} characters)"
+def _quoted(value: str) -> str:
+    return repr(shortened(value, SHOWN_OPTION_CHARACTERS))
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,31 @@ def reviewed_template(settings: Settings, config_path: Path) -> ReviewedTemplate
 
 
 def remote_clients(settings: Settings, region: str | None, profile: str | None, endpoint_url: str | None) -> Clients:
-    """Clients for the environment's account; refused (exit 2) before any other call when the caller is elsewhere."""
+    """Clients for the environment's account: a malformed --region or --endpoint-url is a usage error before any
+    request, and credentials of another account than the pinned one are refused (exit 2) before any other call."""
     from tapgen.deploy.account import require_account
     from tapgen.deploy.aws import AwsTarget, clients_for
 
+    if region is not None and not re.fullmatch(REGION_PATTERN, region):
+        fail(f"--region {_quoted(region)}: must be an AWS region such as eu-west-1")
+    if endpoint_url is not None and not _is_http_url(endpoint_url):
+        fail(
+            f"--endpoint-url {_quoted(endpoint_url)}: must be an http:// or https:// URL such as http://localhost:4566"
+        )
     clients = clients_for(AwsTarget(region or settings.region, profile, endpoint_url))
     require_account(clients("sts"), settings.account, f"[env.{settings.name}] account")
     return clients
+
+
+def _is_http_url(text: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        address = urlsplit(text)
+        port_ok = address.port is None or address.port > 0  # reading .port validates it
+    except ValueError:
+        return False
+    return address.scheme in ("http", "https") and bool(address.hostname) and port_ok and text.isprintable()
 
 
 def refuse_local_with(local: bool, profile: str | None, endpoint_url: str | None) -> None:
@@ -167,12 +186,26 @@ def require_confirmation_source(yes: bool) -> None:
         fail("not a terminal, so nobody can confirm: pass --yes to proceed without asking")
 
 
-def show_outputs(outputs: dict[str, str], path: Path) -> None:
-    """Outputs as flat JSON on stdout and in `path`."""
+def show_outputs(outputs: dict[str, str], path: Path, deployed_env: str | None = None) -> None:
+    """Outputs as flat JSON on stdout and in `path`; `deployed_env` names the environment just deployed.
+
+    When the file cannot be written the outputs still reach stdout, and after a deploy the error says that
+    the deploy itself succeeded (exit 1: the run did not do all it was asked).
+    """
     from tapgen.deploy.outputs import outputs_json, write_outputs
 
-    write_outputs(path, outputs)
-    click.echo(outputs_json(outputs), nl=False)
+    try:
+        write_outputs(path, outputs)
+    except OSError as error:
+        emit(outputs_json(outputs))
+        if deployed_env is None:
+            fail(f"cannot write the outputs: {os_error_line(error)}", EXIT_USAGE)
+        fail(
+            f"the deploy succeeded, but writing its outputs failed: {os_error_line(error)} "
+            f"(the outputs are on stdout; `tapgen outputs --env {deployed_env} --outputs-file PATH` writes them)",
+            EXIT_FINDINGS,
+        )
+    emit(outputs_json(outputs))
     say(f"wrote {path}")
 
 

@@ -5,18 +5,21 @@ Machine output goes to stdout, messages to stderr; exit 0 ok, 1 a check found pr
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
 
 from tapgen.config import DEFAULT_CONFIG, ConfigError, Settings, load_all, load_settings
+from tapgen.files import os_error_line
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+PROBLEMS_SHOWN = 20  # a file of thousands of bad keys gets a screenful, and a count of the rest
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -33,25 +36,88 @@ def fail(message: str, exit_code: int = EXIT_USAGE) -> NoReturn:
 
 
 def say(message: str) -> None:
-    """A message for the person at the terminal (stderr)."""
-    click.echo(message, err=True)
+    """A message for the person at the terminal (stderr); when stderr itself is gone, the exit code still tells."""
+    with suppress(OSError):
+        click.echo(message, err=True)
+
+
+def say_error(message: str) -> None:
+    """`error: MESSAGE` on one visible line, however odd the paths or values it quotes."""
+    visible = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    say(f"error: {shortened(visible, 1000)}")
+
+
+def shortened(text: str, keep: int = 300) -> str:
+    """`text` whole when short, else its start and its length: a message must not echo a huge argument."""
+    return text if len(text) <= keep else f"{text[:keep]}… ({len(text):,} characters)"
+
+
+def emit(text: str) -> None:
+    """Machine output on stdout, flushed now: a full disk or a closed pipe is reported here, not lost at exit."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except OSError as error:
+        _discard_stdout()
+        raise TapgenError(os_error_line(error, "standard output")) from None
 
 
 @contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn every expected failure into a precise message and an exit code, never a traceback."""
+    """Turn every expected failure into a precise message and an exit code, never a traceback.
+
+    A file-system failure (OSError) is a usage error: the path given or the place it points to must change.
+    """
     try:
         yield
     except ConfigError as error:
-        for problem in error.problems:
-            say(f"error: {error.source}: {problem}")
+        for problem in error.problems[:PROBLEMS_SHOWN]:
+            say_error(f"{error.source}: {problem}")
+        if len(error.problems) > PROBLEMS_SHOWN:
+            say_error(f"{error.source}: {len(error.problems) - PROBLEMS_SHOWN:,} more problems not shown")
         sys.exit(EXIT_USAGE)
     except TapgenError as error:
-        say(f"error: {error}")
+        say_error(str(error))
         sys.exit(error.exit_code)
-    except (FileNotFoundError, NotADirectoryError) as error:
-        say(f"error: {error}")
+    except OSError as error:
+        say_error(os_error_line(error))
         sys.exit(EXIT_USAGE)
+
+
+@contextmanager
+def flushed_stdout() -> Iterator[None]:
+    """The last net around a whole run: an OSError that escaped a command, or stdout failing at its final
+    flush (a full disk, a closed pipe), becomes one error line and exit 2 instead of a traceback."""
+    failed_already = False
+    try:
+        yield
+    except SystemExit as done:
+        failed_already = done.code not in (0, None)
+        raise
+    except OSError as error:
+        failed_already = True
+        if error.filename is None:  # click's own writes (help, version): stdout is what failed
+            _discard_stdout()
+        say_error(os_error_line(error, None if error.filename else "standard output"))
+        sys.exit(EXIT_USAGE)
+    finally:
+        try:
+            sys.stdout.flush()
+        except OSError as error:
+            _discard_stdout()
+            if not failed_already:  # one line per run: a command that failed has said why
+                say_error(os_error_line(error, "standard output"))
+                sys.exit(EXIT_USAGE)
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's own flush at exit has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stream): nothing flushes at exit
+        pass
 
 
 def config_option(command: F) -> F:

@@ -26,8 +26,9 @@ from tapgen.commands.cloud import (
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say
+from tapgen.commands.common import EXIT_FINDINGS, config_option, emit, fail, reported_errors, say
 from tapgen.config import Settings, load_settings
+from tapgen.files import unwritable_reason
 
 if TYPE_CHECKING:
     from tapgen.deploy.flow import DeployPlan, DeployResult
@@ -85,6 +86,8 @@ def deploy(
             checked_bucket(bucket)
         if not (yes or no_execute):
             require_confirmation_source(yes)
+        if not no_execute and (reason := unwritable_reason(outputs_file)):
+            fail(f"--outputs-file {reason} (checked before deploying)")
         target = stack_target(settings, stack_name, suffix)
         plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, region, no_execute, allow_replacement)
         plan = replace(plan, wait_timeout=wait_timeout)
@@ -95,7 +98,7 @@ def deploy(
 
             clients = remote_clients(settings, region, profile, endpoint_url)
             result = run_deploy(plan, clients, console(yes))
-            _finish(plan, result, outputs_file)
+            _finish(plan, result, outputs_file, settings.name)
 
 
 def _plan(
@@ -124,11 +127,11 @@ def _plan(
     )
 
 
-def _finish(plan: DeployPlan, result: DeployResult, outputs_file: Path) -> None:
+def _finish(plan: DeployPlan, result: DeployResult, outputs_file: Path, env: str) -> None:
     if result.change_set is not None and not result.executed:
-        click.echo(result.change_set.name)
+        emit(result.change_set.name + "\n")
         return
-    show_outputs(result.outputs, outputs_file)
+    show_outputs(result.outputs, outputs_file, deployed_env=env)
 
 
 def _deploy_local(
@@ -151,7 +154,7 @@ def _deploy_local(
         if result.executed:
             emulator.supply_skipped_resources(local, plan.stack_name)
             _smoke(local, settings, plan, result)
-        _finish(plan, result, outputs_file)
+        _finish(plan, result, outputs_file, settings.name)
         if keep:
             with emulator.announced(emulator.state_file(config_path, settings.name), local):
                 say(

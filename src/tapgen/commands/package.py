@@ -16,8 +16,9 @@ from tapgen.commands.cloud import (
     remote_clients,
     running_emulator,
 )
-from tapgen.commands.common import config_option, reported_errors, say, templates_dir
+from tapgen.commands.common import config_option, emit, reported_errors, say, templates_dir
 from tapgen.config import load_settings
+from tapgen.files import TEMPLATE_BYTES_LIMIT, read_bounded
 
 
 @click.command()
@@ -56,18 +57,18 @@ def package(
         else:
             report = upload_artifacts(remote_clients(settings, region, profile, endpoint_url)("s3"), bucket, artifacts)
         for key in report.uploaded:
-            click.echo(f"uploaded {key}")
+            emit(f"uploaded {key}\n")
         for key in report.skipped:
-            click.echo(f"skipped {key}")
+            emit(f"skipped {key}\n")
         say(f"s3://{bucket}: {len(report.uploaded)} uploaded, {len(report.skipped)} already present")
 
 
 def _warn_if_template_differs(template: Path, artifacts: Mapping[str, FunctionArtifact]) -> None:
     """The committed template must name these keys, or deploying it would run other code."""
     try:
-        text = template.read_text(encoding="utf-8")
+        text = read_bounded(template, TEMPLATE_BYTES_LIMIT)
     except FileNotFoundError:
         return
-    missing = [a.s3_key for a in artifacts.values() if a.s3_key not in text]
+    missing = [a.s3_key for a in artifacts.values() if a.s3_key.encode() not in text]
     if missing:
         say(f"warning: {template} does not reference {', '.join(missing)}: run `tapgen render --all` and commit")

@@ -10,6 +10,7 @@ import click
 from tapgen.commands.common import (
     EXIT_FINDINGS,
     config_option,
+    emit,
     reported_errors,
     say,
     selected_settings,
@@ -45,9 +46,9 @@ def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> N
             elif all_envs:
                 say(f"{'wrote' if rendering.write(path, text) else 'unchanged'} {path}")
             else:
-                click.echo(text, nl=False)
+                emit(text)
         for item in stale:
-            click.echo(item.diff, nl=False)
+            emit(item.diff)
             say(f"stale: {item.path} differs from `tapgen render` (run `tapgen render --all`)")
         if stale:
             sys.exit(EXIT_FINDINGS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import json
 from pathlib import Path
 
 import pytest
@@ -61,9 +63,9 @@ def test_unreachable_endpoint_is_a_clear_error(fresh_project: Path, monkeypatch:
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--stack-name", "../prod", "--stack-name '../prod': must match"),
-        ("--stack-name", "tap prod", "--stack-name 'tap prod': must match"),
-        ("--stack-name", "", "--stack-name '': must match"),
+        ("--stack-name", "../prod", "--stack-name '../prod': must be a letter"),
+        ("--stack-name", "tap prod", "--stack-name 'tap prod': must be a letter"),
+        ("--stack-name", "", "--stack-name '': must be a letter"),
         ("--stack-name", "x" * 500, "(500 characters)"),
         ("--suffix", "PR544", "--suffix 'PR544': must match"),
         ("--suffix", "", "--suffix '': must match"),
@@ -81,3 +83,60 @@ def test_stack_names_and_suffixes_are_checked_before_aws(
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_an_outputs_file_that_cannot_be_written_is_refused_before_deploying(
+    fresh_project: Path, tmp_path: Path, no_aws_account: None
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    exit_code, stderr = deploy(
+        fresh_project, "--env", "dev", "--bucket", "artifacts", "--yes", "--outputs-file", str(blocker / "o.json")
+    )
+    assert exit_code == 2
+    assert stderr == (
+        f"error: --outputs-file {blocker}: a part of this path is a file, where a directory is needed: "
+        "move that file aside (checked before deploying)\n"
+    )
+
+
+def test_a_failed_outputs_write_after_a_deploy_says_the_deploy_succeeded(
+    fresh_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tapgen.commands import deploy as command
+    from tapgen.deploy import flow, outputs
+    from tapgen.package import UploadReport
+
+    target = tmp_path / "flat.json"
+
+    def deployed(plan: flow.DeployPlan, clients: object, console: object) -> flow.DeployResult:
+        return flow.DeployResult(UploadReport((), ()), None, True, {"ApiUrl": "https://api.example.com"})
+
+    def disk_full(path: Path, values: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(command, "remote_clients", lambda *args: None)
+    monkeypatch.setattr(flow, "deploy", deployed)
+    monkeypatch.setattr(outputs, "write_outputs", disk_full)
+    result = CliRunner().invoke(
+        main,
+        [
+            "deploy",
+            "--env",
+            "dev",
+            "--bucket",
+            "artifacts",
+            "--yes",
+            "--outputs-file",
+            str(target),
+            "--config",
+            str(fresh_project),
+        ],
+    )
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {"ApiUrl": "https://api.example.com"}
+    assert result.stderr == (
+        f"error: the deploy succeeded, but writing its outputs failed: {target}: no space left on the device: free "
+        "some space and run again (the outputs are on stdout; `tapgen outputs --env dev --outputs-file PATH` "
+        "writes them)\n"
+    )

@@ -44,7 +44,7 @@ def test_dot_format() -> None:
         pytest.param("not json", "not JSON (Expecting value at line 1)", id="not-json"),
         pytest.param("[1]", "not a CloudFormation template: the document is not a JSON object", id="list"),
         pytest.param("{}", "not a CloudFormation template: no Resources mapping", id="no-resources"),
-        pytest.param(None, "No such file or directory", id="missing"),
+        pytest.param(None, "no such file or directory: check the path", id="missing"),
     ],
 )
 def test_bad_template_files_are_one_line_usage_errors(tmp_path: Path, content: str | None, message: str) -> None:

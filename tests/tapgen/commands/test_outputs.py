@@ -103,3 +103,22 @@ def test_an_endpoint_that_answers_garbage_is_one_line(fresh_project: Path) -> No
         server.shutdown()
     assert result.exit_code == 1, result.output
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.output
+
+
+def test_an_outputs_file_that_cannot_be_written_still_prints_them(fresh_project: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    with mock_aws():
+        boto3.client("cloudformation", region_name="us-east-1").create_stack(
+            StackName="tap-dev", TemplateBody=json.dumps(TEMPLATE)
+        )
+        result = CliRunner().invoke(
+            main,
+            ["outputs", "--env", "dev", "--outputs-file", str(blocker / "o.json"), "--config", str(fresh_project)],
+        )
+    assert result.exit_code == 2
+    assert json.loads(result.stdout)["Name"] == "tap"
+    assert result.stderr == (
+        f"error: cannot write the outputs: {blocker}: exists but is not a directory, where one is needed: "
+        "move it aside\n"
+    )

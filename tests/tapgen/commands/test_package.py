@@ -77,3 +77,13 @@ def test_a_bucket_name_s3_would_refuse_is_a_usage_error(fresh_project: Path, com
     result = CliRunner().invoke(main, [a for a in args if command == "deploy" or a != "--yes"])
     assert result.exit_code == 2, result.output
     assert "must be an S3 bucket name" in result.stderr
+
+
+def test_a_template_that_is_not_text_is_warned_about(fresh_project: Path) -> None:
+    (fresh_project.parent / "templates" / "dev.json").write_bytes(b"\xff\xfe binary, not a template")
+    args = ["package", "--env", "dev", "--bucket", "artifacts", "--config", str(fresh_project)]
+    with mock_aws():
+        boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="artifacts")
+        result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "dev.json does not reference tapgen/api/" in result.stderr
