@@ -35,6 +35,7 @@ def lint(
     from tapgen.lint.engine import DEFAULT_REGION, TemplateError, lint_text
     from tapgen.lint.report import as_json, as_text, rules_as_json, rules_as_text
     from tapgen.lint.rules import RULES
+    from tapgen.lint.source import read_template
     from tapgen.render import render_all
 
     if list_rules:
@@ -45,7 +46,7 @@ def lint(
             fail("give template files or --env/--all, not both")
         try:
             if templates:
-                reports = [lint_text(_read(path), str(path), region or DEFAULT_REGION) for path in templates]
+                reports = [lint_text(read_template(path), str(path), region or DEFAULT_REGION) for path in templates]
             else:
                 environments = selected_settings(config_path, env, all_envs)
                 rendered = render_all(environments)
@@ -53,16 +54,10 @@ def lint(
         except TemplateError as error:
             fail(str(error))
         click.echo(as_json(reports) if output == "json" else as_text(reports), nl=False)
+        for report in reports:
+            for note in report.notes:
+                say(f"{report.name}: note: {note}")
         total = sum(len(r.findings) for r in reports)
         say(f"{total} finding(s), {sum(len(r.suppressed) for r in reports)} suppressed, in {len(reports)} template(s)")
         if total:
             sys.exit(EXIT_FINDINGS)
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        fail(f"{path}: not a UTF-8 text file")
-    except OSError as error:
-        fail(f"{path}: {error.strerror or error}")

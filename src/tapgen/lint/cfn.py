@@ -25,9 +25,9 @@ def _finding(match: Any) -> Finding:
     path = list(getattr(match, "path", None) or [])
     resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else ""
     where = "/".join(map(str, path))
-    message = f"{match.message} (at {where}, line {match.linenumber})" if where else match.message
     fix = f"cfn-lint {match.rule.id} ({match.rule.shortdesc}) explains it: {match.rule.source_url or RULES_INDEX}"
-    return Finding(match.rule.id, resource, message, fix)
+    line, column = int(match.linenumber or 0), int(match.columnnumber or 0)
+    return Finding(match.rule.id, resource, str(match.message), fix, line, column, where)
 
 
 @lru_cache(maxsize=8)
@@ -37,8 +37,8 @@ def cfn_lint_findings(template_text: str, region: str) -> tuple[Finding, ...]:
     from cfnlint.decode.decode import decode_str
     from cfnlint.runner import run_template_by_data
 
-    template, matches = decode_str(template_text)
     try:
+        template, matches = decode_str(template_text)
         if template is not None and not matches:
             config = ConfigMixIn(include_checks=["I"], regions=[region])
             matches = list(run_template_by_data(template, config, _rules()))

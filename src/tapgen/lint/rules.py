@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tapgen.lint.view import (
     Json,
@@ -24,7 +25,20 @@ from tapgen.lint.view import (
 )
 from tapgen.stateful import STATEFUL_TYPES
 
-Problems = Iterator[tuple[str, str]]
+
+class Problem(NamedTuple):
+    """What a rule found: the resource, the message, and where in the resource (for the line number)."""
+
+    resource: str
+    message: str
+    path: tuple[str, ...] = ()  # e.g. ("Properties", "TracingConfig"); () is the resource itself
+
+    @classmethod
+    def of(cls, found: Problem | tuple[str, str]) -> Problem:
+        return found if isinstance(found, Problem) else cls(*found)
+
+
+Problems = Iterator[Problem | tuple[str, str]]
 Check = Callable[[TemplateView], Problems]
 
 
@@ -251,7 +265,11 @@ def public_access_blocked(view: TemplateView) -> Problems:
         block = as_dict(bucket.prop("PublicAccessBlockConfiguration"))
         missing = [flag for flag in PUBLIC_ACCESS_BLOCKS if not is_true(block.get(flag))]
         if missing:
-            yield bucket.logical_id, f"does not set {', '.join(missing)} to true"
+            yield Problem(
+                bucket.logical_id,
+                f"does not set {', '.join(missing)} to true",
+                ("Properties", "PublicAccessBlockConfiguration"),
+            )
 
 
 @rule(
@@ -263,7 +281,9 @@ def public_access_blocked(view: TemplateView) -> Problems:
 def log_retention(view: TemplateView) -> Problems:
     for group in view.of_type("AWS::Logs::LogGroup"):
         if not group.prop("RetentionInDays"):
-            yield group.logical_id, "has no RetentionInDays, so its logs never expire"
+            yield Problem(
+                group.logical_id, "has no RetentionInDays, so its logs never expire", ("Properties", "RetentionInDays")
+            )
 
 
 @rule(
@@ -275,7 +295,9 @@ def log_retention(view: TemplateView) -> Problems:
 def function_tracing(view: TemplateView) -> Problems:
     for function in view.of_type("AWS::Lambda::Function"):
         if function.prop("TracingConfig", "Mode") != "Active":
-            yield function.logical_id, "does not have TracingConfig.Mode: Active"
+            yield Problem(
+                function.logical_id, "does not have TracingConfig.Mode: Active", ("Properties", "TracingConfig", "Mode")
+            )
 
 
 @rule(
@@ -288,7 +310,11 @@ def function_concurrency(view: TemplateView) -> Problems:
     for function in view.of_type("AWS::Lambda::Function"):
         reserved = function.prop("ReservedConcurrentExecutions")
         if isinstance(reserved, bool) or not isinstance(reserved, int) or reserved < 1:
-            yield function.logical_id, "has no ReservedConcurrentExecutions of at least 1"
+            yield Problem(
+                function.logical_id,
+                "has no ReservedConcurrentExecutions of at least 1",
+                ("Properties", "ReservedConcurrentExecutions"),
+            )
 
 
 # Runtimes AWS has deprecated (no security patches) as of 2026-11; checked at every pin move.
@@ -466,7 +492,7 @@ def scoped_permissions(view: TemplateView) -> Problems:
 def key_rotation(view: TemplateView) -> Problems:
     for key in view.of_type("AWS::KMS::Key"):
         if key.prop("KeySpec") in (None, "SYMMETRIC_DEFAULT") and not is_true(key.prop("EnableKeyRotation")):
-            yield key.logical_id, "does not set EnableKeyRotation: true"
+            yield Problem(key.logical_id, "does not set EnableKeyRotation: true", ("Properties", "EnableKeyRotation"))
 
 
 # Resource type → the property holding its resource policy.

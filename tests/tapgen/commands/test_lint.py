@@ -94,3 +94,42 @@ def test_list_rules_prints_every_rule_with_its_reason(output: str) -> None:
     for rule in RULES:
         assert rule.id in out
         assert rule.reason in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000 + b"\n", "nested more than 256 levels deep"),
+        (b"Resources:\n  Topic: !Ref [unclosed\n", "not a JSON template and not a YAML one"),
+    ],
+    ids=["nested-100000-deep", "broken-yaml"],
+)
+def test_hostile_or_broken_files_exit_2_with_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "d.json"
+    path.write_bytes(content)
+    code, out, err = run(str(path))
+    assert (code, out) == (2, "")
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_an_endless_device_is_refused_not_read_forever() -> None:
+    code, _, err = run("/dev/zero")
+    assert code == 2
+    assert "/dev/zero: more than 4 MiB, not read" in err
+
+
+def test_a_yaml_file_is_linted(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy: {}\n")
+    code, out, _ = run(str(path))
+    assert code == 1
+    where = "at Resources/Key/Properties/EnableKeyRotation, line 4, column 5"
+    assert f"{path}: TAP019 Key: does not set EnableKeyRotation: true ({where})" in out
+
+
+def test_a_template_over_the_inline_limit_gets_a_note_on_stderr() -> None:
+    code, out, err = run("--env", "prod", "--config", str(CONFIG))
+    assert (code, out) == (0, "")
+    assert "prod (rendered): note: the template is " in err
+    assert "deploy it from S3" in err

@@ -1,0 +1,146 @@
+"""Transforms a template declares, applied before tapgen's rules: Fn::ForEach (cfn-lint's own expansion) and
+SAM (AWS's aws-sam-translator, the optional extra tapgen[sam]), so the resources CloudFormation creates are checked.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from tapgen.lint.findings import Finding
+from tapgen.lint.view import as_dict
+
+LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+SAM = "AWS::Serverless-2016-10-31"
+NOT_EXPANDED = "TAP900"
+SAM_INSTALL_FIX = "Install the SAM extra (pip install 'tapgen[sam]'), which brings aws-sam-translator."
+# SAM properties naming local code or documents that `sam package` would upload; the translator wants S3.
+LOCAL_ARTIFACTS = {
+    "AWS::Serverless::Function": "CodeUri",
+    "AWS::Serverless::LayerVersion": "ContentUri",
+    "AWS::Serverless::Api": "DefinitionUri",
+    "AWS::Serverless::HttpApi": "DefinitionUri",
+    "AWS::Serverless::StateMachine": "DefinitionUri",
+    "AWS::Serverless::Application": "Location",
+}
+PLACEHOLDER_BUCKET = "bucket-of-sam-package"
+PLACEHOLDER_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/image-of-sam-build:latest"
+
+
+def _uploaded(resource_type: str, local_path: str) -> str:
+    """Where `sam package` would have uploaded a local path (applications take an https URL)."""
+    if resource_type == "AWS::Serverless::Application":
+        return f"https://{PLACEHOLDER_BUCKET}.s3.amazonaws.com/{local_path}"
+    return f"s3://{PLACEHOLDER_BUCKET}/{local_path}"
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """The template as CloudFormation would create it, what could not be expanded, and each generated resource's
+    source resource (for its line number and waivers)."""
+
+    template: dict[str, Any]
+    findings: tuple[Finding, ...] = ()
+    origins: dict[str, str] = field(default_factory=dict)
+
+
+def transforms(template: dict[str, Any]) -> list[str]:
+    declared = template.get("Transform")
+    return [t for t in (declared if isinstance(declared, list) else [declared]) if isinstance(t, str)]
+
+
+def _not_expanded(transform: str, why: str, fix: str) -> Finding:
+    return Finding(
+        NOT_EXPANDED, "", f"the {transform} transform was not applied ({why}); its resources were not checked", fix
+    )
+
+
+def expand_for_each(template: dict[str, Any], region: str) -> Expansion:
+    """Fn::ForEach loops replaced by the resources they stand for, with cfn-lint's implementation."""
+    from cfnlint.template import Template
+    from cfnlint.template.transforms._language_extensions import language_extension
+
+    cfn = Template("", copy.deepcopy(template), [region])
+    try:
+        matches, expanded = language_extension(cfn)
+    except Exception as error:  # a loop cfn-lint cannot expand must still be reported, not crash the run
+        return Expansion(template, (_not_expanded(LANGUAGE_EXTENSIONS, repr(error), "Fix the Fn::ForEach loops."),))
+    if matches:
+        why = "; ".join(str(m.message) for m in matches[:3])
+        return Expansion(template, (_not_expanded(LANGUAGE_EXTENSIONS, why, "Fix the Fn::ForEach loops."),))
+    return Expansion(expanded)
+
+
+def _with_placeholder_artifacts(template: dict[str, Any]) -> dict[str, Any]:
+    """A copy whose local code paths name S3 objects and images, as `sam build` and `sam package` leave them."""
+    prepared = copy.deepcopy(template)
+    for resource in as_dict(prepared.get("Resources")).values():
+        resource_type = as_dict(resource).get("Type")
+        properties = as_dict(as_dict(resource).get("Properties"))
+        prop = LOCAL_ARTIFACTS.get(str(resource_type), "")
+        local = properties.get(prop)
+        if isinstance(local, str) and not local.startswith(("s3://", "https://")):
+            properties[prop] = _uploaded(str(resource_type), local)
+        if properties.get("PackageType") == "Image" and "ImageUri" not in properties:
+            properties["ImageUri"] = PLACEHOLDER_IMAGE
+    return prepared
+
+
+class _AnyManagedPolicy(dict[str, str]):
+    """Managed policy names resolved to their ARN without asking IAM (the translator would list the account's)."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str)
+
+    def __missing__(self, name: str) -> str:
+        return f"arn:aws:iam::aws:policy/{name}"
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name]
+
+
+def _origins(source: dict[str, Any], expanded: dict[str, Any]) -> dict[str, str]:
+    """Generated logical id → the SAM resource it came from (SAM prefixes what it generates with that id)."""
+    sources = sorted(source.get("Resources", {}), key=len, reverse=True)
+    generated = set(expanded.get("Resources", {})) - set(source.get("Resources", {}))
+    return {lid: next((s for s in sources if lid.startswith(s)), "") for lid in generated}
+
+
+def expand_sam(template: dict[str, Any], region: str) -> Expansion:
+    """SAM resources translated by aws-sam-translator; a finding, never a silent pass, when that is impossible."""
+    try:
+        from samtranslator.parser.parser import Parser
+        from samtranslator.translator.translator import Translator
+    except ImportError:
+        return Expansion(template, (_not_expanded(SAM, "aws-sam-translator is not installed", SAM_INSTALL_FIX),))
+    import boto3
+
+    logging.getLogger("samtranslator").setLevel(logging.ERROR)  # its metrics and feature-toggle chatter
+    policies = _AnyManagedPolicy()
+    session = boto3.session.Session(region_name=region)  # names the region only; nothing calls AWS
+    try:
+        translated = Translator(policies, Parser(), boto_session=session).translate(
+            _with_placeholder_artifacts(template),
+            parameter_values={"AWS::Region": region},
+            get_managed_policy_map=lambda: policies,
+        )
+    except Exception as error:  # the translator reports invalid SAM by raising; that is a finding here
+        why = " ".join(str(error).split())[:300]
+        return Expansion(template, (_not_expanded(SAM, why, "Fix the SAM resources (`sam validate` explains)."),))
+    return Expansion(translated, (), _origins(template, translated))
+
+
+def expand(template: dict[str, Any], region: str) -> Expansion:
+    """Every transform tapgen can apply, in the order the template declares them."""
+    expansion = Expansion(template)
+    for transform in transforms(template):
+        step = {LANGUAGE_EXTENSIONS: expand_for_each, SAM: expand_sam}.get(transform)
+        if step is None:
+            continue
+        after = step(expansion.template, region)
+        expansion = Expansion(
+            after.template, (*expansion.findings, *after.findings), {**expansion.origins, **after.origins}
+        )
+    return expansion
