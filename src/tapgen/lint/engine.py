@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tapgen.lint.cfn import cfn_lint_findings
+from tapgen.lint.conditions import branch_variants
 from tapgen.lint.expand import expand
 from tapgen.lint.findings import Finding, Suppression, TemplateError
 from tapgen.lint.limits import size_findings, size_notes
@@ -36,15 +37,18 @@ def _path(problem: Problem) -> tuple[str, ...]:
 
 
 def tapgen_findings(template: dict[str, Any]) -> list[Finding]:
-    """tapgen's rules over the template, each finding placed on its resource (line and column where known)."""
-    view = TemplateView(template)
-    findings = []
-    for rule in RULES:
-        for problem in map(Problem.of, rule.check(view)):
-            line, column = locate(template, _path(problem), min_depth=2 if problem.resource else 0) or (0, 0)
-            where = "/".join(_path(problem))
-            findings.append(Finding(rule.id, str(problem.resource), problem.message, rule.fix, line, column, where))
-    return findings
+    """tapgen's rules over both sides of every Fn::If, each finding placed on its resource (line and column where
+    the template carries them), each reported once."""
+    findings: dict[Finding, None] = {}
+    for variant in branch_variants(template):
+        view = TemplateView(variant)
+        for rule in RULES:
+            for problem in map(Problem.of, rule.check(view)):
+                line, column = locate(template, _path(problem), min_depth=2 if problem.resource else 0) or (0, 0)
+                where = "/".join(_path(problem))
+                finding = Finding(rule.id, str(problem.resource), problem.message, rule.fix, line, column, where)
+                findings[finding] = None
+    return list(findings)
 
 
 def placed(finding: Finding, source: dict[str, Any], origins: dict[str, str]) -> Finding:

@@ -7,6 +7,7 @@ its id, a one-line description, why it exists and how to fix a finding.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -77,20 +78,50 @@ def no_action_wildcards(view: TemplateView) -> Problems:
                 yield logical_id, f"allows the wildcard action {action!r}"
 
 
-# Trace segments and telemetry have no resource ARN to name.
-XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
+# Lambda creates and removes the network interfaces of a function in a VPC under its execution role; they do not
+# exist when the policy is written, so AWS documents these on "*" (its AWSLambdaVPCAccessExecutionRole does so).
+VPC_NETWORKING_ACTIONS = frozenset(
+    {
+        "ec2:createnetworkinterface",
+        "ec2:deletenetworkinterface",
+        "ec2:describenetworkinterfaces",
+        "ec2:assignprivateipaddresses",
+        "ec2:unassignprivateipaddresses",
+    }
+)
+
+
+def _vpc_function_roles(view: TemplateView) -> set[str]:
+    """Roles of functions attached to a VPC, and the policies attached to those roles."""
+    roles = {
+        r for f in view.of_type("AWS::Lambda::Function") if f.prop("VpcConfig") for r in referenced_ids(f.prop("Role"))
+    }
+    policies = {
+        p.logical_id
+        for p in view.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy")
+        if referenced_ids([p.prop("Roles"), p.prop("RoleName")]) & roles
+    }
+    return roles | policies
+
+
+def _needs_a_resource(action: Json, exempt: frozenset[str]) -> bool:
+    from tapgen.lint.iam_actions import scopable
+
+    return isinstance(action, str) and action.lower() not in exempt and scopable(action)
 
 
 @rule(
     "TAP002",
-    'Resource "*" only for X-Ray actions',
-    "X-Ray trace segments have no resource ARN; every other action can and must name its resources.",
-    "Scope the statement to the ARNs of the resources it uses.",
+    'Resource "*" only for actions that cannot name a resource',
+    "An action that can be scoped to ARNs but is granted on every resource reaches data it was never meant to.",
+    'Scope the statement to the ARNs of the resources it uses (actions without resource types may keep "*").',
 )
-def star_resource_only_for_xray(view: TemplateView) -> Problems:
+def star_resource_only_where_unavoidable(view: TemplateView) -> Problems:
+    vpc_roles = _vpc_function_roles(view)
     for logical_id, statement in allow_statements(view):
         if "*" in as_list(statement.get("Resource")) or "NotResource" in statement:
-            broad = [a for a in as_list(statement.get("Action")) if a not in XRAY_ACTIONS]
+            exempt = VPC_NETWORKING_ACTIONS if logical_id in vpc_roles else frozenset()
+            broad = [a for a in as_list(statement.get("Action")) if _needs_a_resource(a, exempt)]
             if broad:
                 yield logical_id, f'grants {", ".join(map(str, broad))} on every resource ("*")'
 
@@ -117,9 +148,24 @@ def _service_users(view: TemplateView) -> dict[str, str]:
     }
 
 
+# Services that AWS requires to trust one role together: Lambda@Edge runs the function's replicas as edgelambda;
+# EMR's automatic scaling role is assumed by EMR and by Application Auto Scaling.
+TRUSTED_TOGETHER = (
+    frozenset({"lambda.amazonaws.com", "edgelambda.amazonaws.com"}),
+    frozenset({"elasticmapreduce.amazonaws.com", "application-autoscaling.amazonaws.com"}),
+)
+
+
+def _trust_is_right(services: set[str], want: str | None) -> bool:
+    """One service (the expected one, if known), or a pair AWS requires together that includes it."""
+    if services in TRUSTED_TOGETHER:
+        return want is None or want in services
+    return len(services) == 1 and (want is None or services == {want})
+
+
 @rule(
     "TAP004",
-    "every role is trusted by exactly its service",
+    "every role is trusted by exactly its service (or a pair AWS requires, as Lambda@Edge's)",
     "A role that other principals or services may assume lends its permissions to them.",
     "Trust one service principal only (lambda.amazonaws.com for a function's role).",
 )
@@ -135,13 +181,12 @@ def role_trusted_by_its_service(view: TemplateView) -> Problems:
                 yield role.logical_id, f"is trusted by a principal that is not a service: {json.dumps(principal)}"
             services.update(str(s) for s in as_list(as_dict(principal).get("Service")))
         want = expected.get(role.logical_id)
-        if len(services) != 1 or (want and services != {want}):
+        if not _trust_is_right(services, want):
             yield role.logical_id, f"is trusted by {sorted(services) or 'no service'}; expected {want or 'one service'}"
 
 
-# Where each resource type names its KMS key.
+# Where each resource type names its KMS key (tables: see _table_problems).
 KEY_PROPERTY: dict[str, tuple[str, ...]] = {
-    "AWS::DynamoDB::Table": ("SSESpecification", "KMSMasterKeyId"),
     "AWS::SQS::Queue": ("KmsMasterKeyId",),
     "AWS::SNS::Topic": ("KmsMasterKeyId",),
     "AWS::SecretsManager::Secret": ("KmsKeyId",),
@@ -150,13 +195,22 @@ KEY_PROPERTY: dict[str, tuple[str, ...]] = {
 }
 
 
+# Services that deliver logs into a bucket and can write only SSE-S3 objects there.
+LOG_DELIVERY_SERVICES = ("logging.s3.amazonaws.com", "delivery.logs.amazonaws.com")
+
+
 def _log_target_buckets(view: TemplateView) -> set[str]:
-    """Buckets that receive S3 server access logs (S3 cannot write those into an SSE-KMS bucket)."""
-    return {
+    """Buckets that receive S3 access logs or delivered logs (which cannot be written into an SSE-KMS bucket)."""
+    targets = {
         target
         for bucket in view.of_type("AWS::S3::Bucket")
         for target in referenced_ids(bucket.prop("LoggingConfiguration", "DestinationBucketName"))
     }
+    targets |= {b.logical_id for b in view.of_type("AWS::S3::Bucket") if b.prop("AccessControl") == "LogDeliveryWrite"}
+    for policy in view.of_type("AWS::S3::BucketPolicy"):
+        if any(service in json.dumps(policy.prop("PolicyDocument")) for service in LOG_DELIVERY_SERVICES):
+            targets |= referenced_ids(policy.prop("Bucket"))
+    return targets
 
 
 def _bucket_encryption(bucket: Resource) -> list[dict[str, Json]]:
@@ -166,15 +220,17 @@ def _bucket_encryption(bucket: Resource) -> list[dict[str, Json]]:
 
 def _bucket_problems(view: TemplateView, bucket: Resource, log_targets: set[str]) -> Problems:
     defaults = _bucket_encryption(bucket)
-    if bucket.logical_id in log_targets:
-        if not defaults or any(d.get("SSEAlgorithm") != "AES256" for d in defaults):
-            yield bucket.logical_id, "receives S3 access logs, so it must use SSE-S3 (AES256), which S3 can write to"
+    where = ("Properties", "BucketEncryption")
+    if bucket.logical_id in log_targets:  # S3 encrypts with SSE-S3 when nothing is set, which is what logs need
+        if any(d.get("SSEAlgorithm") != "AES256" for d in defaults):
+            message = "receives delivered logs, so it must use SSE-S3 (AES256), which log delivery can write to"
+            yield Problem(bucket.logical_id, message, where)
         return
     if not defaults or any(
         d.get("SSEAlgorithm") not in ("aws:kms", "aws:kms:dsse") or not view.uses_stack_key(d.get("KMSMasterKeyID"))
         for d in defaults
     ):
-        yield bucket.logical_id, "is not encrypted by default with the stack's KMS key (SSE-KMS)"
+        yield Problem(bucket.logical_id, "is not encrypted by default with the stack's KMS key (SSE-KMS)", where)
 
 
 @rule(
@@ -190,15 +246,26 @@ def encrypted_with_stack_key(view: TemplateView) -> Problems:
     for resource in view.of_type(*KEY_PROPERTY):
         if resource.type == "AWS::Lambda::Function" and not resource.prop("Environment"):
             continue  # no environment variables: nothing for the key to protect
-        if not view.uses_stack_key(resource.prop(*KEY_PROPERTY[resource.type])):
-            yield (
-                resource.logical_id,
-                f"is not encrypted with the stack's key ({'.'.join(KEY_PROPERTY[resource.type])})",
-            )
+        key_property = KEY_PROPERTY[resource.type]
+        if not view.uses_stack_key(resource.prop(*key_property)):
+            message = f"is not encrypted with the stack's key ({'.'.join(key_property)})"
+            yield Problem(resource.logical_id, message, ("Properties", *key_property))
     for table in view.of_type("AWS::DynamoDB::Table"):
-        sse = as_dict(table.prop("SSESpecification"))
-        if not is_true(sse.get("SSEEnabled")) or sse.get("SSEType") != "KMS":
-            yield table.logical_id, "SSESpecification must set SSEEnabled: true and SSEType: KMS"
+        yield from _table_problems(view, table)
+
+
+def _table_problems(view: TemplateView, table: Resource) -> Problems:
+    """One finding per property: no SSESpecification at all, or SSE not KMS, or not the stack's key."""
+    sse = table.prop("SSESpecification")
+    where = ("Properties", "SSESpecification")
+    if not isinstance(sse, dict):
+        yield Problem(table.logical_id, "has no SSESpecification, so an AWS-owned key encrypts it", where)
+        return
+    if not is_true(sse.get("SSEEnabled")) or sse.get("SSEType") != "KMS":
+        yield Problem(table.logical_id, "SSESpecification must set SSEEnabled: true and SSEType: KMS", where)
+    if not view.uses_stack_key(sse.get("KMSMasterKeyId")):
+        message = "is not encrypted with the stack's key (SSESpecification.KMSMasterKeyId)"
+        yield Problem(table.logical_id, message, (*where, "KMSMasterKeyId"))
 
 
 # Resource policy type → (property naming its targets, type of the targets).
@@ -240,14 +307,15 @@ def _targets(view: TemplateView, policy: Resource) -> set[str]:
     'Add a Deny statement for all actions with Condition Bool "aws:SecureTransport": "false".',
 )
 def tls_only_policies(view: TemplateView) -> Problems:
-    covered: set[str] = set()
+    """A policy lacking the statement is the finding; only a resource with no policy at all is one itself."""
+    with_policy: set[str] = set()
     for policy in view.of_type(*POLICY_TARGETS):
-        if _denies_plain_http(policy):
-            covered |= _targets(view, policy)
-        else:
-            yield policy.logical_id, 'denies no principal ("*") requests without TLS (for buckets: on "/*" too)'
+        with_policy |= _targets(view, policy)
+        if not _denies_plain_http(policy):
+            message = 'denies no principal ("*") requests without TLS (for buckets: on "/*" too)'
+            yield Problem(policy.logical_id, message, ("Properties", "PolicyDocument"))
     for resource in view.of_type(*NAME_PROPERTY):
-        if resource.logical_id not in covered:
+        if resource.logical_id not in with_policy:
             yield resource.logical_id, "has no resource policy denying requests without TLS"
 
 
@@ -315,32 +383,6 @@ def function_concurrency(view: TemplateView) -> Problems:
                 "has no ReservedConcurrentExecutions of at least 1",
                 ("Properties", "ReservedConcurrentExecutions"),
             )
-
-
-# Runtimes AWS has deprecated (no security patches) as of 2026-11; checked at every pin move.
-DEPRECATED_RUNTIMES = frozenset(
-    {
-        "python2.7", "python3.6", "python3.7", "python3.8", "python3.9",
-        "nodejs", "nodejs4.3", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x",
-        "nodejs16.x", "nodejs18.x", "java8", "go1.x", "ruby2.5", "ruby2.7", "ruby3.2",
-        "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet6", "dotnet7", "provided",
-    }
-)  # fmt: skip
-
-
-@rule(
-    "TAP011",
-    "every function uses a runtime that is not deprecated",
-    "Deprecated runtimes get no security patches and soon cannot be updated.",
-    "Move to a supported runtime (tapgen.toml: runtime), e.g. python3.13.",
-)
-def supported_runtime(view: TemplateView) -> Problems:
-    for function in view.of_type("AWS::Lambda::Function"):
-        runtime = function.prop("Runtime")
-        if function.prop("PackageType") == "Image":
-            continue
-        if not isinstance(runtime, str) or runtime in DEPRECATED_RUNTIMES:
-            yield function.logical_id, f"uses the deprecated or missing runtime {runtime!r}"
 
 
 def _log_groups_named(view: TemplateView, value: Json) -> set[str]:
@@ -414,23 +456,38 @@ def alarm_actions(view: TemplateView) -> Problems:
 
 
 PUBLIC_ROUTES = frozenset({"GET /health"})
+# API Gateway takes an authorizer on a WebSocket API's $connect route only; the connection carries it after that.
+WEBSOCKET_AUTHORIZED_ROUTE = "$connect"
+
+
+def _is_websocket_route(view: TemplateView, route: Resource) -> bool:
+    """Its API says WEBSOCKET; for an API of another stack, the key says so (HTTP keys are "METHOD /path")."""
+    apis = [view.get(api_id) for api_id in referenced_ids(route.prop("ApiId"))]
+    protocols = [api.prop("ProtocolType") for api in apis if api is not None]
+    if protocols:
+        return "WEBSOCKET" in protocols
+    key = route.prop("RouteKey")
+    return isinstance(key, str) and " " not in key and key != "$default"
 
 
 @rule(
     "TAP015",
-    "every API route except GET /health requires authorization",
+    "every API route except GET /health (and WebSocket routes after $connect) requires authorization",
     "An open route lets anyone on the internet call the api function and read or create files.",
     "Set AuthorizationType to AWS_IAM or JWT (with AuthorizerId) on the route.",
 )
 def routes_authorized(view: TemplateView) -> Problems:
     for route in view.of_type("AWS::ApiGatewayV2::Route"):
         key, kind = route.prop("RouteKey"), route.prop("AuthorizationType")
-        if isinstance(key, str) and key in PUBLIC_ROUTES:
+        websocket = _is_websocket_route(view, route)
+        if (isinstance(key, str) and key in PUBLIC_ROUTES) or (websocket and key != WEBSOCKET_AUTHORIZED_ROUTE):
             continue
-        if kind not in ("AWS_IAM", "JWT", "CUSTOM"):
-            yield route.logical_id, f"route {key!r} has no authorization"
+        allowed = ("AWS_IAM", "CUSTOM") if websocket else ("AWS_IAM", "JWT", "CUSTOM")
+        if kind not in allowed:
+            yield Problem(route.logical_id, f"route {key!r} has no authorization", ("Properties", "AuthorizationType"))
         elif kind != "AWS_IAM" and not route.prop("AuthorizerId"):
-            yield route.logical_id, f"route {key!r} uses {kind} authorization but names no AuthorizerId"
+            message = f"route {key!r} uses {kind} authorization but names no AuthorizerId"
+            yield Problem(route.logical_id, message, ("Properties", "AuthorizerId"))
 
 
 @rule(
@@ -455,7 +512,8 @@ def no_open_cors(view: TemplateView) -> Problems:
     "TAP017",
     "stateful resources are retained in environments that retain data",
     "Deleting or replacing the stack must never delete uploaded files, metadata, keys or logs.",
-    "Set DeletionPolicy and UpdateReplacePolicy to Retain, and table DeletionProtectionEnabled (retain_data = true).",
+    "Set DeletionPolicy and UpdateReplacePolicy to Retain; on tables DeletionProtectionEnabled and point-in-time "
+    "recovery (retain_data = true).",
 )
 def stateful_retained(view: TemplateView) -> Problems:
     if not view.retains_data:
@@ -467,20 +525,51 @@ def stateful_retained(view: TemplateView) -> Problems:
                 yield resource.logical_id, f"is stateful but {' and '.join(missing)} is not Retain"
     for table in view.of_type("AWS::DynamoDB::Table"):
         if not is_true(table.prop("DeletionProtectionEnabled")):
-            yield table.logical_id, "has no DeletionProtectionEnabled: true"
+            yield Problem(
+                table.logical_id, "has no DeletionProtectionEnabled: true", ("Properties", "DeletionProtectionEnabled")
+            )
+        if not is_true(table.prop("PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled")):
+            message = (
+                "has no point-in-time recovery (PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled: true)"
+            )
+            yield Problem(table.logical_id, message, ("Properties", "PointInTimeRecoverySpecification"))
+
+
+ACCOUNT_ID = re.compile(r"^\d{12}$|^arn:aws[a-z-]*:iam::")
+
+
+def _is_an_account(principal: Json) -> bool:
+    """An account (or its root) invokes by name: no source resource to pin. A service principal has one."""
+    return (isinstance(principal, str) and bool(ACCOUNT_ID.match(principal))) or principal == {"Ref": "AWS::AccountId"}
+
+
+def _arn_without_account(view: TemplateView, permission: Resource) -> bool:
+    """S3 bucket ARNs (arn:aws:s3:::name) carry no account; execute-api, events, sns... ARNs do."""
+    source = permission.prop("SourceArn")
+    buckets = {b.logical_id for b in view.of_type("AWS::S3::Bucket")}
+    return (
+        permission.prop("Principal") == "s3.amazonaws.com"
+        or ":s3:::" in json.dumps(source)
+        or bool(referenced_ids(source) & buckets)
+    )
 
 
 @rule(
     "TAP018",
-    "every Lambda permission names its source ARN and account",
-    "Without both, another account's bucket or API could invoke the function (confused deputy).",
-    "Set SourceArn to the bucket or API ARN and SourceAccount to Ref AWS::AccountId.",
+    "every Lambda permission for a service names its source ARN (and account, where the ARN cannot)",
+    "Without them another account's bucket or API could invoke the function (confused deputy).",
+    "Set SourceArn to the bucket or API ARN; for S3, whose bucket ARNs name no account, SourceAccount too.",
 )
 def scoped_permissions(view: TemplateView) -> Problems:
     for permission in view.of_type("AWS::Lambda::Permission"):
-        missing = [p for p in ("SourceArn", "SourceAccount") if not permission.prop(p)]
-        if missing:
-            yield permission.logical_id, f"has no {' or '.join(missing)}"
+        principal = permission.prop("Principal")
+        if principal == "*" or _is_an_account(principal):
+            continue  # TAP020 judges "*"; an account principal is scoped by its account
+        if not permission.prop("SourceArn"):
+            yield Problem(permission.logical_id, "has no SourceArn", ("Properties", "SourceArn"))
+        if not permission.prop("SourceAccount") and _arn_without_account(view, permission):
+            message = "has no SourceAccount, which an S3 bucket ARN cannot carry"
+            yield Problem(permission.logical_id, message, ("Properties", "SourceAccount"))
 
 
 @rule(

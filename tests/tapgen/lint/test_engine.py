@@ -107,3 +107,11 @@ def test_a_template_over_1_mb_is_a_finding_and_over_51200_bytes_a_note() -> None
     report = lint_text(json.dumps(template), "huge.json")
     assert [f.rule for f in report.findings] == [TOO_LARGE]
     assert "CloudFormation refuses templates over 1,000,000 bytes" in report.findings[0].message
+
+
+def test_a_deprecated_runtime_is_cfn_lints_finding_not_a_stale_tap_list() -> None:
+    template = rendered_template("prod")
+    template["Resources"]["ApiFunction"]["Properties"]["Runtime"] = "python3.8"
+    findings = lint_text(json.dumps(template), "old-runtime.json").findings
+    assert {(f.rule, f.resource) for f in findings if f.rule.startswith("TAP")} == set()
+    assert {f.rule for f in findings if f.resource == "ApiFunction"} & {"E2531", "W2531"}
