@@ -45,3 +45,8 @@ def cfn_lint_findings(template_text: str, region: str) -> tuple[Finding, ...]:
     except Exception as error:  # cfn-lint tripping over a hand-edited shape is a finding, not a traceback
         return (Finding(CRASHED, "", f"cfn-lint could not check this template: {error!r}", CRASH_FIX),)
     return tuple(_finding(match) for match in matches)
+
+
+def cfn_lint_rule(rule_id: str) -> Any | None:
+    """cfn-lint's rule object (shortdesc, description, source_url) for an id it reported, if it has one."""
+    return _rules().get(rule_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -11,7 +12,7 @@ from tapgen.lint.expand import expand
 from tapgen.lint.findings import Finding, Suppression, TemplateError
 from tapgen.lint.limits import size_findings, size_notes
 from tapgen.lint.location import locate
-from tapgen.lint.rules import RULES, Problem
+from tapgen.lint.rules import RULES, Problem, Rule
 from tapgen.lint.source import decode_template
 from tapgen.lint.suppressions import Waivers, apply_waivers, read_waivers
 from tapgen.lint.view import TemplateView
@@ -26,6 +27,7 @@ class LintReport:
     findings: list[Finding] = field(default_factory=list)
     suppressed: list[Suppression] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # worth knowing, not a failure (e.g. the template needs S3)
+    uri: str = ""  # the file the findings are in, for SARIF; the name when empty
 
 
 def parse_template(text: str, name: str) -> dict[str, Any]:
@@ -37,12 +39,16 @@ def _path(problem: Problem) -> tuple[str, ...]:
 
 
 def tapgen_findings(template: dict[str, Any]) -> list[Finding]:
-    """tapgen's rules over both sides of every Fn::If, each finding placed on its resource (line and column where
-    the template carries them), each reported once."""
+    return rule_findings(template, RULES)
+
+
+def rule_findings(template: dict[str, Any], rules: Sequence[Rule]) -> list[Finding]:
+    """`rules` over both sides of every Fn::If, each finding placed on its resource (line and column where the
+    template carries them), each reported once."""
     findings: dict[Finding, None] = {}
     for variant in branch_variants(template):
         view = TemplateView(variant)
-        for rule in RULES:
+        for rule in rules:
             for problem in map(Problem.of, rule.check(view)):
                 line, column = locate(template, _path(problem), min_depth=2 if problem.resource else 0) or (0, 0)
                 where = "/".join(_path(problem))
@@ -78,7 +84,7 @@ def _waivers(source: dict[str, Any], expanded: dict[str, Any], origins: dict[str
     return Waivers(granted, invalid)
 
 
-def lint_text(text: str, name: str, region: str = DEFAULT_REGION) -> LintReport:
+def lint_text(text: str, name: str, region: str = DEFAULT_REGION, uri: str = "") -> LintReport:
     template = parse_template(text, name)
     expansion = expand(template, region)
     found = [
@@ -89,4 +95,4 @@ def lint_text(text: str, name: str, region: str = DEFAULT_REGION) -> LintReport:
     ]
     findings, suppressed = apply_waivers(found, _waivers(template, expansion.template, expansion.origins))
     located = [placed(f, template, expansion.origins) for f in findings]
-    return LintReport(name, located, suppressed, size_notes(text))
+    return LintReport(name, located, suppressed, size_notes(text), uri)

@@ -42,9 +42,13 @@ def as_json(reports: Sequence[LintReport]) -> str:
 
 
 def rules_as_text(rules: Sequence[Rule]) -> str:
-    return "".join(f"{r.id} {r.description}\n    why: {r.reason}\n    fix: {r.fix}\n" for r in rules)
+    return "".join(
+        f"{r.id} {r.description}\n    why: {r.reason}\n    fix: {r.fix}\n    docs: {r.docs}\n" for r in rules
+    )
 
 
 def rules_as_json(rules: Sequence[Rule]) -> str:
-    payload = [{"id": r.id, "description": r.description, "reason": r.reason, "fix": r.fix} for r in rules]
+    payload = [
+        {"id": r.id, "description": r.description, "reason": r.reason, "fix": r.fix, "docs": r.docs} for r in rules
+    ]
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"

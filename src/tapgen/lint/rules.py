@@ -43,6 +43,9 @@ Problems = Iterator[Problem | tuple[str, str]]
 Check = Callable[[TemplateView], Problems]
 
 
+GENERAL_DOCS = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/security-best-practices.html"
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -50,14 +53,15 @@ class Rule:
     reason: str
     fix: str
     check: Check
+    docs: str = GENERAL_DOCS  # the AWS documentation of what the rule asks for
 
 
 RULES: list[Rule] = []
 
 
-def rule(rule_id: str, description: str, reason: str, fix: str) -> Callable[[Check], Check]:
+def rule(rule_id: str, description: str, reason: str, fix: str, docs: str = GENERAL_DOCS) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        RULES.append(Rule(rule_id, description, reason, fix, check))
+        RULES.append(Rule(rule_id, description, reason, fix, check, docs))
         return check
 
     return register
@@ -68,6 +72,7 @@ def rule(rule_id: str, description: str, reason: str, fix: str) -> Callable[[Che
     "IAM policies allow no wildcard actions",
     "A wildcard grants every future action of a service too; least privilege needs each action named.",
     "List the exact actions the function calls.",
+    docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
 )
 def no_action_wildcards(view: TemplateView) -> Problems:
     for logical_id, statement in allow_statements(view):
@@ -115,6 +120,7 @@ def _needs_a_resource(action: Json, exempt: frozenset[str]) -> bool:
     'Resource "*" only for actions that cannot name a resource',
     "An action that can be scoped to ARNs but is granted on every resource reaches data it was never meant to.",
     'Scope the statement to the ARNs of the resources it uses (actions without resource types may keep "*").',
+    docs="https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html",
 )
 def star_resource_only_where_unavoidable(view: TemplateView) -> Problems:
     vpc_roles = _vpc_function_roles(view)
@@ -131,6 +137,7 @@ def star_resource_only_where_unavoidable(view: TemplateView) -> Problems:
     "no AWS-managed policies attached",
     "AWS-managed policies are broad and change without review; inline policies are diffed in templates/.",
     "Replace the managed policy with an inline policy naming the actions and resources needed.",
+    docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_managed-vs-inline.html",
 )
 def no_aws_managed_policies(view: TemplateView) -> Problems:
     for principal in view.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
@@ -168,6 +175,7 @@ def _trust_is_right(services: set[str], want: str | None) -> bool:
     "every role is trusted by exactly its service (or a pair AWS requires, as Lambda@Edge's)",
     "A role that other principals or services may assume lends its permissions to them.",
     "Trust one service principal only (lambda.amazonaws.com for a function's role).",
+    docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-service.html",
 )
 def role_trusted_by_its_service(view: TemplateView) -> Problems:
     expected = _service_users(view)
@@ -238,6 +246,7 @@ def _bucket_problems(view: TemplateView, bucket: Resource, log_targets: set[str]
     "data stores, log groups and Lambda environments are encrypted with the stack's key",
     "One customer-managed key gives one place to audit and revoke access to all of the service's data.",
     "Set the resource's KMS key property to the template's AWS::KMS::Key (Ref or GetAtt Arn).",
+    docs="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html",
 )
 def encrypted_with_stack_key(view: TemplateView) -> Problems:
     log_targets = _log_target_buckets(view)
@@ -305,6 +314,7 @@ def _targets(view: TemplateView, policy: Resource) -> set[str]:
     "every bucket, queue and topic has a policy that denies requests without TLS",
     "Without it, clients may send data and credentials-signed requests over plain HTTP.",
     'Add a Deny statement for all actions with Condition Bool "aws:SecureTransport": "false".',
+    docs="https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html",
 )
 def tls_only_policies(view: TemplateView) -> Problems:
     """A policy lacking the statement is the finding; only a resource with no policy at all is one itself."""
@@ -327,6 +337,7 @@ PUBLIC_ACCESS_BLOCKS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcl
     "every bucket blocks all four kinds of public access",
     "One missing flag is enough for an ACL or policy mistake to publish uploaded files.",
     "Set all four PublicAccessBlockConfiguration flags to true.",
+    docs="https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html",
 )
 def public_access_blocked(view: TemplateView) -> Problems:
     for bucket in view.of_type("AWS::S3::Bucket"):
@@ -345,6 +356,7 @@ def public_access_blocked(view: TemplateView) -> Problems:
     "every log group has a retention period",
     "Logs kept forever cost money and keep personal data longer than anyone decided.",
     "Set RetentionInDays (tapgen.toml: log_retention_days).",
+    docs="https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html",
 )
 def log_retention(view: TemplateView) -> Problems:
     for group in view.of_type("AWS::Logs::LogGroup"):
@@ -359,6 +371,7 @@ def log_retention(view: TemplateView) -> Problems:
     "every function has active X-Ray tracing",
     "Without traces a slow or failing call across S3, DynamoDB and KMS cannot be located.",
     "Set TracingConfig.Mode to Active.",
+    docs="https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html",
 )
 def function_tracing(view: TemplateView) -> Problems:
     for function in view.of_type("AWS::Lambda::Function"):
@@ -373,6 +386,7 @@ def function_tracing(view: TemplateView) -> Problems:
     "every function has reserved concurrency",
     "A flood of uploads or requests must not exhaust the account's concurrency or run up unbounded cost.",
     "Set ReservedConcurrentExecutions (tapgen.toml: functions.NAME.reserved_concurrency).",
+    docs="https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html",
 )
 def function_concurrency(view: TemplateView) -> Problems:
     for function in view.of_type("AWS::Lambda::Function"):
@@ -397,6 +411,7 @@ def _log_groups_named(view: TemplateView, value: Json) -> set[str]:
     "every function logs into its own log group",
     "A log group per function gives each its own retention, encryption and least-privilege write grant.",
     "Point LoggingConfig.LogGroup at an AWS::Logs::LogGroup of this template used by no other function.",
+    docs="https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html",
 )
 def own_log_group(view: TemplateView) -> Problems:
     owners: dict[str, list[str]] = {}
@@ -431,6 +446,7 @@ def _s3_invoked_functions(view: TemplateView) -> set[str]:
     "every asynchronously invoked function sends failed events to an on-failure destination",
     "Without one, an event that exhausts its retries is dropped and the upload is never recorded.",
     "Add an AWS::Lambda::EventInvokeConfig with DestinationConfig.OnFailure.Destination (the dead-letter queue).",
+    docs="https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html",
 )
 def on_failure_destination(view: TemplateView) -> Problems:
     routed = {
@@ -448,6 +464,7 @@ def on_failure_destination(view: TemplateView) -> Problems:
     "every alarm notifies someone",
     "An alarm without an action changes state where nobody is looking.",
     "Set AlarmActions to the alarm topic.",
+    docs="https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html",
 )
 def alarm_actions(view: TemplateView) -> Problems:
     for alarm in view.of_type("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
@@ -475,6 +492,7 @@ def _is_websocket_route(view: TemplateView, route: Resource) -> bool:
     "every API route except GET /health (and WebSocket routes after $connect) requires authorization",
     "An open route lets anyone on the internet call the api function and read or create files.",
     "Set AuthorizationType to AWS_IAM or JWT (with AuthorizerId) on the route.",
+    docs="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html",
 )
 def routes_authorized(view: TemplateView) -> Problems:
     for route in view.of_type("AWS::ApiGatewayV2::Route"):
@@ -495,6 +513,7 @@ def routes_authorized(view: TemplateView) -> Problems:
     "no '*' CORS origin in environments that retain data",
     "Any web page could then call the API with a signed-in user's credentials.",
     "List the exact origins (tapgen.toml: api.cors_origins).",
+    docs="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-cors.html",
 )
 def no_open_cors(view: TemplateView) -> Problems:
     if not view.retains_data:
@@ -514,6 +533,7 @@ def no_open_cors(view: TemplateView) -> Problems:
     "Deleting or replacing the stack must never delete uploaded files, metadata, keys or logs.",
     "Set DeletionPolicy and UpdateReplacePolicy to Retain; on tables DeletionProtectionEnabled and point-in-time "
     "recovery (retain_data = true).",
+    docs="https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html",
 )
 def stateful_retained(view: TemplateView) -> Problems:
     if not view.retains_data:
@@ -559,6 +579,7 @@ def _arn_without_account(view: TemplateView, permission: Resource) -> bool:
     "every Lambda permission for a service names its source ARN (and account, where the ARN cannot)",
     "Without them another account's bucket or API could invoke the function (confused deputy).",
     "Set SourceArn to the bucket or API ARN; for S3, whose bucket ARNs name no account, SourceAccount too.",
+    docs="https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html",
 )
 def scoped_permissions(view: TemplateView) -> Problems:
     for permission in view.of_type("AWS::Lambda::Permission"):
@@ -577,6 +598,7 @@ def scoped_permissions(view: TemplateView) -> Problems:
     "every symmetric KMS key rotates",
     "Rotation bounds how much data one key version protects and is what auditors look for first.",
     "Set EnableKeyRotation: true on the key.",
+    docs="https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html",
 )
 def key_rotation(view: TemplateView) -> Problems:
     for key in view.of_type("AWS::KMS::Key"):
@@ -603,6 +625,7 @@ def _everyone(principal: Json) -> bool:
     "no resource policy allows every principal ('*')",
     "An Allow for '*' opens the key, bucket, queue, topic or secret to every AWS account.",
     "Name the service (with aws:SourceArn/aws:SourceAccount) or the account that needs access.",
+    docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
 )
 def no_public_resource_policy(view: TemplateView) -> Problems:
     for resource in view.of_type(*RESOURCE_POLICIES):

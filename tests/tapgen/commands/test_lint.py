@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tapgen.cli import main
 from tapgen.lint.rules import RULES
-from tests.conftest import CONFIG, rendered_template
+from tests.conftest import CONFIG, ROOT, rendered_template
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -133,3 +133,26 @@ def test_a_template_over_the_inline_limit_gets_a_note_on_stderr() -> None:
     assert (code, out) == (0, "")
     assert "prod (rendered): note: the template is " in err
     assert "deploy it from S3" in err
+
+
+def test_sarif_format_names_the_file_as_given(broken_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(broken_file.parent)
+    code, out, _ = run("--format", "sarif", broken_file.name)
+    assert code == 1
+    (result,) = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "TAP015"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "edited.json"
+
+
+def test_the_pre_commit_hooks_run_existing_commands() -> None:
+    import shlex
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert set(hooks) == {"tapgen-lint", "tapgen-render-check"}
+    assert hooks["tapgen-render-check"]["pass_filenames"] is False
+    for hook in hooks.values():
+        program, *args = shlex.split(hook["entry"])
+        assert program == "tapgen"
+        result = CliRunner().invoke(main, [*args, "--help"])
+        assert result.exit_code == 0, hook["id"]
