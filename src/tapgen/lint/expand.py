@@ -73,18 +73,30 @@ def expand_for_each(template: dict[str, Any], region: str) -> Expansion:
     return Expansion(expanded)
 
 
+def _fill_placeholders(resource_type: str, properties: dict[str, Any], parameters: dict[str, Any]) -> None:
+    prop = LOCAL_ARTIFACTS.get(resource_type, "")
+    local = properties.get(prop)
+    if isinstance(local, str) and not local.startswith(("s3://", "https://")):
+        properties[prop] = _uploaded(resource_type, local)
+    if "ImageUri" in properties and "PackageType" not in properties:
+        properties["PackageType"] = "Image"  # what cfn-lint and CloudFormation infer from an image
+    if properties.get("PackageType") == "Image" and "ImageUri" not in properties:
+        properties["ImageUri"] = PLACEHOLDER_IMAGE
+    alias = as_dict(properties.get("AutoPublishAlias")).get("Ref")
+    if alias in parameters:  # the translator resolves this Ref for functions, not for state machines
+        properties["AutoPublishAlias"] = parameters[alias]
+
+
 def _with_placeholder_artifacts(template: dict[str, Any]) -> dict[str, Any]:
-    """A copy whose local code paths name S3 objects and images, as `sam build` and `sam package` leave them."""
+    """A copy whose local code paths name S3 objects and images, as `sam build` and `sam package` leave them
+    (in the resources and in Globals, whose sections are named after the SAM type: Function, Api...)."""
     prepared = copy.deepcopy(template)
+    parameters = _parameter_values(template)
     for resource in as_dict(prepared.get("Resources")).values():
-        resource_type = as_dict(resource).get("Type")
         properties = as_dict(as_dict(resource).get("Properties"))
-        prop = LOCAL_ARTIFACTS.get(str(resource_type), "")
-        local = properties.get(prop)
-        if isinstance(local, str) and not local.startswith(("s3://", "https://")):
-            properties[prop] = _uploaded(str(resource_type), local)
-        if properties.get("PackageType") == "Image" and "ImageUri" not in properties:
-            properties["ImageUri"] = PLACEHOLDER_IMAGE
+        _fill_placeholders(str(as_dict(resource).get("Type")), properties, parameters)
+    for section, properties in as_dict(prepared.get("Globals")).items():
+        _fill_placeholders(f"AWS::Serverless::{section}", as_dict(properties), parameters)
     return prepared
 
 
@@ -99,6 +111,23 @@ class _AnyManagedPolicy(dict[str, str]):
 
     def get(self, name: str, default: Any = None) -> Any:
         return self[name]
+
+
+def _parameter_values(template: dict[str, Any]) -> dict[str, Any]:
+    """A value for each parameter, as a deploy would pass: its default, else its first allowed value, else a
+    placeholder (SAM resolves some properties, such as AutoPublishAlias, from parameters)."""
+    values: dict[str, Any] = {}
+    for name, spec in as_dict(template.get("Parameters")).items():
+        allowed = as_dict(spec).get("AllowedValues")
+        if "Default" in as_dict(spec):
+            values[name] = spec["Default"]
+        elif isinstance(allowed, list) and allowed:
+            values[name] = allowed[0]
+        elif as_dict(spec).get("Type") == "Number":
+            values[name] = 1
+        else:
+            values[name] = str(name)
+    return values
 
 
 def _origins(source: dict[str, Any], expanded: dict[str, Any]) -> dict[str, str]:
@@ -123,7 +152,7 @@ def expand_sam(template: dict[str, Any], region: str) -> Expansion:
     try:
         translated = Translator(policies, Parser(), boto_session=session).translate(
             _with_placeholder_artifacts(template),
-            parameter_values={"AWS::Region": region},
+            parameter_values={**_parameter_values(template), "AWS::Region": region},
             get_managed_policy_map=lambda: policies,
         )
     except Exception as error:  # the translator reports invalid SAM by raising; that is a finding here

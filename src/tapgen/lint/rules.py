@@ -204,7 +204,25 @@ KEY_PROPERTY: dict[str, tuple[str, ...]] = {
 
 
 # Services that deliver logs into a bucket and can write only SSE-S3 objects there.
-LOG_DELIVERY_SERVICES = ("logging.s3.amazonaws.com", "delivery.logs.amazonaws.com")
+LOG_DELIVERY_SERVICES = (
+    "logging.s3.amazonaws.com",
+    "delivery.logs.amazonaws.com",
+    "logdelivery.elasticloadbalancing.amazonaws.com",
+)
+
+
+def _load_balancer_log_buckets(view: TemplateView) -> set[str]:
+    """Buckets that load balancers (classic, application, network) and CloudFront write their access logs to."""
+    targets: set[str] = set()
+    for balancer in view.of_type("AWS::ElasticLoadBalancing::LoadBalancer"):
+        targets |= referenced_ids(balancer.prop("AccessLoggingPolicy", "S3BucketName"))
+    for balancer in view.of_type("AWS::ElasticLoadBalancingV2::LoadBalancer"):
+        for attribute in as_list(balancer.prop("LoadBalancerAttributes")):
+            if as_dict(attribute).get("Key") == "access_logs.s3.bucket":
+                targets |= referenced_ids(as_dict(attribute).get("Value"))
+    for distribution in view.of_type("AWS::CloudFront::Distribution"):
+        targets |= referenced_ids(distribution.prop("DistributionConfig", "Logging", "Bucket"))
+    return targets
 
 
 def _log_target_buckets(view: TemplateView) -> set[str]:
@@ -218,7 +236,7 @@ def _log_target_buckets(view: TemplateView) -> set[str]:
     for policy in view.of_type("AWS::S3::BucketPolicy"):
         if any(service in json.dumps(policy.prop("PolicyDocument")) for service in LOG_DELIVERY_SERVICES):
             targets |= referenced_ids(policy.prop("Bucket"))
-    return targets
+    return targets | _load_balancer_log_buckets(view)
 
 
 def _bucket_encryption(bucket: Resource) -> list[dict[str, Json]]:

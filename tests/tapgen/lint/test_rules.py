@@ -179,6 +179,21 @@ NOT_FLAGGED: list[tuple[str, str, Breakage, str]] = [
         "DeadLetterQueue",
     ),
     ("TAP005", "dev", lambda r: props(r, "AccessLogBucket").pop("BucketEncryption"), "AccessLogBucket"),
+    (
+        "TAP005",
+        "prod",
+        lambda r: [
+            props(r, "UploadsBucket").pop("BucketEncryption"),
+            props(r, "UploadsBucket").pop("LoggingConfiguration"),
+            r.update(
+                Elb={
+                    "Type": "AWS::ElasticLoadBalancing::LoadBalancer",
+                    "Properties": {"AccessLoggingPolicy": {"Enabled": True, "S3BucketName": {"Ref": "UploadsBucket"}}},
+                }
+            ),
+        ],
+        "UploadsBucket",
+    ),
 ]
 
 
