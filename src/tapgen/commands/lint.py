@@ -45,7 +45,8 @@ def lint(
     Give --env NAME or --all to lint fresh renders, or template files as arguments (for instance an
     edited templates/prod.json). Findings waived in a resource's Metadata are listed as suppressed.
     """
-    from tapgen.lint.engine import DEFAULT_REGION, TemplateError, lint_text
+    from tapgen.lint.engine import DEFAULT_REGION, TemplateError
+    from tapgen.lint.parallel import LintJob, lint_all
     from tapgen.lint.report import as_json, as_text, rules_as_json, rules_as_text
     from tapgen.lint.rules import RULES
     from tapgen.lint.sarif import as_sarif
@@ -60,20 +61,20 @@ def lint(
             fail("give template files or --env/--all, not both")
         try:
             if templates:
-                reports = [
-                    lint_text(read_template(path), str(path), region or DEFAULT_REGION, _artifact_uri(path))
+                jobs = [
+                    LintJob(read_template(path), str(path), region or DEFAULT_REGION, _artifact_uri(path))
                     for path in templates
                 ]
             else:
+                from tapgen.render import render_all, template_path
+
                 environments = selected_settings(config_path, env, all_envs)
-                rendered = render_all(environments)
                 out_dir = templates_dir(config_path)
-                reports = [
-                    lint_text(
-                        text, f"{s.name} (rendered)", region or s.region, _artifact_uri(template_path(out_dir, s))
-                    )
-                    for s, text in rendered
+                jobs = [
+                    LintJob(text, f"{s.name} (rendered)", region or s.region, _artifact_uri(template_path(out_dir, s)))
+                    for s, text in render_all(environments)
                 ]
+            reports = lint_all(jobs)
         except TemplateError as error:
             fail(str(error))
         formats: dict[str, Callable[[list[LintReport]], str]] = {

@@ -21,6 +21,11 @@ def _rules() -> Any:
     return Runner(ConfigMixIn(include_checks=["I"])).rules
 
 
+def preload_rules() -> None:
+    """Load cfn-lint's rules now (e.g. before forking workers, which then share them)."""
+    _rules()
+
+
 def _finding(match: Any) -> Finding:
     path = list(getattr(match, "path", None) or [])
     resource = str(path[1]) if len(path) > 1 and path[0] == "Resources" else ""

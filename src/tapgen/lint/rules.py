@@ -1,7 +1,8 @@
 """tapgen's own rules (TAP001…): the security properties every TAP template must keep.
 
-Each rule is a small function over a TemplateView yielding (logical id, message), registered with
-its id, a one-line description, why it exists and how to fix a finding.
+Each rule is a small function over a TemplateView yielding (logical id, message), or a Problem that also
+names the property path (for the line number), registered with its id, a one-line description, why it
+exists, how to fix a finding and the AWS documentation of what it asks for.
 """
 
 from __future__ import annotations

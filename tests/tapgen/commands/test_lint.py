@@ -18,6 +18,16 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+# Nine lines whose aliases stand for a billion values.
+ALIAS_BOMB = "\n".join(
+    [
+        "a0: &a0 [x, x, x, x, x, x, x, x, x, x]",
+        *(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)),
+        "Resources: {T: {Type: AWS::SNS::Topic, Metadata: {bomb: *a8}}}",
+    ]
+).encode()
+
+
 @pytest.fixture
 def broken_file(tmp_path: Path) -> Path:
     template = rendered_template("dev")
@@ -101,8 +111,9 @@ def test_list_rules_prints_every_rule_with_its_reason(output: str) -> None:
     [
         (b"[" * 100_000 + b"\n", "nested more than 256 levels deep"),
         (b"Resources:\n  Topic: !Ref [unclosed\n", "not a JSON template and not a YAML one"),
+        (ALIAS_BOMB, "YAML aliases are expanded"),
     ],
-    ids=["nested-100000-deep", "broken-yaml"],
+    ids=["nested-100000-deep", "broken-yaml", "billion-laughs"],
 )
 def test_hostile_or_broken_files_exit_2_with_one_line(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "d.json"
@@ -156,3 +167,9 @@ def test_the_pre_commit_hooks_run_existing_commands() -> None:
         assert program == "tapgen"
         result = CliRunner().invoke(main, [*args, "--help"])
         assert result.exit_code == 0, hook["id"]
+
+
+def test_all_environments_are_linted_clean_in_one_run() -> None:
+    code, out, err = run("--all", "--config", str(CONFIG))
+    assert (code, out) == (0, "")
+    assert "0 finding(s), 0 suppressed, in 3 template(s)" in err
