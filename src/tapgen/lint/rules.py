@@ -17,13 +17,14 @@ from tapgen.lint.view import (
     Json,
     Resource,
     TemplateView,
-    allow_statements,
+    allow_statements_at,
     as_dict,
     as_list,
     is_false,
     is_true,
     referenced_ids,
     statements,
+    statements_at,
 )
 from tapgen.stateful import STATEFUL_TYPES
 
@@ -76,12 +77,13 @@ def rule(rule_id: str, description: str, reason: str, fix: str, docs: str = GENE
     docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html",
 )
 def no_action_wildcards(view: TemplateView) -> Problems:
-    for logical_id, statement in allow_statements(view):
+    for logical_id, path, statement in allow_statements_at(view):
         if "NotAction" in statement:
-            yield logical_id, "an Allow statement uses NotAction, which allows every other action"
+            message = "an Allow statement uses NotAction, which allows every other action"
+            yield Problem(logical_id, message, (*path, "NotAction"))
         for action in as_list(statement.get("Action")):
             if isinstance(action, str) and "*" in action:
-                yield logical_id, f"allows the wildcard action {action!r}"
+                yield Problem(logical_id, f"allows the wildcard action {action!r}", (*path, "Action"))
 
 
 # Lambda creates and removes the network interfaces of a function in a VPC under its execution role; they do not
@@ -125,12 +127,13 @@ def _needs_a_resource(action: Json, exempt: frozenset[str]) -> bool:
 )
 def star_resource_only_where_unavoidable(view: TemplateView) -> Problems:
     vpc_roles = _vpc_function_roles(view)
-    for logical_id, statement in allow_statements(view):
+    for logical_id, path, statement in allow_statements_at(view):
         if "*" in as_list(statement.get("Resource")) or "NotResource" in statement:
             exempt = VPC_NETWORKING_ACTIONS if logical_id in vpc_roles else frozenset()
             broad = [a for a in as_list(statement.get("Action")) if _needs_a_resource(a, exempt)]
             if broad:
-                yield logical_id, f'grants {", ".join(map(str, broad))} on every resource ("*")'
+                message = f'grants {", ".join(map(str, broad))} on every resource ("*")'
+                yield Problem(logical_id, message, (*path, "Resource" if "Resource" in statement else "NotResource"))
 
 
 @rule(
@@ -142,9 +145,10 @@ def star_resource_only_where_unavoidable(view: TemplateView) -> Problems:
 )
 def no_aws_managed_policies(view: TemplateView) -> Problems:
     for principal in view.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
-        for arn in as_list(principal.prop("ManagedPolicyArns")):
+        for index, arn in enumerate(as_list(principal.prop("ManagedPolicyArns"))):
             if ":iam::aws:policy/" in json.dumps(arn):
-                yield principal.logical_id, f"attaches the AWS-managed policy {json.dumps(arn)}"
+                message = f"attaches the AWS-managed policy {json.dumps(arn)}"
+                yield Problem(principal.logical_id, message, ("Properties", "ManagedPolicyArns", str(index)))
 
 
 def _service_users(view: TemplateView) -> dict[str, str]:
@@ -182,16 +186,19 @@ def role_trusted_by_its_service(view: TemplateView) -> Problems:
     expected = _service_users(view)
     for role in view.of_type("AWS::IAM::Role"):
         services: set[str] = set()
-        for statement in statements(role.prop("AssumeRolePolicyDocument")):
+        trust = ("Properties", "AssumeRolePolicyDocument")
+        for path, statement in statements_at(role.prop(*trust[1:]), trust):
             principal = statement.get("Principal")
             if statement.get("Effect") != "Allow":
                 continue
             if not isinstance(principal, dict) or set(principal) != {"Service"}:
-                yield role.logical_id, f"is trusted by a principal that is not a service: {json.dumps(principal)}"
+                message = f"is trusted by a principal that is not a service: {json.dumps(principal)}"
+                yield Problem(role.logical_id, message, (*path, "Principal"))
             services.update(str(s) for s in as_list(as_dict(principal).get("Service")))
         want = expected.get(role.logical_id)
         if not _trust_is_right(services, want):
-            yield role.logical_id, f"is trusted by {sorted(services) or 'no service'}; expected {want or 'one service'}"
+            message = f"is trusted by {sorted(services) or 'no service'}; expected {want or 'one service'}"
+            yield Problem(role.logical_id, message, trust)
 
 
 # Where each resource type names its KMS key (tables: see _table_problems).
@@ -437,13 +444,15 @@ def own_log_group(view: TemplateView) -> Problems:
     for function in view.of_type("AWS::Lambda::Function"):
         targets = _log_groups_named(view, function.prop("LoggingConfig", "LogGroup"))
         if not targets:
-            yield function.logical_id, "has no LoggingConfig.LogGroup pointing at a log group of this template"
+            message = "has no LoggingConfig.LogGroup pointing at a log group of this template"
+            yield Problem(function.logical_id, message, ("Properties", "LoggingConfig", "LogGroup"))
         for group in targets:
             owners.setdefault(group, []).append(function.logical_id)
     for group, functions in sorted(owners.items()):
         for function_id in functions if len(functions) > 1 else []:
             others = ", ".join(f for f in functions if f != function_id)
-            yield function_id, f"shares log group {group} with {others}"
+            message = f"shares log group {group} with {others}"
+            yield Problem(function_id, message, ("Properties", "LoggingConfig", "LogGroup"))
 
 
 def _s3_invoked_functions(view: TemplateView) -> set[str]:
@@ -488,7 +497,7 @@ def on_failure_destination(view: TemplateView) -> Problems:
 def alarm_actions(view: TemplateView) -> Problems:
     for alarm in view.of_type("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
         if not as_list(alarm.prop("AlarmActions")) or is_false(alarm.prop("ActionsEnabled")):
-            yield alarm.logical_id, "has no enabled AlarmActions"
+            yield Problem(alarm.logical_id, "has no enabled AlarmActions", ("Properties", "AlarmActions"))
 
 
 PUBLIC_ROUTES = frozenset({"GET /health"})
@@ -539,11 +548,14 @@ def no_open_cors(view: TemplateView) -> Problems:
         return
     for api in view.of_type("AWS::ApiGatewayV2::Api"):
         if "*" in as_list(api.prop("CorsConfiguration", "AllowOrigins")):
-            yield api.logical_id, "allows the CORS origin '*'"
+            yield Problem(
+                api.logical_id, "allows the CORS origin '*'", ("Properties", "CorsConfiguration", "AllowOrigins")
+            )
     for bucket in view.of_type("AWS::S3::Bucket"):
-        for cors_rule in as_list(bucket.prop("CorsConfiguration", "CorsRules")):
+        for index, cors_rule in enumerate(as_list(bucket.prop("CorsConfiguration", "CorsRules"))):
             if "*" in as_list(as_dict(cors_rule).get("AllowedOrigins")):
-                yield bucket.logical_id, "allows browser requests from the CORS origin '*'"
+                message = "allows browser requests from the CORS origin '*'"
+                yield Problem(bucket.logical_id, message, ("Properties", "CorsConfiguration", "CorsRules", str(index)))
 
 
 @rule(
@@ -561,7 +573,8 @@ def stateful_retained(view: TemplateView) -> Problems:
         if resource.type in STATEFUL_TYPES:
             missing = [p for p in ("DeletionPolicy", "UpdateReplacePolicy") if resource.body.get(p) != "Retain"]
             if missing:
-                yield resource.logical_id, f"is stateful but {' and '.join(missing)} is not Retain"
+                message = f"is stateful but {' and '.join(missing)} is not Retain"
+                yield Problem(resource.logical_id, message, (missing[0],))
     for table in view.of_type("AWS::DynamoDB::Table"):
         if not is_true(table.prop("DeletionProtectionEnabled")):
             yield Problem(
@@ -648,9 +661,12 @@ def _everyone(principal: Json) -> bool:
 )
 def no_public_resource_policy(view: TemplateView) -> Problems:
     for resource in view.of_type(*RESOURCE_POLICIES):
-        for statement in statements(resource.prop(RESOURCE_POLICIES[resource.type])):
+        policy = ("Properties", RESOURCE_POLICIES[resource.type])
+        for path, statement in statements_at(resource.prop(*policy[1:]), policy):
             if statement.get("Effect") == "Allow" and _everyone(statement.get("Principal")):
-                yield resource.logical_id, f"allows every principal ('*') in statement {statement.get('Sid', '')!r}"
+                message = f"allows every principal ('*') in statement {statement.get('Sid', '')!r}"
+                yield Problem(resource.logical_id, message, (*path, "Principal"))
     for permission in view.of_type("AWS::Lambda::Permission"):
         if permission.prop("Principal") == "*":
-            yield permission.logical_id, "lets every principal ('*') invoke the function"
+            message = "lets every principal ('*') invoke the function"
+            yield Problem(permission.logical_id, message, ("Properties", "Principal"))
