@@ -95,4 +95,4 @@ def lint_text(text: str, name: str, region: str = DEFAULT_REGION, uri: str = "")
     ]
     findings, suppressed = apply_waivers(found, _waivers(template, expansion.template, expansion.origins))
     located = [placed(f, template, expansion.origins) for f in findings]
-    return LintReport(name, located, suppressed, size_notes(text), uri)
+    return LintReport(name, located, suppressed, [*size_notes(text), *expansion.notes], uri)

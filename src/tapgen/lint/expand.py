@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tapgen.lint.findings import Finding
@@ -44,6 +44,7 @@ class Expansion:
     template: dict[str, Any]
     findings: tuple[Finding, ...] = ()
     origins: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 def transforms(template: dict[str, Any]) -> list[str]:
@@ -167,9 +168,14 @@ def expand(template: dict[str, Any], region: str) -> Expansion:
     for transform in transforms(template):
         step = {LANGUAGE_EXTENSIONS: expand_for_each, SAM: expand_sam}.get(transform)
         if step is None:
+            note = f"the {transform} transform (a macro) runs only in CloudFormation: what it adds was not checked"
+            expansion = replace(expansion, notes=(*expansion.notes, note))
             continue
         after = step(expansion.template, region)
         expansion = Expansion(
-            after.template, (*expansion.findings, *after.findings), {**expansion.origins, **after.origins}
+            after.template,
+            (*expansion.findings, *after.findings),
+            {**expansion.origins, **after.origins},
+            expansion.notes,
         )
     return expansion

@@ -115,5 +115,10 @@ def as_sarif(reports: Sequence[LintReport], version: str) -> str:
         "version": version,
         "rules": [_descriptor(rule_id) for rule_id in rule_ids],
     }
-    payload = {"$schema": SCHEMA, "version": "2.1.0", "runs": [{"tool": {"driver": driver}, "results": results}]}
+    notes = [
+        {"level": "note", "message": _text(f"{report.name}: {note}")} for report in reports for note in report.notes
+    ]
+    invocation = {"executionSuccessful": True, "toolExecutionNotifications": notes}
+    run = {"tool": {"driver": driver}, "invocations": [invocation], "results": results}
+    payload = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"

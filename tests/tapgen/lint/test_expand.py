@@ -59,3 +59,14 @@ def test_invalid_sam_is_a_finding_with_the_translators_reason() -> None:
     findings = lint_text(text, "bad-sam.yaml").findings
     (finding,) = [f for f in findings if f.rule == NOT_EXPANDED]
     assert "AWS::Serverless-2016-10-31 transform was not applied" in finding.message
+
+
+def test_a_macro_tapgen_cannot_run_is_a_note_not_silence() -> None:
+    text = fixture_text("for_each.yaml").replace(
+        "Transform: AWS::LanguageExtensions", "Transform: [AWS::LanguageExtensions, Acme::Tags]"
+    )
+    report = lint_text(text, "macro.yaml")
+    assert report.notes == [
+        "the Acme::Tags transform (a macro) runs only in CloudFormation: what it adds was not checked"
+    ]
+    assert {f.resource for f in report.findings if f.rule == "TAP008"} == {"OrdersLogGroup", "PaymentsLogGroup"}

@@ -10,6 +10,7 @@ from typing import Any
 from tapgen.lint.engine import lint_text
 from tapgen.lint.rules import RULES
 from tapgen.lint.sarif import as_sarif
+from tests.conftest import rendered_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WAIVED = """  Role:
@@ -79,3 +80,11 @@ def test_cfn_lint_findings_are_described_by_cfn_lints_own_rule() -> None:
     (rule,) = [r for r in run["tool"]["driver"]["rules"] if r["id"] == "E2531"]
     assert "runtime" in rule["shortDescription"]["text"].lower()
     assert rule["helpUri"].startswith("https://")
+
+
+def test_notes_are_tool_notifications() -> None:
+    run = json.loads(as_sarif([lint_text(rendered_text("dev"), "dev.json")], "1"))["runs"][0]
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "note"
+    assert note["message"]["text"].startswith("dev.json: the template is ")
+    assert run["results"] == []
