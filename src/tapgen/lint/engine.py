@@ -13,7 +13,7 @@ from tapgen.lint.findings import Finding, Suppression, TemplateError
 from tapgen.lint.limits import size_findings, size_notes
 from tapgen.lint.location import locate
 from tapgen.lint.rules import RULES, Problem, Rule
-from tapgen.lint.source import decode_template
+from tapgen.lint.source import decode_template, without_leading_tabs
 from tapgen.lint.suppressions import Waivers, apply_waivers, read_waivers
 from tapgen.lint.view import TemplateView
 
@@ -89,7 +89,7 @@ def lint_text(text: str, name: str, region: str = DEFAULT_REGION, uri: str = "")
     expansion = expand(template, region)
     found = [
         *size_findings(text),
-        *cfn_lint_findings(text, region),
+        *cfn_lint_findings(without_leading_tabs(text), region),
         *expansion.findings,
         *tapgen_findings(expansion.template),
     ]

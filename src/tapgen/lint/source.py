@@ -46,6 +46,16 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+def without_leading_tabs(text: str) -> str:
+    """JSON may start with tabs, which YAML refuses before cfn-lint's decoder tries JSON; lines stay where they are."""
+    stripped = text.lstrip(" \t")
+    return stripped if stripped.startswith(("{", "[")) else text
+
+
+def _one_line(detail: str) -> str:
+    return " ".join(str(detail).split())
+
+
 def decode_template(text: str, name: str) -> dict[str, Any]:
     """The template as cfn-lint reads it (JSON or YAML, short intrinsic forms expanded), with line marks."""
     from cfnlint.decode.decode import decode_str
@@ -53,11 +63,11 @@ def decode_template(text: str, name: str) -> dict[str, Any]:
     if nesting_depth(text) > MAX_NESTING:
         raise TemplateError(f"{name}: nested more than {MAX_NESTING} levels deep, which no template needs")
     try:
-        template, errors = decode_str(text)
+        template, errors = decode_str(without_leading_tabs(text))
     except (RecursionError, MemoryError, ValueError) as error:
         raise TemplateError(f"{name}: not a JSON template and not a YAML one ({type(error).__name__})") from None
     if errors or template is None:
-        detail = errors[0].message if errors else "empty"
+        detail = _one_line(errors[0].message) if errors else "empty"
         raise TemplateError(f"{name}: not a JSON template and not a YAML one ({detail})")
     if not isinstance(template, dict | list):
         raise TemplateError(f"{name}: not a JSON template and not a YAML one (it reads as a single value)")

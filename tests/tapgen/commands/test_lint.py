@@ -112,8 +112,10 @@ def test_list_rules_prints_every_rule_with_its_reason(output: str) -> None:
         (b"[" * 100_000 + b"\n", "nested more than 256 levels deep"),
         (b"Resources:\n  Topic: !Ref [unclosed\n", "not a JSON template and not a YAML one"),
         (ALIAS_BOMB, "YAML aliases are expanded"),
+        (b"--- a\n--- b\n", "not a JSON template and not a YAML one"),
+        (b"Resources:\n  B: !!python/object:os.system {}\n", "not a JSON template and not a YAML one"),
     ],
-    ids=["nested-100000-deep", "broken-yaml", "billion-laughs"],
+    ids=["nested-100000-deep", "broken-yaml", "billion-laughs", "two-documents", "python-tag"],
 )
 def test_hostile_or_broken_files_exit_2_with_one_line(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "d.json"
@@ -173,3 +175,11 @@ def test_all_environments_are_linted_clean_in_one_run() -> None:
     code, out, err = run("--all", "--config", str(CONFIG))
     assert (code, out) == (0, "")
     assert "0 finding(s), 0 suppressed, in 3 template(s)" in err
+
+
+def test_json_starting_with_a_tab_is_linted(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text('\t{"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {}}}}}\n')
+    code, out, _ = run(str(path))
+    assert code == 1
+    assert f"{path}: TAP019 Key: does not set EnableKeyRotation: true" in out
