@@ -618,7 +618,7 @@ def scoped_permissions(view: TemplateView) -> Problems:
         principal = permission.prop("Principal")
         if principal == "*" or _is_an_account(principal):
             continue  # TAP020 judges "*"; an account principal is scoped by its account
-        if not permission.prop("SourceArn"):
+        if not permission.prop("SourceArn") and not permission.prop("EventSourceToken"):  # Alexa skills: the token
             yield Problem(permission.logical_id, "has no SourceArn", ("Properties", "SourceArn"))
         if not permission.prop("SourceAccount") and _arn_without_account(view, permission):
             message = "has no SourceAccount, which an S3 bucket ARN cannot carry"
