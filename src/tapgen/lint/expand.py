@@ -23,17 +23,29 @@ LOCAL_ARTIFACTS = {
     "AWS::Serverless::Api": "DefinitionUri",
     "AWS::Serverless::HttpApi": "DefinitionUri",
     "AWS::Serverless::StateMachine": "DefinitionUri",
-    "AWS::Serverless::Application": "Location",
 }
 PLACEHOLDER_BUCKET = "bucket-of-sam-package"
 PLACEHOLDER_IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/image-of-sam-build:latest"
 
 
-def _uploaded(resource_type: str, local_path: str) -> str:
-    """Where `sam package` would have uploaded a local path (applications take an https URL)."""
-    if resource_type == "AWS::Serverless::Application":
-        return f"https://{PLACEHOLDER_BUCKET}.s3.amazonaws.com/{local_path}"
+def _uploaded(local_path: str) -> str:
+    """Where `sam package` would have uploaded a local path."""
     return f"s3://{PLACEHOLDER_BUCKET}/{local_path}"
+
+
+def _as_nested_stack(application: dict[str, Any]) -> dict[str, Any]:
+    """An AWS::Serverless::Application as the nested stack SAM makes of it, without asking the Serverless
+    Application Repository (the translator would call it over the network) for the template's URL."""
+    properties = as_dict(application.get("Properties"))
+    location = properties.get("Location")
+    url = location if isinstance(location, str) and location.startswith("https://") else None
+    kept = ("Parameters", "NotificationARNs", "TimeoutInMinutes")
+    stack: dict[str, Any] = {key: properties[key] for key in kept if key in properties}
+    stack["TemplateURL"] = url or f"https://{PLACEHOLDER_BUCKET}.s3.amazonaws.com/serverless-application.yaml"
+    tags = properties.get("Tags")
+    if isinstance(tags, dict):
+        stack["Tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+    return {**application, "Type": "AWS::CloudFormation::Stack", "Properties": stack}
 
 
 @dataclass(frozen=True)
@@ -78,7 +90,9 @@ def _fill_placeholders(resource_type: str, properties: dict[str, Any], parameter
     prop = LOCAL_ARTIFACTS.get(resource_type, "")
     local = properties.get(prop)
     if isinstance(local, str) and not local.startswith(("s3://", "https://")):
-        properties[prop] = _uploaded(resource_type, local)
+        properties[prop] = _uploaded(local)
+    elif isinstance(local, dict) and "Bucket" not in local:  # e.g. !Sub "s3://...": where the code is matters not
+        properties[prop] = _uploaded("code.zip")
     if "ImageUri" in properties and "PackageType" not in properties:
         properties["PackageType"] = "Image"  # what cfn-lint and CloudFormation infer from an image
     if properties.get("PackageType") == "Image" and "ImageUri" not in properties:
@@ -88,14 +102,29 @@ def _fill_placeholders(resource_type: str, properties: dict[str, Any], parameter
         properties["AutoPublishAlias"] = parameters[alias]
 
 
+def _code_of_its_folder(properties: dict[str, Any], function_globals: dict[str, Any]) -> None:
+    """A function naming no code gets its folder's, as `sam build` does (CodeUri defaults to ".")."""
+    named = {"CodeUri", "InlineCode", "ImageUri"} & (set(properties) | set(function_globals))
+    if not named and properties.get("PackageType") != "Image":
+        properties["CodeUri"] = _uploaded(".")
+
+
 def _with_placeholder_artifacts(template: dict[str, Any]) -> dict[str, Any]:
     """A copy whose local code paths name S3 objects and images, as `sam build` and `sam package` leave them
     (in the resources and in Globals, whose sections are named after the SAM type: Function, Api...)."""
     prepared = copy.deepcopy(template)
     parameters = _parameter_values(template)
-    for resource in as_dict(prepared.get("Resources")).values():
-        properties = as_dict(as_dict(resource).get("Properties"))
+    resources = as_dict(prepared.get("Resources"))
+    for logical_id, resource in resources.items():
+        if as_dict(resource).get("Type") == "AWS::Serverless::Application":
+            resources[logical_id] = _as_nested_stack(resource)
+            continue
+        if isinstance(resource, dict) and not isinstance(resource.get("Properties", {}), dict):
+            continue  # the translator reports it
+        properties = as_dict(resource).setdefault("Properties", {}) if isinstance(resource, dict) else {}
         _fill_placeholders(str(as_dict(resource).get("Type")), properties, parameters)
+        if as_dict(resource).get("Type") == "AWS::Serverless::Function":
+            _code_of_its_folder(properties, as_dict(as_dict(prepared.get("Globals")).get("Function")))
     for section, properties in as_dict(prepared.get("Globals")).items():
         _fill_placeholders(f"AWS::Serverless::{section}", as_dict(properties), parameters)
     return prepared

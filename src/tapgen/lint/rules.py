@@ -7,7 +7,6 @@ exists, how to fix a finding and the AWS documentation of what it asks for.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from tapgen.lint.view import (
     TemplateView,
     allow_statements_at,
     as_dict,
+    as_json_text,
     as_list,
     is_false,
     is_true,
@@ -146,8 +146,8 @@ def star_resource_only_where_unavoidable(view: TemplateView) -> Problems:
 def no_aws_managed_policies(view: TemplateView) -> Problems:
     for principal in view.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
         for index, arn in enumerate(as_list(principal.prop("ManagedPolicyArns"))):
-            if ":iam::aws:policy/" in json.dumps(arn):
-                message = f"attaches the AWS-managed policy {json.dumps(arn)}"
+            if ":iam::aws:policy/" in as_json_text(arn):
+                message = f"attaches the AWS-managed policy {as_json_text(arn)}"
                 yield Problem(principal.logical_id, message, ("Properties", "ManagedPolicyArns", str(index)))
 
 
@@ -192,7 +192,7 @@ def role_trusted_by_its_service(view: TemplateView) -> Problems:
             if statement.get("Effect") != "Allow":
                 continue
             if not isinstance(principal, dict) or set(principal) != {"Service"}:
-                message = f"is trusted by a principal that is not a service: {json.dumps(principal)}"
+                message = f"is trusted by a principal that is not a service: {as_json_text(principal)}"
                 yield Problem(role.logical_id, message, (*path, "Principal"))
             services.update(str(s) for s in as_list(as_dict(principal).get("Service")))
         want = expected.get(role.logical_id)
@@ -242,7 +242,7 @@ def _log_target_buckets(view: TemplateView) -> set[str]:
     }
     targets |= {b.logical_id for b in view.of_type("AWS::S3::Bucket") if b.prop("AccessControl") == "LogDeliveryWrite"}
     for policy in view.of_type("AWS::S3::BucketPolicy"):
-        if any(service in json.dumps(policy.prop("PolicyDocument")) for service in LOG_DELIVERY_SERVICES):
+        if any(service in as_json_text(policy.prop("PolicyDocument")) for service in LOG_DELIVERY_SERVICES):
             targets |= referenced_ids(policy.prop("Bucket"))
     return targets | _load_balancer_log_buckets(view)
 
@@ -314,7 +314,7 @@ NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::SQS::Queue": "QueueName"
 
 def _reaches_objects(statement: dict[str, Json]) -> bool:
     """For buckets: the statement names the objects too ("/*"), not only the bucket."""
-    return any(r == "*" or "/*" in json.dumps(r) for r in as_list(statement.get("Resource")))
+    return any(r == "*" or "/*" in as_json_text(r) for r in as_list(statement.get("Resource")))
 
 
 def _denies_plain_http(policy: Resource) -> bool:
@@ -601,7 +601,7 @@ def _arn_without_account(view: TemplateView, permission: Resource) -> bool:
     buckets = {b.logical_id for b in view.of_type("AWS::S3::Bucket")}
     return (
         permission.prop("Principal") == "s3.amazonaws.com"
-        or ":s3:::" in json.dumps(source)
+        or ":s3:::" in as_json_text(source)
         or bool(referenced_ids(source) & buckets)
     )
 

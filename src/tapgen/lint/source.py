@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from typing import Any
@@ -73,4 +74,15 @@ def decode_template(text: str, name: str) -> dict[str, Any]:
         raise TemplateError(f"{name}: not a JSON template and not a YAML one (it reads as a single value)")
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise TemplateError(f"{name}: not a CloudFormation template (no Resources mapping)")
+    dates_as_text(template)
     return template
+
+
+def dates_as_text(node: Any) -> None:
+    """YAML reads `Version: 2012-10-17` as a date; CloudFormation (and everything after) reads the text."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in list(items):
+        if isinstance(value, datetime.date):
+            node[key] = value.isoformat()
+        else:
+            dates_as_text(value)

@@ -5,6 +5,7 @@ Rules run on templates users edit by hand, so every accessor tolerates missing o
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ from tapgen.stateful import STATEFUL_TYPES
 
 Json = Any
 SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+
+
+def as_json_text(value: Json) -> str:
+    """`value` as JSON text, for messages and substring checks; YAML's dates (Version: 2012-10-17) as strings."""
+    return json.dumps(value, default=str)
 
 
 def as_list(value: Json) -> list[Json]:

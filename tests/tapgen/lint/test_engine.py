@@ -115,3 +115,15 @@ def test_a_deprecated_runtime_is_cfn_lints_finding_not_a_stale_tap_list() -> Non
     findings = lint_text(json.dumps(template), "old-runtime.json").findings
     assert {(f.rule, f.resource) for f in findings if f.rule.startswith("TAP")} == set()
     assert {f.rule for f in findings if f.resource == "ApiFunction"} & {"E2531", "W2531"}
+
+
+def test_an_unquoted_policy_version_in_yaml_is_no_crash() -> None:
+    text = (
+        (FIXTURES / "short_forms.yaml")
+        .read_text(encoding="utf-8")
+        .replace('Version: "2012-10-17"', "Version: 2012-10-17")
+    )
+    text += "  Logs:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: logs\n      PolicyDocument:\n"
+    text += "        Version: 2012-10-17\n        Statement: []\n"
+    report = lint_text(text, "dated.yaml")
+    assert ("TAP006", "Logs") in {(f.rule, f.resource) for f in report.findings}

@@ -70,3 +70,28 @@ def test_a_macro_tapgen_cannot_run_is_a_note_not_silence() -> None:
         "the Acme::Tags transform (a macro) runs only in CloudFormation: what it adds was not checked"
     ]
     assert {f.resource for f in report.findings if f.rule == "TAP008"} == {"OrdersLogGroup", "PaymentsLogGroup"}
+
+
+@pytest.mark.parametrize(
+    ("original", "replacement"),
+    [
+        ("      CodeUri: src/reader/\n", ""),  # no code named: `sam build` takes the folder's
+        ("      CodeUri: src/reader/\n", '      CodeUri: !Sub "s3://code-${AWS::AccountId}/reader.zip"\n'),
+        (
+            "      Runtime: python3.13\n      Handler: app.handler\n      CodeUri: src/reader/\n",
+            "      ImageUri: 123456789012.dkr.ecr.us-east-1.amazonaws.com/reader:1\n",
+        ),
+        (
+            "  Table:\n",
+            "  Tools:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location:\n"
+            "        ApplicationId: arn:aws:serverlessrepo:us-east-1:123456789012:applications/tools\n"
+            "        SemanticVersion: 1.0.0\n      Tags: {team: data}\n  Table:\n",
+        ),
+    ],
+    ids=["no-code-uri", "code-uri-sub", "image-without-package-type", "serverless-repo-application"],
+)
+def test_sam_shapes_that_deploy_are_translated_without_aws(original: str, replacement: str) -> None:
+    text = fixture_text("sam_function.yaml").replace(original, replacement)
+    report = lint_text(text, "sam.yaml")
+    assert NOT_EXPANDED not in {f.rule for f in report.findings}, report.findings
+    assert ("TAP009", "Reader") in {(f.rule, f.resource) for f in report.findings}

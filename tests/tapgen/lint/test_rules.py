@@ -164,7 +164,17 @@ NOT_FLAGGED: list[tuple[str, str, Breakage, str]] = [
     ),
     ("TAP002", "dev", in_a_vpc, "ImageRole"),
     ("TAP018", "prod", lambda r: props(r, "ApiInvokePermission").pop("SourceAccount"), "ApiInvokePermission"),
-    ("TAP018", "dev", lambda r: props(r, "ApiInvokePermission").update(Principal="alexa-appkit.amazon.com", SourceArn=None, SourceAccount=None, EventSourceToken="amzn1.ask.skill.0a1b2c3d"), "ApiInvokePermission"),
+    (
+        "TAP018",
+        "dev",
+        lambda r: props(r, "ApiInvokePermission").update(
+            Principal="alexa-appkit.amazon.com",
+            SourceArn=None,
+            SourceAccount=None,
+            EventSourceToken="amzn1.ask.skill.0a1b2c3d",
+        ),
+        "ApiInvokePermission",
+    ),
     (
         "TAP006",
         "dev",

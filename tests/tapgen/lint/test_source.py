@@ -58,3 +58,10 @@ def test_a_byte_order_mark_is_not_part_of_the_template(tmp_path: Path) -> None:
     path = tmp_path / "t.json"
     path.write_bytes(b'\xef\xbb\xbf{"Resources": {}}')
     assert decode_template(read_template(path), "t.json") == {"Resources": {}}
+
+
+def test_yaml_dates_read_as_the_text_cloudformation_sees() -> None:
+    text = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n"
+    text += "        Version: 2012-10-17\n"
+    template = decode_template(text, "t.yaml")
+    assert template["Resources"]["P"]["Properties"]["PolicyDocument"]["Version"] == "2012-10-17"
