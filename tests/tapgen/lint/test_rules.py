@@ -6,6 +6,7 @@ the resource that must be named), each applied to a fresh copy of the render.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -285,7 +286,14 @@ def test_string_booleans_count_as_booleans() -> None:
     assert tapgen_findings(template) == []
 
 
-ODD_VALUES = (None, 7, "text", [], {"Fn::If": ["Cond", {"Ref": "StackKey"}, {"Ref": "AWS::NoValue"}]})
+ODD_VALUES = (
+    None,
+    7,
+    "text",
+    [],
+    {"Fn::If": ["Cond", {"Ref": "StackKey"}, {"Ref": "AWS::NoValue"}]},
+    datetime.date(2012, 10, 17),
+)
 
 
 def paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
