@@ -3,7 +3,8 @@
     cfn-lint --append-rules tapgen.lint.cfn_lint_rules template.yaml
 
 cfn-lint enables rules whose id starts with E, W or I, so TAPnnn is reported as E9nnn, its message starting
-with the TAP id. Waivers in Metadata.tapgen.suppress are honoured as in `tapgen lint`.
+with the TAP id. Waivers in Metadata.tapgen.suppress are honoured as in `tapgen lint`, and SAM templates are
+translated as `tapgen lint` does (when aws-sam-translator is installed).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
 from tapgen.lint.engine import rule_findings
+from tapgen.lint.expand import SAM, Expansion, expand_sam, transforms
 from tapgen.lint.rules import RULES, Rule
 from tapgen.lint.suppressions import read_waivers
 from tapgen.lint.view import TemplateView
@@ -23,14 +25,35 @@ def cfn_lint_id(tap_id: str) -> str:
     return f"E9{tap_id.removeprefix('TAP')}"
 
 
+_last_expansion: dict[int, Expansion] = {}
+
+
+def _expanded(cfn: Any) -> Expansion:
+    """The template with SAM translated (cfn-lint expands Fn::ForEach itself), once for all of tapgen's rules."""
+    key = id(cfn.template)
+    if key not in _last_expansion:
+        regions = getattr(cfn, "regions", None) or ["us-east-1"]
+        template = cfn.template
+        expansion = expand_sam(template, regions[0]) if SAM in transforms(template) else Expansion(template)
+        _last_expansion.clear()
+        _last_expansion[key] = expansion
+    return _last_expansion[key]
+
+
 def _matches(rule: Rule, cfn: Any) -> list[RuleMatch]:
-    """The rule over the template cfn-lint decoded (and expanded), each match on the finding's path."""
+    """The rule over the template cfn-lint decoded (SAM translated), each match on the finding's path, or for a
+    resource SAM generated, on the SAM resource it came from."""
+    expansion = _expanded(cfn)
     waived = read_waivers(TemplateView(cfn.template)).granted
     matches = []
-    for finding in rule_findings(cfn.template, [rule]):
-        if (rule.id, finding.resource) in waived:
+    for finding in rule_findings(expansion.template, [rule]):
+        origin = expansion.origins.get(finding.resource, finding.resource)
+        if (rule.id, finding.resource) in waived or (rule.id, origin) in waived:
             continue
-        path = finding.path.split("/") if finding.path else ["Resources"]
+        if origin != finding.resource:
+            path = ["Resources", origin] if origin else ["Transform"]
+        else:
+            path = finding.path.split("/") if finding.path else ["Resources"]
         message = f"{rule.id} {finding.resource}: {finding.message} (fix: {rule.fix})"
         matches.append(RuleMatch(path, message))
     return matches

@@ -66,3 +66,10 @@ def test_every_tap_rule_has_an_error_id_cfn_lint_does_not_use() -> None:
     assert len(set(ids)) == len(ids)
     assert all(i.startswith("E9") for i in ids)
     assert not set(ids) & builtin
+
+
+@pytest.mark.skipif(not CFN_LINT.exists(), reason="cfn-lint's command is installed beside this Python")
+def test_sam_resources_are_translated_for_the_appended_rules_too() -> None:
+    result = cfn_lint(FIXTURES / "sam_function.yaml")
+    assert "E9003 TAP003 ReaderRole: attaches the AWS-managed policy" in result.stdout
+    assert f"{FIXTURES / 'sam_function.yaml'}:10:3" in result.stdout  # the SAM function the role comes from
