@@ -59,6 +59,8 @@ def lint(
     with reported_errors():
         if templates and (env or all_envs):
             fail("give template files or --env/--all, not both")
+        if region is not None:
+            _check_region(region)
         try:
             if templates:
                 jobs = [
@@ -107,3 +109,10 @@ def _artifact_uri(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except (ValueError, OSError):
         return path.resolve().as_uri()
+
+
+def _check_region(region: str) -> None:
+    from cfnlint.helpers import REGIONS
+
+    if region not in REGIONS:
+        fail(f"--region {region[:40]!r}: not an AWS region cfn-lint knows (e.g. us-east-1, eu-west-1)")

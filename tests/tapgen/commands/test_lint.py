@@ -88,8 +88,9 @@ def test_a_file_that_is_not_a_template_exits_2(tmp_path: Path, content: bytes, m
         ((), "give exactly one of --env NAME or --all"),
         (("--all", "templates/dev.json"), "not both"),
         (("missing.json",), "missing.json"),
+        (("--region", "xx-nowhere-1", "templates/dev.json"), "not an AWS region"),
     ],
-    ids=["unknown-env", "nothing-selected", "files-and-all", "missing-file"],
+    ids=["unknown-env", "nothing-selected", "files-and-all", "missing-file", "unknown-region"],
 )
 def test_bad_usage_exits_2_with_a_message(args: tuple[str, ...], message: str) -> None:
     code, _, err = run(*args, "--config", str(CONFIG))
