@@ -9,12 +9,11 @@ Metadata:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tapgen.lint.findings import Finding, Suppression
-from tapgen.lint.view import Json, TemplateView, as_dict, as_list
+from tapgen.lint.view import Json, TemplateView, as_dict, as_json_text, as_list
 
 INVALID_SUPPRESSION = "TAP000"
 MIN_REASON_WORDS = 4
@@ -67,7 +66,7 @@ def read_waivers(view: TemplateView) -> Waivers:
             if isinstance(rule_id, str) and _is_a_sentence(reason):
                 granted[(rule_id, resource.logical_id)] = str(reason).strip()
             else:
-                message = f"suppression {json.dumps(entry)} is not honoured: it needs an id and a reason (a sentence)"
+                message = f"suppression {as_json_text(entry)} is not honoured: it needs an id and a reason (a sentence)"
                 invalid.append(_invalid(resource.logical_id, message))
     return Waivers(granted, invalid)
 

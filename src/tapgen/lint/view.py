@@ -5,6 +5,7 @@ Rules run on templates users edit by hand, so every accessor tolerates missing o
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,6 +15,11 @@ from tapgen.stateful import STATEFUL_TYPES
 
 Json = Any
 SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
+
+
+def as_json_text(value: Json) -> str:
+    """`value` as JSON text, for messages and substring checks; YAML's dates (Version: 2012-10-17) as strings."""
+    return json.dumps(value, default=str)
 
 
 def as_list(value: Json) -> list[Json]:
@@ -111,6 +117,11 @@ class TemplateView:
         return all(referenced_ids(option) & (self.stack_keys | aliases) for option in branches(value))
 
     @property
+    def rendered_by_tapgen(self) -> bool:
+        """Whether tapgen rendered the template (it carries Metadata.tapgen): tapgen's own conventions apply."""
+        return bool(as_dict(as_dict(self.template.get("Metadata")).get("tapgen")))
+
+    @property
     def retains_data(self) -> bool:
         """tapgen marks environments that retain data; for other templates, any Retain policy says so."""
         marker = as_dict(as_dict(self.template.get("Metadata")).get("tapgen")).get("retainData")
@@ -119,23 +130,42 @@ class TemplateView:
         return any(r.body.get("DeletionPolicy") == "Retain" for r in self.resources if r.type in STATEFUL_TYPES)
 
 
-def statements(document: Json) -> Iterator[dict[str, Json]]:
-    for statement in as_list(as_dict(document).get("Statement")):
+Path = tuple[str, ...]
+
+
+def statements_at(document: Json, path: Path = ()) -> Iterator[tuple[Path, dict[str, Json]]]:
+    """Each statement of a policy document, with its path below `path` (for the line number)."""
+    listed = as_dict(document).get("Statement")
+    for index, statement in enumerate(as_list(listed)):
         if isinstance(statement, dict):
-            yield statement
+            yield (*path, "Statement", str(index)) if isinstance(listed, list) else (*path, "Statement"), statement
 
 
-def identity_policies(view: TemplateView) -> Iterator[tuple[str, Json]]:
-    """(logical id, policy document) of every identity-based policy: inline role policies and IAM policies."""
+def statements(document: Json) -> Iterator[dict[str, Json]]:
+    for _, statement in statements_at(document):
+        yield statement
+
+
+def identity_policies(view: TemplateView) -> Iterator[tuple[str, Path, Json]]:
+    """(logical id, path, policy document) of every identity-based policy: inline ones and IAM policies."""
     for role in view.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
-        for policy in as_list(role.prop("Policies")):
-            yield role.logical_id, as_dict(policy).get("PolicyDocument")
+        for index, policy in enumerate(as_list(role.prop("Policies"))):
+            yield (
+                role.logical_id,
+                ("Properties", "Policies", str(index), "PolicyDocument"),
+                as_dict(policy).get("PolicyDocument"),
+            )
     for policy in view.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
-        yield policy.logical_id, policy.prop("PolicyDocument")
+        yield policy.logical_id, ("Properties", "PolicyDocument"), policy.prop("PolicyDocument")
+
+
+def allow_statements_at(view: TemplateView) -> Iterator[tuple[str, Path, dict[str, Json]]]:
+    for logical_id, path, document in identity_policies(view):
+        for statement_path, statement in statements_at(document, path):
+            if statement.get("Effect") == "Allow":
+                yield logical_id, statement_path, statement
 
 
 def allow_statements(view: TemplateView) -> Iterator[tuple[str, dict[str, Json]]]:
-    for logical_id, document in identity_policies(view):
-        for statement in statements(document):
-            if statement.get("Effect") == "Allow":
-                yield logical_id, statement
+    for logical_id, _, statement in allow_statements_at(view):
+        yield logical_id, statement

@@ -10,12 +10,22 @@ from click.testing import CliRunner
 
 from tapgen.cli import main
 from tapgen.lint.rules import RULES
-from tests.conftest import CONFIG, rendered_template
+from tests.conftest import CONFIG, ROOT, rendered_template
 
 
 def run(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, ["lint", *args])
     return result.exit_code, result.stdout, result.stderr
+
+
+# Nine lines whose aliases stand for a billion values.
+ALIAS_BOMB = "\n".join(
+    [
+        "a0: &a0 [x, x, x, x, x, x, x, x, x, x]",
+        *(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)),
+        "Resources: {T: {Type: AWS::SNS::Topic, Metadata: {bomb: *a8}}}",
+    ]
+).encode()
 
 
 @pytest.fixture
@@ -78,8 +88,9 @@ def test_a_file_that_is_not_a_template_exits_2(tmp_path: Path, content: bytes, m
         ((), "give exactly one of --env NAME or --all"),
         (("--all", "templates/dev.json"), "not both"),
         (("missing.json",), "missing.json"),
+        (("--region", "xx-nowhere-1", "templates/dev.json"), "not an AWS region"),
     ],
-    ids=["unknown-env", "nothing-selected", "files-and-all", "missing-file"],
+    ids=["unknown-env", "nothing-selected", "files-and-all", "missing-file", "unknown-region"],
 )
 def test_bad_usage_exits_2_with_a_message(args: tuple[str, ...], message: str) -> None:
     code, _, err = run(*args, "--config", str(CONFIG))
@@ -94,3 +105,82 @@ def test_list_rules_prints_every_rule_with_its_reason(output: str) -> None:
     for rule in RULES:
         assert rule.id in out
         assert rule.reason in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000 + b"\n", "nested more than 256 levels deep"),
+        (b"Resources:\n  Topic: !Ref [unclosed\n", "not a JSON template and not a YAML one"),
+        (ALIAS_BOMB, "YAML aliases are expanded"),
+        (b"--- a\n--- b\n", "not a JSON template and not a YAML one"),
+        (b"Resources:\n  B: !!python/object:os.system {}\n", "not a JSON template and not a YAML one"),
+    ],
+    ids=["nested-100000-deep", "broken-yaml", "billion-laughs", "two-documents", "python-tag"],
+)
+def test_hostile_or_broken_files_exit_2_with_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "d.json"
+    path.write_bytes(content)
+    code, out, err = run(str(path))
+    assert (code, out) == (2, "")
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_an_endless_device_is_refused_not_read_forever() -> None:
+    code, _, err = run("/dev/zero")
+    assert code == 2
+    assert "/dev/zero: more than 4 MiB, not read" in err
+
+
+def test_a_yaml_file_is_linted(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("Resources:\n  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      KeyPolicy: {}\n")
+    code, out, _ = run(str(path))
+    assert code == 1
+    where = "at Resources/Key/Properties/EnableKeyRotation, line 4, column 5"
+    assert f"{path}: TAP019 Key: does not set EnableKeyRotation: true ({where})" in out
+
+
+def test_a_template_over_the_inline_limit_gets_a_note_on_stderr() -> None:
+    code, out, err = run("--env", "prod", "--config", str(CONFIG))
+    assert (code, out) == (0, "")
+    assert "prod (rendered): note: the template is " in err
+    assert "deploy it from S3" in err
+
+
+def test_sarif_format_names_the_file_as_given(broken_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(broken_file.parent)
+    code, out, _ = run("--format", "sarif", broken_file.name)
+    assert code == 1
+    (result,) = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "TAP015"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "edited.json"
+
+
+def test_the_pre_commit_hooks_run_existing_commands() -> None:
+    import shlex
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert set(hooks) == {"tapgen-lint", "tapgen-render-check"}
+    assert hooks["tapgen-render-check"]["pass_filenames"] is False
+    for hook in hooks.values():
+        program, *args = shlex.split(hook["entry"])
+        assert program == "tapgen"
+        result = CliRunner().invoke(main, [*args, "--help"])
+        assert result.exit_code == 0, hook["id"]
+
+
+def test_all_environments_are_linted_clean_in_one_run() -> None:
+    code, out, err = run("--all", "--config", str(CONFIG))
+    assert (code, out) == (0, "")
+    assert "0 finding(s), 0 suppressed, in 4 template(s)" in err
+
+
+def test_json_starting_with_a_tab_is_linted(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text('\t{"Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {"KeyPolicy": {}}}}}\n')
+    code, out, _ = run(str(path))
+    assert code == 1
+    assert f"{path}: TAP019 Key: does not set EnableKeyRotation: true" in out

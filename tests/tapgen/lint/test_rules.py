@@ -6,6 +6,7 @@ the resource that must be named), each applied to a fresh copy of the render.
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -43,11 +44,47 @@ REST_DEPLOYMENT = next(
     lid for lid, r in rendered_template("partner")["Resources"].items() if r["Type"] == "AWS::ApiGateway::Deployment"
 )
 
+
+def websocket_api(r: dict[str, Any], route_key: str, authorization: str) -> None:
+    """A WebSocket API with one route, added to the template."""
+    r["ChatApi"] = {
+        "Type": "AWS::ApiGatewayV2::Api",
+        "Properties": {"Name": "chat", "ProtocolType": "WEBSOCKET", "RouteSelectionExpression": "$request.body.action"},
+    }
+    r["ChatRoute"] = {
+        "Type": "AWS::ApiGatewayV2::Route",
+        "Properties": {"ApiId": {"Ref": "ChatApi"}, "RouteKey": route_key, "AuthorizationType": authorization},
+    }
+
+
+def in_a_vpc(r: dict[str, Any]) -> None:
+    """ImageFunction attached to a VPC, its role granted what Lambda needs for that on "*"."""
+    props(r, "ImageFunction")["VpcConfig"] = {
+        "SubnetIds": ["subnet-0123456789abcdef0"],
+        "SecurityGroupIds": ["sg-0123456789abcdef0"],
+    }
+    props(r, "ImageRole")["Policies"][0]["PolicyDocument"]["Statement"].append(
+        {
+            "Effect": "Allow",
+            "Action": ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"],
+            "Resource": "*",
+        }
+    )
+
+
+def if_else(value_if_true: Any, value_if_false: Any) -> dict[str, Any]:
+    return {"Fn::If": ["SomeCondition", value_if_true, value_if_false]}
+
+
+def without_pitr(r: dict[str, Any]) -> None:
+    props(r, "MetadataTable").pop("PointInTimeRecoverySpecification")
+
+
 CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP001", "dev", lambda r: statement(r, "ApiRole", "ReadWriteFileItems").update(Action=["dynamodb:*"]), "ApiRole"),
     ("TAP001", "prod", lambda r: statement(r, "ImageRole", "SendFailedEvents").update(NotAction="s3:GetObject"), "ImageRole"),
     ("TAP002", "dev", lambda r: statement(r, "DataRole", "ReadUploadedObjects").update(Resource="*"), "DataRole"),
-    ("TAP002", "prod", lambda r: statement(r, "ApiRole", "WriteTraces").update(Action=["xray:GetTraceSummaries"]), "ApiRole"),
+    ("TAP002", "prod", lambda r: statement(r, "ApiRole", "WriteTraces").update(Action=["xray:PutTraceSegments", "kms:Decrypt"]), "ApiRole"),
     ("TAP003", "staging", lambda r: props(r, "ApiRole").update(ManagedPolicyArns=["arn:aws:iam::aws:policy/AdministratorAccess"]), "ApiRole"),
     ("TAP003", "dev", lambda r: props(r, "ImageRole").update(ManagedPolicyArns=[{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess"}]), "ImageRole"),
     ("TAP004", "dev", lambda r: props(r, "DataRole")["AssumeRolePolicyDocument"]["Statement"][0].update(Principal={"Service": ["lambda.amazonaws.com", "ec2.amazonaws.com"]}), "DataRole"),
@@ -73,7 +110,6 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP008", "dev", lambda r: props(r, "ImageLogGroup").pop("RetentionInDays"), "ImageLogGroup"),
     ("TAP009", "staging", lambda r: props(r, "DataFunction").update(TracingConfig={"Mode": "PassThrough"}), "DataFunction"),
     ("TAP010", "dev", lambda r: props(r, "DocumentFunction").pop("ReservedConcurrentExecutions"), "DocumentFunction"),
-    ("TAP011", "prod", lambda r: props(r, "ApiFunction").update(Runtime="python3.8"), "ApiFunction"),
     ("TAP012", "dev", lambda r: props(r, "ImageFunction")["LoggingConfig"].update(LogGroup={"Ref": "DataLogGroup"}), "ImageFunction"),
     ("TAP012", "dev", lambda r: props(r, "ApiFunction").pop("LoggingConfig"), "ApiFunction"),
     ("TAP012", "prod", lambda r: props(r, "DataFunction")["LoggingConfig"].update(LogGroup=props(r, "ImageLogGroup")["LogGroupName"]), "DataFunction"),
@@ -89,6 +125,19 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP017", "prod", lambda r: r["UploadsBucket"].update(DeletionPolicy="Delete"), "UploadsBucket"),
     ("TAP017", "prod", lambda r: r["MetadataTable"].pop("UpdateReplacePolicy"), "MetadataTable"),
     ("TAP017", "prod", lambda r: props(r, "MetadataTable").update(DeletionProtectionEnabled=False), "MetadataTable"),
+    ("TAP017", "prod", lambda r: props(r, "MetadataTable")["PointInTimeRecoverySpecification"].update(PointInTimeRecoveryEnabled=False), "MetadataTable"),
+    ("TAP017", "prod", without_pitr, "MetadataTable"),
+    ("TAP017", "prod", lambda r: props(r, "MetadataTable")["PointInTimeRecoverySpecification"].update(PointInTimeRecoveryEnabled=if_else(True, False)), "MetadataTable"),
+    ("TAP009", "dev", lambda r: props(r, "DataFunction")["TracingConfig"].update(Mode=if_else("Active", "PassThrough")), "DataFunction"),
+    ("TAP007", "prod", lambda r: props(r, "UploadsBucket")["PublicAccessBlockConfiguration"].update(BlockPublicAcls=if_else({"Ref": "AWS::NoValue"}, True)), "UploadsBucket"),
+    ("TAP010", "staging", lambda r: props(r, "ImageFunction").update(ReservedConcurrentExecutions=if_else(5, {"Ref": "AWS::NoValue"})), "ImageFunction"),
+    ("TAP015", "dev", lambda r: websocket_api(r, "$connect", "NONE"), "ChatRoute"),
+    ("TAP015", "prod", lambda r: websocket_api(r, "$connect", "JWT"), "ChatRoute"),
+    ("TAP004", "dev", lambda r: props(r, "ImageRole")["AssumeRolePolicyDocument"]["Statement"][0].update(Principal={"Service": "edgelambda.amazonaws.com"}), "ImageRole"),
+    ("TAP002", "dev", lambda r: statement(r, "ApiRole", "WriteTraces").update(Action=["ec2:CreateNetworkInterface"]), "ApiRole"),
+    ("TAP002", "dev", lambda r: statement(r, "ApiRole", "WriteTraces").update(Action=["s3:GetObjectVersion*"]), "ApiRole"),
+    ("TAP005", "prod", lambda r: props(r, "AccessLogBucket")["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"].update(SSEAlgorithm=if_else("AES256", "aws:kms")), "AccessLogBucket"),
+    ("TAP018", "dev", lambda r: props(r, "ImageS3Permission").update(SourceArn=if_else({"Fn::GetAtt": ["UploadsBucket", "Arn"]}, {"Ref": "AWS::NoValue"})), "ImageS3Permission"),
     ("TAP018", "dev", lambda r: props(r, "ImageS3Permission").pop("SourceAccount"), "ImageS3Permission"),
     ("TAP018", "prod", lambda r: props(r, "ApiInvokePermission").pop("SourceArn"), "ApiInvokePermission"),
     ("TAP019", "prod", lambda r: props(r, "StackKey").update(EnableKeyRotation=False), "StackKey"),
@@ -112,6 +161,72 @@ CASES: list[tuple[str, str, Breakage, str]] = [
     ("TAP026", "prod", lambda r: r.update(OpenPreflight={"Type": "AWS::ApiGateway::Method", "Properties": {"HttpMethod": "OPTIONS", "AuthorizationType": "NONE", "Integration": {"Type": "MOCK", "IntegrationResponses": [{"StatusCode": "204", "ResponseParameters": {"method.response.header.Access-Control-Allow-Origin": "'*'"}}]}}}), "OpenPreflight"),
     ("TAP025", "partner", lambda r: r.update(ExtraResource={"Type": "AWS::ApiGateway::Resource", "Properties": {"RestApiId": {"Ref": "RestApi"}, "ParentId": {"Fn::GetAtt": ["RestApi", "RootResourceId"]}, "PathPart": "extra"}}), REST_DEPLOYMENT),
 ]  # fmt: skip
+
+
+# Shapes that are right but that the rules once flagged: (rule, environment, shape, the resource not to name).
+NOT_FLAGGED: list[tuple[str, str, Breakage, str]] = [
+    ("TAP015", "dev", lambda r: websocket_api(r, "$default", "NONE"), "ChatRoute"),
+    ("TAP015", "prod", lambda r: websocket_api(r, "sendmessage", "NONE"), "ChatRoute"),
+    (
+        "TAP004",
+        "dev",
+        lambda r: props(r, "ImageRole")["AssumeRolePolicyDocument"]["Statement"][0].update(
+            Principal={"Service": ["lambda.amazonaws.com", "edgelambda.amazonaws.com"]}
+        ),
+        "ImageRole",
+    ),
+    (
+        "TAP002",
+        "prod",
+        lambda r: statement(r, "ApiRole", "WriteTraces").update(
+            Action=["xray:GetTraceSummaries", "kms:ListKeys", "s3:ListAllMyBuckets"]
+        ),
+        "ApiRole",
+    ),
+    ("TAP002", "dev", in_a_vpc, "ImageRole"),
+    ("TAP018", "prod", lambda r: props(r, "ApiInvokePermission").pop("SourceAccount"), "ApiInvokePermission"),
+    (
+        "TAP018",
+        "dev",
+        lambda r: props(r, "ApiInvokePermission").update(
+            Principal="alexa-appkit.amazon.com",
+            SourceArn=None,
+            SourceAccount=None,
+            EventSourceToken="amzn1.ask.skill.0a1b2c3d",
+        ),
+        "ApiInvokePermission",
+    ),
+    (
+        "TAP006",
+        "dev",
+        lambda r: props(r, "UploadsBucketPolicy")["PolicyDocument"]["Statement"][0].update(Effect="Allow"),
+        "UploadsBucket",
+    ),
+    (
+        "TAP006",
+        "staging",
+        lambda r: policy_statement(r, "DeadLetterQueuePolicy", "DenyInsecureTransport").update(
+            Principal={"AWS": {"Ref": "AWS::AccountId"}}
+        ),
+        "DeadLetterQueue",
+    ),
+    ("TAP005", "dev", lambda r: props(r, "AccessLogBucket").pop("BucketEncryption"), "AccessLogBucket"),
+    (
+        "TAP005",
+        "prod",
+        lambda r: [
+            props(r, "UploadsBucket").pop("BucketEncryption"),
+            props(r, "UploadsBucket").pop("LoggingConfiguration"),
+            r.update(
+                Elb={
+                    "Type": "AWS::ElasticLoadBalancing::LoadBalancer",
+                    "Properties": {"AccessLoggingPolicy": {"Enabled": True, "S3BucketName": {"Ref": "UploadsBucket"}}},
+                }
+            ),
+        ],
+        "UploadsBucket",
+    ),
+]
 
 
 def broken(env: str, breakage: Breakage) -> Template:
@@ -191,7 +306,14 @@ def test_string_booleans_count_as_booleans() -> None:
     assert tapgen_findings(template) == []
 
 
-ODD_VALUES = (None, 7, "text", [], {"Fn::If": ["Cond", {"Ref": "StackKey"}, {"Ref": "AWS::NoValue"}]})
+ODD_VALUES = (
+    None,
+    7,
+    "text",
+    [],
+    {"Fn::If": ["Cond", {"Ref": "StackKey"}, {"Ref": "AWS::NoValue"}]},
+    datetime.date(2012, 10, 17),
+)
 
 
 def paths(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -240,3 +362,48 @@ def test_a_wildcard_rest_preflight_is_refused_only_where_data_is_retained(retain
     template = broken("partner", allow_any_origin)
     template["Metadata"]["tapgen"]["retainData"] = retained
     assert (("TAP026", "FilesOptionsMethod") in found(template)) is retained
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "env", "shape", "resource"),
+    NOT_FLAGGED,
+    ids=[f"{rule_id}-{resource}-{i}" for i, (rule_id, _, _, resource) in enumerate(NOT_FLAGGED)],
+)
+def test_right_shapes_are_not_flagged(rule_id: str, env: str, shape: Breakage, resource: str) -> None:
+    assert (rule_id, resource) not in found(broken(env, shape))
+
+
+@pytest.mark.parametrize(
+    ("env", "breakage", "rule_id", "resource"),
+    [
+        ("prod", lambda r: props(r, "MetadataTable").pop("SSESpecification"), "TAP005", "MetadataTable"),
+        (
+            "dev",
+            lambda r: props(r, "DeadLetterQueuePolicy")["PolicyDocument"]["Statement"][0].update(Effect="Allow"),
+            "TAP006",
+            "DeadLetterQueuePolicy",
+        ),
+        ("prod", lambda r: props(r, "ImageS3Permission").pop("SourceArn"), "TAP018", "ImageS3Permission"),
+    ],
+    ids=["table-without-sse", "queue-policy-without-deny", "s3-permission-without-source"],
+)
+def test_one_missing_property_is_one_finding_on_the_resource_lacking_it(
+    env: str, breakage: Breakage, rule_id: str, resource: str
+) -> None:
+    findings = [f for f in tapgen_findings(broken(env, breakage)) if f.rule == rule_id]
+    assert [f.resource for f in findings] == [resource]
+
+
+def test_a_missing_source_account_is_flagged_only_where_the_arn_cannot_name_it() -> None:
+    template = broken(
+        "dev", lambda r: [props(r, p).pop("SourceAccount") for p in ("ApiInvokePermission", "ImageS3Permission")]
+    )
+    assert {f.resource for f in tapgen_findings(template) if f.rule == "TAP018"} == {"ImageS3Permission"}
+
+
+def test_deployment_digest_is_tapgen_s_convention_only() -> None:
+    """SAM names its deployments with its own hash of the definition: not a finding outside tapgen's templates."""
+    template = broken("partner", lambda r: r.update(Renamed=r.pop(REST_DEPLOYMENT)))
+    assert ("TAP025", "Renamed") in found(template)
+    del template["Metadata"]["tapgen"]
+    assert "TAP025" not in {rule for rule, _ in found(template)}
