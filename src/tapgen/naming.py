@@ -1,7 +1,8 @@
 """Physical names, ARNs and tags, derived from the settings and the `EnvironmentSuffix` parameter.
 
 Names are literal `Fn::Sub` strings rather than `GetAtt`s wherever a reference would close a
-dependency cycle (bucket notification → function → role policy → bucket).
+dependency cycle (bucket notification → function → role policy → bucket). A function named `*_sub` returns
+such a string (with `${...}` references) for embedding in a larger `Sub`; wrap it in `Sub()` to use it alone.
 """
 
 from __future__ import annotations
@@ -28,31 +29,31 @@ def function_name(settings: Settings, function: str) -> Sub:
     return physical_name(settings, function)
 
 
-def function_name_text(settings: Settings, function: str) -> str:
+def function_name_sub(settings: Settings, function: str) -> str:
     """The function name as a Sub template string, for building other Sub strings."""
     return f"{name_prefix(settings)}-{function}"
 
 
-def uploads_bucket_name_text(settings: Settings) -> str:
+def uploads_bucket_name_sub(settings: Settings) -> str:
     return f"{name_prefix(settings)}-uploads-${{AWS::AccountId}}-${{AWS::Region}}"
 
 
-def access_log_bucket_name_text(settings: Settings) -> str:
+def access_log_bucket_name_sub(settings: Settings) -> str:
     return f"{name_prefix(settings)}-logs-${{AWS::AccountId}}-${{AWS::Region}}"
 
 
-def role_name_text(settings: Settings, function: str) -> str:
+def role_name_sub(settings: Settings, function: str) -> str:
     """IAM role names are global to the account, so the region is part of them."""
-    return f"{function_name_text(settings, function)}-${{AWS::Region}}"
+    return f"{function_name_sub(settings, function)}-${{AWS::Region}}"
 
 
 def longest_names(settings: Settings, functions: tuple[str, ...]) -> list[tuple[str, str, int]]:
     """(what, longest possible name, AWS's limit) of each name that grows with the region: the names
     as the longest suffix (`EnvironmentSuffix` allows MAX_SUFFIX_LENGTH characters) and any account make them."""
     names = [
-        ("uploads bucket", uploads_bucket_name_text(settings), 63),
-        ("access-log bucket", access_log_bucket_name_text(settings), 63),
-        *((f"{function} function's role", role_name_text(settings, function), 64) for function in functions),
+        ("uploads bucket", uploads_bucket_name_sub(settings), 63),
+        ("access-log bucket", access_log_bucket_name_sub(settings), 63),
+        *((f"{function} function's role", role_name_sub(settings, function), 64) for function in functions),
     ]
     return [(what, _longest(text, settings.region), limit) for what, text, limit in names]
 
@@ -71,28 +72,28 @@ def arn(service: str, resource: str, *, region: bool = True, account: bool = Tru
     return Sub(f"arn:${{AWS::Partition}}:{service}:{where}:{resource}")
 
 
-def bucket_arn(bucket_name_text: str, objects: str = "") -> Sub:
-    return Sub(f"arn:${{AWS::Partition}}:s3:::{bucket_name_text}{objects}")
+def bucket_arn(bucket_name_sub: str, objects: str = "") -> Sub:
+    return Sub(f"arn:${{AWS::Partition}}:s3:::{bucket_name_sub}{objects}")
 
 
-def log_group_arn(log_group_name_text: str) -> Sub:
-    return arn("logs", f"log-group:{log_group_name_text}")
+def log_group_arn(log_group_name_sub: str) -> Sub:
+    return arn("logs", f"log-group:{log_group_name_sub}")
 
 
-def lambda_log_group_name_text(settings: Settings, function: str) -> str:
-    return f"/aws/lambda/{function_name_text(settings, function)}"
+def lambda_log_group_name_sub(settings: Settings, function: str) -> str:
+    return f"/aws/lambda/{function_name_sub(settings, function)}"
 
 
-def api_access_log_group_name_text(settings: Settings) -> str:
+def api_access_log_group_name_sub(settings: Settings) -> str:
     return f"/aws/vendedlogs/{name_prefix(settings)}-{settings.api.kind}-api-access"
 
 
-def waf_log_group_name_text(settings: Settings) -> str:
+def waf_log_group_name_sub(settings: Settings) -> str:
     """WAF delivers logs only to log groups whose name starts with `aws-waf-logs-`."""
     return f"aws-waf-logs-{name_prefix(settings)}"
 
 
-def metrics_namespace_text(settings: Settings) -> str:
+def metrics_namespace_sub(settings: Settings) -> str:
     """The processors' CloudWatch namespace, one per environment (stack): `tap-${EnvironmentSuffix}/processing`."""
     return f"{name_prefix(settings)}/processing"
 
@@ -113,7 +114,7 @@ def tag_map(settings: Settings) -> dict[str, object]:
     return {tag["Key"]: tag["Value"] for tag in standard_tags(settings).to_dict()}
 
 
-def protect_data(resource: AWSObject, settings: Settings) -> AWSObject:
+def apply_retention(resource: AWSObject, settings: Settings) -> AWSObject:
     """Retain stateful resources on delete and replacement where the environment keeps its data."""
     policy = "Retain" if settings.retain_data else "Delete"
     resource.DeletionPolicy = policy

@@ -36,7 +36,7 @@ class StaleTemplate:
     diff: str
 
 
-def check(path: Path, rendered: str, context_lines: int = 2) -> StaleTemplate | None:
+def stale_template(path: Path, rendered: str, context_lines: int = 2) -> StaleTemplate | None:
     """None when `path` holds exactly `rendered`; else a short unified diff of what would change."""
     try:
         current = _current_bytes(path, rendered)

@@ -39,12 +39,12 @@ from tapgen.builders import (
 )
 from tapgen.config import Settings
 from tapgen.naming import (
-    api_access_log_group_name_text,
-    lambda_log_group_name_text,
+    api_access_log_group_name_sub,
+    lambda_log_group_name_sub,
     log_group_arn,
-    metrics_namespace_text,
-    uploads_bucket_name_text,
-    waf_log_group_name_text,
+    metrics_namespace_sub,
+    uploads_bucket_name_sub,
+    waf_log_group_name_sub,
 )
 
 TEMPLATE_FORMAT_VERSION = "2010-09-09"
@@ -77,7 +77,7 @@ def build_template(settings: Settings, artifacts: Mapping[str, FunctionArtifact]
         key_arn=key_arn,
         table=table,
         owner_index=contract.OWNER_INDEX_NAME,
-        uploads_bucket_name_text=uploads_bucket_name_text(settings),
+        uploads_bucket_name_sub=uploads_bucket_name_sub(settings),
         upload_prefix=contract.UPLOAD_PREFIX,
         secret=secret,
         dead_letter_queue=queue,
@@ -89,7 +89,7 @@ def build_template(settings: Settings, artifacts: Mapping[str, FunctionArtifact]
     }
     processors = {name: fn for name, fn in functions.items() if name != contract.API.name}
     permissions = [
-        template.add_resource(compute.s3_invoke_permission(fn, name, shared.uploads_bucket_name_text))
+        template.add_resource(compute.s3_invoke_permission(fn, name, shared.uploads_bucket_name_sub))
         for name, fn in processors.items()
     ]
     for name, fn in processors.items():
@@ -145,10 +145,10 @@ def _metadata(settings: Settings) -> dict[str, object]:
 
 def _log_group_arns(settings: Settings, contract: ModuleType) -> list[AWSHelperFn]:
     """The log groups the key may encrypt: one per function, the API's access log, and WAF's log."""
-    names = [lambda_log_group_name_text(settings, fn.name) for fn in contract.FUNCTIONS]
-    names.append(api_access_log_group_name_text(settings))
+    names = [lambda_log_group_name_sub(settings, fn.name) for fn in contract.FUNCTIONS]
+    names.append(api_access_log_group_name_sub(settings))
     if settings.api.kind == "rest" and settings.api.waf:
-        names.append(waf_log_group_name_text(settings))
+        names.append(waf_log_group_name_sub(settings))
     return [log_group_arn(name) for name in names]
 
 
@@ -164,13 +164,13 @@ def _environment_values(
         contract.ENV_APP_VERSION: artifacts[contract.API.name].sha256[:12],
         contract.ENV_TABLE_NAME: Ref(shared.table),
         contract.ENV_OWNER_INDEX: shared.owner_index,
-        contract.ENV_BUCKET_NAME: Sub(shared.uploads_bucket_name_text),
+        contract.ENV_BUCKET_NAME: Sub(shared.uploads_bucket_name_sub),
         contract.ENV_SECRET_ARN: Ref(shared.secret),
         contract.ENV_MAX_UPLOAD_BYTES: str(settings.max_upload_bytes),
         contract.ENV_UPLOAD_URL_TTL: str(settings.api.upload_url_ttl_seconds),
         contract.ENV_DOWNLOAD_URL_TTL: str(settings.api.download_url_ttl_seconds),
         contract.ENV_READ_WINDOW_BYTES: str(settings.processing.read_window_bytes),
-        contract.ENV_METRICS_NAMESPACE: Sub(metrics_namespace_text(settings)),
+        contract.ENV_METRICS_NAMESPACE: Sub(metrics_namespace_sub(settings)),
     }
 
 
@@ -315,7 +315,7 @@ def _add_monitoring(
     specs.append(monitoring.table_throttle_alarm_spec(Ref(table)))
     specs.append(
         monitoring.processing_problem_alarm_spec(
-            settings, Sub(metrics_namespace_text(settings)), contract.OUTCOME_METRICS
+            settings, Sub(metrics_namespace_sub(settings)), contract.OUTCOME_METRICS
         )
     )
     for spec in specs:
@@ -341,7 +341,7 @@ def _dashboard(
         *dashboard.queue_widgets(ref(queue.title, "QueueName")),
         *dashboard.table_widgets(ref(table.title), monitoring.TABLE_OPERATIONS),
         *dashboard.processing_widgets(
-            metrics_namespace_text(settings),
+            metrics_namespace_sub(settings),
             [spec.name for spec in contract.PROCESSORS],
             contract.METRIC_KIND_DIMENSION,
             list(contract.OUTCOME_METRICS.values()),

@@ -12,7 +12,7 @@ from cfnlint.api import lint
 from cfnlint.config import ManualArgs
 
 from tapgen.config import Settings
-from tapgen.render import check, template_path
+from tapgen.render import stale_template, template_path
 from tests.conftest import ROOT, rendered_text
 
 RENDER_SNIPPET = (
@@ -23,7 +23,7 @@ RENDER_SNIPPET = (
 
 def test_committed_template_matches_render(env: str, settings: Settings) -> None:
     """templates/<env>.json is the snapshot; re-render with `tapgen render --all` after a deliberate change."""
-    stale = check(template_path(ROOT / "templates", settings), rendered_text(env))
+    stale = stale_template(template_path(ROOT / "templates", settings), rendered_text(env))
     assert stale is None, stale.diff if stale else ""
 
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from troposphere import AWSHelperFn, AWSObject, GetAtt, Ref, Sub, awslambda, logs
 
 from tapgen.config import Settings
-from tapgen.naming import api_access_log_group_name_text, protect_data, standard_tags
+from tapgen.naming import api_access_log_group_name_sub, apply_retention, standard_tags
 
 API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API_INVOKE_PERMISSION = "ApiInvokePermission"
@@ -29,12 +29,12 @@ def json_log_format(fields: Mapping[str, str]) -> str:
 def access_log_group(settings: Settings, key_arn: AWSHelperFn) -> logs.LogGroup:
     group = logs.LogGroup(
         API_ACCESS_LOG_GROUP,
-        LogGroupName=Sub(api_access_log_group_name_text(settings)),
+        LogGroupName=Sub(api_access_log_group_name_sub(settings)),
         RetentionInDays=settings.log_retention_days,
         KmsKeyId=key_arn,
         Tags=standard_tags(settings),
     )
-    return protect_data(group, settings)
+    return apply_retention(group, settings)
 
 
 def invoke_permission(api: AWSObject, function: awslambda.Function, scope: str = "*") -> awslambda.Permission:

@@ -12,11 +12,11 @@ from tapgen.artifacts import FunctionArtifact
 from tapgen.config import Settings
 from tapgen.naming import (
     ARTIFACT_BUCKET,
+    apply_retention,
     bucket_arn,
     function_name,
-    lambda_log_group_name_text,
-    protect_data,
-    role_name_text,
+    lambda_log_group_name_sub,
+    role_name_sub,
     standard_tags,
 )
 from tapgen.policies import allow, document, trust_policy
@@ -49,7 +49,7 @@ class SharedResources:
     key_arn: AWSHelperFn
     table: dynamodb.Table
     owner_index: str
-    uploads_bucket_name_text: str
+    uploads_bucket_name_sub: str
     upload_prefix: str
     secret: secretsmanager.Secret
     dead_letter_queue: sqs.Queue
@@ -64,18 +64,18 @@ class SharedResources:
 
     @property
     def uploaded_objects_arn(self) -> Sub:
-        return bucket_arn(self.uploads_bucket_name_text, f"/{self.upload_prefix}*")
+        return bucket_arn(self.uploads_bucket_name_sub, f"/{self.upload_prefix}*")
 
 
 def log_group(settings: Settings, function: str, key_arn: AWSHelperFn) -> logs.LogGroup:
     group = logs.LogGroup(
         logical_id(function, "LogGroup"),
-        LogGroupName=Sub(lambda_log_group_name_text(settings, function)),
+        LogGroupName=Sub(lambda_log_group_name_sub(settings, function)),
         RetentionInDays=settings.log_retention_days,
         KmsKeyId=key_arn,
         Tags=standard_tags(settings),
     )
-    return protect_data(group, settings)
+    return apply_retention(group, settings)
 
 
 def api_statements(shared: SharedResources) -> list[Statement]:
@@ -95,7 +95,7 @@ def processor_statements(shared: SharedResources) -> list[Statement]:
         allow("ReadUploadedObjects", ["s3:GetObject", "s3:GetObjectVersion"], [shared.uploaded_objects_arn]),
         # Without ListBucket, S3 answers a GET of a deleted object with 403 instead of 404, and the
         # processor could not record the upload as FAILED (it would retry into the dead-letter queue).
-        allow("TellMissingUploadsApart", ["s3:ListBucket"], [bucket_arn(shared.uploads_bucket_name_text)]),
+        allow("TellMissingUploadsApart", ["s3:ListBucket"], [bucket_arn(shared.uploads_bucket_name_sub)]),
         allow(
             "RecordProcessingResults",
             ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
@@ -115,7 +115,7 @@ def function_role(settings: Settings, function: str, group: logs.LogGroup, state
     ]
     return iam.Role(
         logical_id(function, "Role"),
-        RoleName=Sub(role_name_text(settings, function)),
+        RoleName=Sub(role_name_sub(settings, function)),
         Description=f"Runs the {function} function of {settings.project}.",
         AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com"),
         Policies=[
@@ -178,13 +178,13 @@ def failure_routing(
     )
 
 
-def s3_invoke_permission(function: awslambda.Function, name: str, bucket_name_text: str) -> awslambda.Permission:
+def s3_invoke_permission(function: awslambda.Function, name: str, bucket_name_sub: str) -> awslambda.Permission:
     """Only the uploads bucket, in this account, may invoke the processor."""
     return awslambda.Permission(
         logical_id(name, "S3Permission"),
         Action="lambda:InvokeFunction",
         FunctionName=GetAtt(function, "Arn"),
         Principal="s3.amazonaws.com",
-        SourceArn=bucket_arn(bucket_name_text),
+        SourceArn=bucket_arn(bucket_name_sub),
         SourceAccount=Ref("AWS::AccountId"),
     )

@@ -7,7 +7,7 @@ from types import ModuleType
 from troposphere import AWSHelperFn, dynamodb
 
 from tapgen.config import Settings
-from tapgen.naming import physical_name, protect_data, standard_tags
+from tapgen.naming import apply_retention, physical_name, standard_tags
 
 METADATA_TABLE = "MetadataTable"
 
@@ -42,4 +42,4 @@ def metadata_table(settings: Settings, key_arn: AWSHelperFn, contract: ModuleTyp
         DeletionProtectionEnabled=settings.retain_data,
         Tags=standard_tags(settings),
     )
-    return protect_data(table, settings)
+    return apply_retention(table, settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from troposphere import AWSHelperFn, GetAtt, Ref, sqs
 
 from tapgen.config import Settings
-from tapgen.naming import physical_name, protect_data, standard_tags
+from tapgen.naming import apply_retention, physical_name, standard_tags
 from tapgen.policies import deny_insecure_transport, document
 
 DEAD_LETTER_QUEUE = "DeadLetterQueue"
@@ -22,7 +22,7 @@ def dead_letter_queue(settings: Settings, key_arn: AWSHelperFn) -> sqs.Queue:
         MessageRetentionPeriod=RETENTION_SECONDS,
         Tags=standard_tags(settings),
     )
-    return protect_data(queue, settings)
+    return apply_retention(queue, settings)
 
 
 def dead_letter_queue_policy(queue: sqs.Queue) -> sqs.QueuePolicy:

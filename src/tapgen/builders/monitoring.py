@@ -117,46 +117,48 @@ def function_alarm_specs(name: str, function_ref: Ref, timeout_seconds: int) -> 
     dims = (("FunctionName", function_ref),)
     return [
         AlarmSpec(
-            f"{title}ErrorsAlarm",
-            f"{name}-errors",
-            f"The {name} function raised errors.",
-            1,
-            "AWS/Lambda",
-            "Errors",
-            dims,
+            logical_id=f"{title}ErrorsAlarm",
+            name=f"{name}-errors",
+            description=f"The {name} function raised errors.",
+            threshold=1,
+            namespace="AWS/Lambda",
+            metric="Errors",
+            dimensions=dims,
         ),
         AlarmSpec(
-            f"{title}ThrottlesAlarm",
-            f"{name}-throttles",
-            f"The {name} function was throttled.",
-            1,
-            "AWS/Lambda",
-            "Throttles",
-            dims,
+            logical_id=f"{title}ThrottlesAlarm",
+            name=f"{name}-throttles",
+            description=f"The {name} function was throttled.",
+            threshold=1,
+            namespace="AWS/Lambda",
+            metric="Throttles",
+            dimensions=dims,
         ),
         AlarmSpec(
-            f"{title}DurationAlarm",
-            f"{name}-duration-p99",
-            f"The {name} function's p99 duration reached {DURATION_ALARM_SHARE_OF_TIMEOUT:.0%} of its timeout.",
-            timeout_seconds * 1000 * DURATION_ALARM_SHARE_OF_TIMEOUT,
-            "AWS/Lambda",
-            "Duration",
-            dims,
-            "p99",
+            logical_id=f"{title}DurationAlarm",
+            name=f"{name}-duration-p99",
+            description=(
+                f"The {name} function's p99 duration reached {DURATION_ALARM_SHARE_OF_TIMEOUT:.0%} of its timeout."
+            ),
+            threshold=timeout_seconds * 1000 * DURATION_ALARM_SHARE_OF_TIMEOUT,
+            namespace="AWS/Lambda",
+            metric="Duration",
+            dimensions=dims,
+            statistic="p99",
         ),
     ]
 
 
 def dead_letter_alarm_spec(queue_name: GetAtt) -> AlarmSpec:
     return AlarmSpec(
-        "DeadLetterQueueAlarm",
-        "dead-letters",
-        "Events failed all retries and wait in the DLQ.",
-        1,
-        "AWS/SQS",
-        "ApproximateNumberOfMessagesVisible",
-        (("QueueName", queue_name),),
-        "Maximum",
+        logical_id="DeadLetterQueueAlarm",
+        name="dead-letters",
+        description="Events failed all retries and wait in the DLQ.",
+        threshold=1,
+        namespace="AWS/SQS",
+        metric="ApproximateNumberOfMessagesVisible",
+        dimensions=(("QueueName", queue_name),),
+        statistic="Maximum",
     )
 
 
@@ -164,23 +166,23 @@ def api_alarm_specs(settings: Settings, api_id: Ref, stage: str) -> list[AlarmSp
     dims = (("ApiId", api_id), ("Stage", stage))
     return [
         AlarmSpec(
-            "Api5xxAlarm",
-            "api-5xx",
-            "The HTTP API returned server errors.",
-            settings.alarms.api_5xx_threshold,
-            "AWS/ApiGateway",
-            "5xx",
-            dims,
+            logical_id="Api5xxAlarm",
+            name="api-5xx",
+            description="The HTTP API returned server errors.",
+            threshold=settings.alarms.api_5xx_threshold,
+            namespace="AWS/ApiGateway",
+            metric="5xx",
+            dimensions=dims,
         ),
         AlarmSpec(
-            "ApiLatencyAlarm",
-            "api-latency-p99",
-            "The HTTP API's p99 latency is high.",
-            settings.alarms.api_latency_p99_ms,
-            "AWS/ApiGateway",
-            "Latency",
-            dims,
-            "p99",
+            logical_id="ApiLatencyAlarm",
+            name="api-latency-p99",
+            description="The HTTP API's p99 latency is high.",
+            threshold=settings.alarms.api_latency_p99_ms,
+            namespace="AWS/ApiGateway",
+            metric="Latency",
+            dimensions=dims,
+            statistic="p99",
         ),
     ]
 
@@ -193,33 +195,33 @@ def rest_api_alarm_specs(settings: Settings, api_name: AWSHelperFn, stage: str) 
         raise ValueError("a REST API needs alarms.api_4xx_rate_percent")
     return [
         AlarmSpec(
-            "Api4xxRateAlarm",
-            "api-4xx-rate",
-            f"At least {rate}% of the REST API's requests were refused (4XX).",
-            rate / 100,
-            "AWS/ApiGateway",
-            "4XXError",
-            dims,
-            "Average",
+            logical_id="Api4xxRateAlarm",
+            name="api-4xx-rate",
+            description=f"At least {rate}% of the REST API's requests were refused (4XX).",
+            threshold=rate / 100,
+            namespace="AWS/ApiGateway",
+            metric="4XXError",
+            dimensions=dims,
+            statistic="Average",
         ),
         AlarmSpec(
-            "Api5xxAlarm",
-            "api-5xx",
-            "The REST API returned server errors.",
-            settings.alarms.api_5xx_threshold,
-            "AWS/ApiGateway",
-            "5XXError",
-            dims,
+            logical_id="Api5xxAlarm",
+            name="api-5xx",
+            description="The REST API returned server errors.",
+            threshold=settings.alarms.api_5xx_threshold,
+            namespace="AWS/ApiGateway",
+            metric="5XXError",
+            dimensions=dims,
         ),
         AlarmSpec(
-            "ApiLatencyAlarm",
-            "api-latency-p99",
-            "The REST API's p99 latency is high.",
-            settings.alarms.api_latency_p99_ms,
-            "AWS/ApiGateway",
-            "Latency",
-            dims,
-            "p99",
+            logical_id="ApiLatencyAlarm",
+            name="api-latency-p99",
+            description="The REST API's p99 latency is high.",
+            threshold=settings.alarms.api_latency_p99_ms,
+            namespace="AWS/ApiGateway",
+            metric="Latency",
+            dimensions=dims,
+            statistic="p99",
         ),
     ]
 
@@ -245,10 +247,10 @@ def table_throttle_alarm_spec(table_name: Ref) -> AlarmSpec:
         ReturnData=True,
     )
     return AlarmSpec(
-        "MetadataTableThrottlesAlarm",
-        "table-throttles",
-        "The metadata table throttled requests.",
-        1,
+        logical_id="MetadataTableThrottlesAlarm",
+        name="table-throttles",
+        description="The metadata table throttled requests.",
+        threshold=1,
         math=(*queries, total),
     )
 
@@ -267,11 +269,13 @@ def processing_problem_alarm_spec(
         Id="problemrate", Expression=f"100 * ({problems}) / ({total})", Label="Rejected or failed (%)", ReturnData=True
     )
     return AlarmSpec(
-        "ProcessingProblemsAlarm",
-        "processing-problems",
-        f"At least {settings.alarms.processing_problem_percent}% of processed files were rejected or failed, "
-        f"in each of {PROBLEM_RATE_PERIODS} consecutive periods.",
-        settings.alarms.processing_problem_percent,
+        logical_id="ProcessingProblemsAlarm",
+        name="processing-problems",
+        description=(
+            f"At least {settings.alarms.processing_problem_percent}% of processed files were rejected or failed, "
+            f"in each of {PROBLEM_RATE_PERIODS} consecutive periods."
+        ),
+        threshold=settings.alarms.processing_problem_percent,
         math=(*(_metric_query(queries[s], namespace, m, []) for s, m in outcome_metrics.items()), rate),
         evaluation_periods=PROBLEM_RATE_PERIODS,
     )

@@ -8,7 +8,7 @@ from awacs.aws import ArnEquals, Condition, Principal, Statement
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, kms, secretsmanager
 
 from tapgen.config import Settings
-from tapgen.naming import name_prefix, physical_name, protect_data, standard_tags
+from tapgen.naming import apply_retention, name_prefix, physical_name, standard_tags
 from tapgen.policies import actions, allow, document, service_principal
 
 KEY = "StackKey"
@@ -36,7 +36,7 @@ def stack_key(settings: Settings, log_group_arns: Sequence[AWSHelperFn]) -> kms.
         KeyPolicy=key_policy(log_group_arns),
         Tags=standard_tags(settings),
     )
-    return protect_data(key, settings)
+    return apply_retention(key, settings)
 
 
 def key_policy(log_group_arns: Sequence[AWSHelperFn]) -> object:
@@ -87,4 +87,4 @@ def app_secret(settings: Settings, key: kms.Key) -> secretsmanager.Secret:
         ),
         Tags=standard_tags(settings),
     )
-    return protect_data(secret, settings)
+    return apply_retention(secret, settings)

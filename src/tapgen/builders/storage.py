@@ -9,11 +9,11 @@ from troposphere import AWSHelperFn, GetAtt, Ref, Sub, s3
 
 from tapgen.config import Settings
 from tapgen.naming import (
-    access_log_bucket_name_text,
+    access_log_bucket_name_sub,
+    apply_retention,
     bucket_arn,
-    protect_data,
     standard_tags,
-    uploads_bucket_name_text,
+    uploads_bucket_name_sub,
 )
 from tapgen.policies import allow, deny_insecure_transport, document, service_principal
 from tapgen.suppressions import skip_checkov
@@ -40,7 +40,7 @@ def access_log_bucket(settings: Settings) -> s3.Bucket:
     """Receives the uploads bucket's server access logs; SSE-S3 because S3 logging cannot write SSE-KMS."""
     bucket = s3.Bucket(
         ACCESS_LOG_BUCKET,
-        BucketName=Sub(access_log_bucket_name_text(settings)),
+        BucketName=Sub(access_log_bucket_name_sub(settings)),
         BucketEncryption=s3.BucketEncryption(
             ServerSideEncryptionConfiguration=[
                 s3.ServerSideEncryptionRule(
@@ -72,12 +72,12 @@ def access_log_bucket(settings: Settings) -> s3.Bucket:
         "This is the access-log bucket: logging its own access would loop, "
         "and logging it elsewhere needs a third bucket."
     )
-    return protect_data(skip_checkov(bucket, {"CKV_AWS_18": reason}), settings)
+    return apply_retention(skip_checkov(bucket, {"CKV_AWS_18": reason}), settings)
 
 
 def access_log_bucket_policy(settings: Settings, bucket: s3.Bucket) -> s3.BucketPolicy:
     """S3 logging may write, but only the uploads bucket's logs from this account; TLS only."""
-    logs = bucket_arn(access_log_bucket_name_text(settings), "/*")
+    logs = bucket_arn(access_log_bucket_name_sub(settings), "/*")
     return s3.BucketPolicy(
         ACCESS_LOG_BUCKET_POLICY,
         Bucket=Ref(bucket),
@@ -89,7 +89,7 @@ def access_log_bucket_policy(settings: Settings, bucket: s3.Bucket) -> s3.Bucket
                 Principal=service_principal("logging.s3.amazonaws.com"),
                 Condition=Condition(
                     [
-                        ArnLike("aws:SourceArn", bucket_arn(uploads_bucket_name_text(settings))),
+                        ArnLike("aws:SourceArn", bucket_arn(uploads_bucket_name_sub(settings))),
                         StringEquals("aws:SourceAccount", Ref("AWS::AccountId")),
                     ]
                 ),
@@ -110,7 +110,7 @@ def uploads_bucket(
     """Versioned, KMS-encrypted, private; each new object under `prefix` goes to its kind's processor."""
     bucket = s3.Bucket(
         UPLOADS_BUCKET,
-        BucketName=Sub(uploads_bucket_name_text(settings)),
+        BucketName=Sub(uploads_bucket_name_sub(settings)),
         BucketEncryption=s3.BucketEncryption(
             ServerSideEncryptionConfiguration=[
                 s3.ServerSideEncryptionRule(
@@ -134,7 +134,7 @@ def uploads_bucket(
         ),
         Tags=standard_tags(settings),
     )
-    return protect_data(bucket, settings)
+    return apply_retention(bucket, settings)
 
 
 def uploads_lifecycle(settings: Settings) -> s3.LifecycleConfiguration:
@@ -188,7 +188,7 @@ def processor_notifications(
 
 
 def uploads_bucket_policy(settings: Settings, bucket: s3.Bucket) -> s3.BucketPolicy:
-    name = uploads_bucket_name_text(settings)
+    name = uploads_bucket_name_sub(settings)
     return s3.BucketPolicy(
         UPLOADS_BUCKET_POLICY,
         Bucket=Ref(bucket),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from troposphere import AWSHelperFn, GetAtt, Sub, logs, wafv2
 
 from tapgen.config import Settings
-from tapgen.naming import log_group_arn, physical_name, protect_data, standard_tags, waf_log_group_name_text
+from tapgen.naming import apply_retention, log_group_arn, physical_name, standard_tags, waf_log_group_name_sub
 
 WEB_ACL = "ApiWebAcl"
 WEB_ACL_ASSOCIATION = "ApiWebAclAssociation"
@@ -72,12 +72,12 @@ def association(acl: wafv2.WebACL, stage_arn: AWSHelperFn) -> wafv2.WebACLAssoci
 def log_group(settings: Settings, key_arn: AWSHelperFn) -> logs.LogGroup:
     group = logs.LogGroup(
         WAF_LOG_GROUP,
-        LogGroupName=Sub(waf_log_group_name_text(settings)),
+        LogGroupName=Sub(waf_log_group_name_sub(settings)),
         RetentionInDays=settings.log_retention_days,
         KmsKeyId=key_arn,
         Tags=standard_tags(settings),
     )
-    return protect_data(group, settings)
+    return apply_retention(group, settings)
 
 
 def logging(settings: Settings, acl: wafv2.WebACL, group: logs.LogGroup) -> wafv2.LoggingConfiguration:
@@ -85,7 +85,7 @@ def logging(settings: Settings, acl: wafv2.WebACL, group: logs.LogGroup) -> wafv
     config = wafv2.LoggingConfiguration(
         WAF_LOGGING,
         ResourceArn=GetAtt(acl, "Arn"),
-        LogDestinationConfigs=[log_group_arn(waf_log_group_name_text(settings))],
+        LogDestinationConfigs=[log_group_arn(waf_log_group_name_sub(settings))],
         RedactedFields=[
             wafv2.LoggingConfigurationFieldToMatch(SingleHeader=wafv2.SingleHeader(Name=name))
             for name in REDACTED_HEADERS

@@ -114,7 +114,7 @@ def reviewed_template(settings: Settings, config_path: Path) -> ReviewedTemplate
 
     artifacts = build_artifacts(settings.lambdas_dir)
     path = rendering.template_path(templates_dir(config_path), settings)
-    if rendering.check(path, rendering.render(settings, artifacts)):
+    if rendering.stale_template(path, rendering.render(settings, artifacts)):
         fail(f"{path} is stale against a fresh render: run `tapgen render --all`, review, commit", EXIT_FINDINGS)
     return ReviewedTemplate(path.read_text(encoding="utf-8"), artifacts)
 

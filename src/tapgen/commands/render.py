@@ -42,7 +42,7 @@ def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> N
             outputs.extend(_architecture_page(config_path, rendered))
         for path, text in outputs:
             if check:
-                stale.extend(s for s in [rendering.check(path, text)] if s)
+                stale.extend(s for s in [rendering.stale_template(path, text)] if s)
             elif all_envs:
                 say(f"{'wrote' if rendering.write(path, text) else 'unchanged'} {path}")
             else:

@@ -142,7 +142,10 @@ def test_a_full_stderr_still_exits_with_the_right_code() -> None:
         (["rend"], "error: No such command 'rend'. (see `tapgen --help`)"),
         (["deploy"], "error: Missing option '--env'. (see `tapgen deploy --help`)"),
         (["render", "--config", "/"], "error: Invalid value for '--config': File '/' is a directory."),
-        (["lint", "--format", "xml"], "error: Invalid value for '--format': 'xml' is not one of 'text', 'json', 'sarif'."),
+        (
+            ["lint", "--format", "xml"],
+            "error: Invalid value for '--format': 'xml' is not one of 'text', 'json', 'sarif'.",
+        ),
         (["render", "--env"], "error: Option '--env' requires an argument. (see `--help`)"),
         (["render", "--" + "x" * 5000], "… (5,"),
     ],
