@@ -13,7 +13,8 @@ from typing import Any
 
 import click
 
-from tapgen.commands.common import EXIT_FINDINGS, flushed_stdout, say_error, shortened
+from tapgen.commands.common import flushed_stdout, say_error, shortened
+from tapgen.errors import EXIT_FINDINGS
 
 # name -> "module:attribute" of the click command, in the order `tapgen --help` lists them.
 COMMANDS = {

@@ -109,7 +109,7 @@ def running(region: str) -> Iterator[Emulator]:
     try:
         from moto.server import ThreadedMotoServer
     except ImportError:
-        from tapgen.deploy.aws import DeployError
+        from tapgen.errors import DeployError
 
         raise DeployError("--local needs the embedded emulator: pip install 'tapgen[local]'", exit_code=2) from None
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tapgen.artifacts import FunctionArtifact
-from tapgen.deploy.aws import DeployError
+from tapgen.errors import DeployError
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from urllib.parse import quote_plus
 
 from tapgen.artifacts import FunctionArtifact
 from tapgen.config import Settings
-from tapgen.deploy.aws import Clients, DeployError
+from tapgen.deploy.aws import Clients
 from tapgen.emulator import patched_environ
+from tapgen.errors import DeployError
 
 CALLER = "tapgen-smoke"
 # A 1x1 PNG: signature, IHDR, IDAT, IEND.

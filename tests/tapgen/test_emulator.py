@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.deploy.aws import DeployError
 from tapgen.emulator import (
     DUMMY_CREDENTIALS,
     find_running,
@@ -18,6 +17,7 @@ from tapgen.emulator import (
     running_environments,
     state_file,
 )
+from tapgen.errors import DeployError
 
 
 def test_without_moto_local_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from tapgen.commands.common import EXIT_FINDINGS, EXIT_USAGE, F, TapgenError, emit, fail, say, shortened, templates_dir
+from tapgen.commands.common import F, emit, say, shortened, templates_dir
 from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
+from tapgen.errors import EXIT_FINDINGS, EXIT_USAGE, fail
 from tapgen.files import os_error_line
 
 if TYPE_CHECKING:
@@ -150,18 +151,6 @@ def _is_http_url(text: str) -> bool:
 def refuse_local_with(local: bool, profile: str | None, endpoint_url: str | None) -> None:
     if local and (profile or endpoint_url):
         fail("--local runs its own emulator: it takes neither --profile nor --endpoint-url")
-
-
-@contextmanager
-def deploy_errors() -> Iterator[None]:
-    """AWS and deploy failures as one line with their exit code (inside `reported_errors`)."""
-    from tapgen.deploy.aws import DeployError, aws_errors
-
-    try:
-        with aws_errors():
-            yield
-    except DeployError as error:
-        raise TapgenError(str(error), error.exit_code) from None
 
 
 def console(yes: bool) -> Console:

@@ -10,29 +10,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from tapgen.config import DEFAULT_CONFIG, ConfigError, Settings, load_all, load_settings
+from tapgen.errors import EXIT_USAGE, TapgenError, fail
 from tapgen.files import os_error_line
 
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
 PROBLEMS_SHOWN = 20  # a file of thousands of bad keys gets a screenful, and a count of the rest
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class TapgenError(Exception):
-    """An error to report in one clear line; `exit_code` says whether it is a finding or a usage error."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def fail(message: str, exit_code: int = EXIT_USAGE) -> NoReturn:
-    raise TapgenError(message, exit_code)
 
 
 def say(message: str) -> None:

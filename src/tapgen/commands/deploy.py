@@ -15,7 +15,6 @@ from tapgen.commands.cloud import (
     aws_options,
     checked_bucket,
     console,
-    deploy_errors,
     outputs_file_option,
     refuse_local_with,
     remote_clients,
@@ -26,8 +25,10 @@ from tapgen.commands.cloud import (
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import EXIT_FINDINGS, config_option, emit, fail, reported_errors, say
+from tapgen.commands.common import config_option, emit, reported_errors, say
 from tapgen.config import Settings, load_settings
+from tapgen.deploy.aws import aws_errors
+from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.files import unwritable_reason
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def deploy(
     stack policy. With --local everything runs against an embedded moto server, followed by a smoke
     test of the deployed service.
     """
-    with reported_errors(), deploy_errors():
+    with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
         refuse_local_with(local, profile, endpoint_url)
         if keep and not local:

@@ -9,7 +9,6 @@ import click
 from tapgen.commands.cloud import (
     aws_options,
     console,
-    deploy_errors,
     refuse_local_with,
     remote_clients,
     require_confirmation_source,
@@ -18,8 +17,10 @@ from tapgen.commands.cloud import (
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import config_option, fail, reported_errors
+from tapgen.commands.common import config_option, reported_errors
 from tapgen.config import load_settings
+from tapgen.deploy.aws import aws_errors
+from tapgen.errors import fail
 
 
 @click.command()
@@ -49,7 +50,7 @@ def destroy(
     """
     from tapgen.deploy.flow import destroy as run_destroy
 
-    with reported_errors(), deploy_errors():
+    with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
         refuse_local_with(local, profile, endpoint_url)
         if settings.retain_data:

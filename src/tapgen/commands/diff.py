@@ -10,7 +10,6 @@ import click
 
 from tapgen.commands.cloud import (
     aws_options,
-    deploy_errors,
     format_option,
     refuse_local_with,
     remote_clients,
@@ -19,8 +18,10 @@ from tapgen.commands.cloud import (
     stack_options,
     stack_target,
 )
-from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors
+from tapgen.commands.common import config_option, reported_errors
 from tapgen.config import load_settings
+from tapgen.deploy.aws import aws_errors
+from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.naming import ENVIRONMENT_SUFFIX
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ def diff(
     """
     from tapgen.diff.report import as_json, as_text
 
-    with reported_errors(), deploy_errors():
+    with reported_errors(), aws_errors():
         if bool(files) == bool(env):
             fail("give either --env NAME (compare with the deployed stack) or two template files OLD NEW")
         if files:
@@ -109,8 +110,8 @@ def _compare_files(files: tuple[Path, ...], region: str | None) -> StackDiff:
 
 
 def _read_template(path: Path) -> dict[str, Any]:
-    from tapgen.deploy.aws import DeployError
     from tapgen.deploy.deployed import parse_template
+    from tapgen.errors import DeployError
 
     try:
         return parse_template(path.read_text(encoding="utf-8"), str(path))

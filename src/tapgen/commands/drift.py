@@ -9,15 +9,16 @@ import click
 
 from tapgen.commands.cloud import (
     aws_options,
-    deploy_errors,
     format_option,
     refuse_local_with,
     remote_clients,
     stack_options,
     stack_target,
 )
-from tapgen.commands.common import EXIT_FINDINGS, config_option, fail, reported_errors, say
+from tapgen.commands.common import config_option, reported_errors, say
 from tapgen.config import load_settings
+from tapgen.deploy.aws import aws_errors
+from tapgen.errors import EXIT_FINDINGS, fail
 
 
 @click.command()
@@ -45,7 +46,7 @@ def drift(
     """
     from tapgen.deploy.drift import as_json, as_text, detect_drift
 
-    with reported_errors(), deploy_errors():
+    with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
         refuse_local_with(local, profile, endpoint_url)
         if local:

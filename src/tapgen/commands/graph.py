@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from tapgen.commands.common import config_option, fail, reported_errors, selected_settings
+from tapgen.commands.common import config_option, reported_errors, selected_settings
+from tapgen.errors import fail
 
 
 @click.command()

@@ -10,14 +10,13 @@ from typing import TYPE_CHECKING
 import click
 
 from tapgen.commands.common import (
-    EXIT_FINDINGS,
     config_option,
-    fail,
     reported_errors,
     say,
     selected_settings,
     templates_dir,
 )
+from tapgen.errors import EXIT_FINDINGS, fail
 
 if TYPE_CHECKING:
     from tapgen.lint.engine import LintReport

@@ -8,7 +8,6 @@ import click
 
 from tapgen.commands.cloud import (
     aws_options,
-    deploy_errors,
     outputs_file_option,
     refuse_local_with,
     remote_clients,
@@ -19,6 +18,7 @@ from tapgen.commands.cloud import (
 )
 from tapgen.commands.common import config_option, reported_errors
 from tapgen.config import load_settings
+from tapgen.deploy.aws import aws_errors
 
 
 @click.command()
@@ -41,7 +41,7 @@ def outputs(
     """Print the stack's outputs as JSON and write them to --outputs-file."""
     from tapgen.deploy.flow import read_outputs
 
-    with reported_errors(), deploy_errors():
+    with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
         refuse_local_with(local, profile, endpoint_url)
         target = stack_target(settings, stack_name, suffix)

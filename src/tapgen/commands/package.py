@@ -11,13 +11,13 @@ from tapgen.artifacts import FunctionArtifact
 from tapgen.commands.cloud import (
     aws_options,
     checked_bucket,
-    deploy_errors,
     refuse_local_with,
     remote_clients,
     running_emulator,
 )
 from tapgen.commands.common import config_option, emit, reported_errors, say, templates_dir
 from tapgen.config import load_settings
+from tapgen.deploy.aws import aws_errors
 from tapgen.files import TEMPLATE_BYTES_LIMIT, read_bounded
 
 
@@ -45,7 +45,7 @@ def package(
     from tapgen.artifacts import build_artifacts
     from tapgen.package import upload_artifacts
 
-    with reported_errors(), deploy_errors():
+    with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
         refuse_local_with(local, profile, endpoint_url)
         checked_bucket(bucket)

@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from tapgen.commands.common import (
-    EXIT_FINDINGS,
     config_option,
     emit,
     reported_errors,
@@ -17,6 +16,7 @@ from tapgen.commands.common import (
     templates_dir,
 )
 from tapgen.config import Settings
+from tapgen.errors import EXIT_FINDINGS
 
 
 @click.command()

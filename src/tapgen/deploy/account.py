@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.deploy.aws import EXIT_CONFIG, DeployError
+from tapgen.errors import EXIT_USAGE, DeployError
 
 
 @dataclass(frozen=True)
@@ -49,5 +49,5 @@ def require_account(sts: Any, expected: str | None, where: str) -> None:
         raise DeployError(
             f"these credentials are for account {actual}, but {where} is {expected}: "
             "nothing was touched; use credentials (--profile) for the pinned account",
-            EXIT_CONFIG,
+            EXIT_USAGE,
         )

@@ -8,19 +8,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-EXIT_FAILED = 1
-EXIT_CONFIG = 2
+from tapgen.errors import EXIT_USAGE, DeployError
 
 Clients = Callable[[str], Any]
 """A factory of boto3 clients by service name: `clients("cloudformation")`."""
-
-
-class DeployError(Exception):
-    """A failure to report in one line; exit 1 when AWS refused or failed, 2 when the setup is wrong."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -79,10 +70,10 @@ def aws_errors() -> Iterator[None]:
         raise DeployError(
             "no AWS credentials found: set AWS_PROFILE or --profile, export credentials, "
             "or use --local for an embedded emulator",
-            EXIT_CONFIG,
+            EXIT_USAGE,
         ) from None
     except _configuration_errors() as error:
-        raise DeployError(f"AWS configuration: {error}", EXIT_CONFIG) from None
+        raise DeployError(f"AWS configuration: {error}", EXIT_USAGE) from None
     except EndpointConnectionError as error:
         raise DeployError(f"cannot reach AWS: {error}") from None
     except BotoCoreError as error:

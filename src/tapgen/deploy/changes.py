@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.deployed import deployed_template, stack_parameters
+from tapgen.errors import DeployError
 from tapgen.stateful import STATEFUL_TYPES
 
 # CloudFormation's words for "this change set would change nothing".

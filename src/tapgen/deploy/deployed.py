@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from tapgen.deploy.aws import DeployError
+from tapgen.errors import DeployError
 
 
 def deployed_template(cfn: Any, stack: str) -> dict[str, Any]:

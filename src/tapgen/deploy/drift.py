@@ -8,10 +8,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.changes import Sleep
 from tapgen.deploy.progress import Report
 from tapgen.deploy.stack import describe_stack, stack_resources
+from tapgen.errors import DeployError
 
 DRIFTED = ("MODIFIED", "DELETED")
 CHECKED = ("IN_SYNC", *DRIFTED)

@@ -13,7 +13,7 @@ from typing import Any
 
 from tapgen.artifacts import FunctionArtifact
 from tapgen.deploy.account import partition_of
-from tapgen.deploy.aws import Clients, DeployError
+from tapgen.deploy.aws import Clients
 from tapgen.deploy.changes import (
     ChangeSet,
     ChangeSetRequest,
@@ -39,6 +39,7 @@ from tapgen.deploy.stack import (
     set_policy,
     stack_resources,
 )
+from tapgen.errors import DeployError
 from tapgen.naming import ARTIFACT_BUCKET, ENVIRONMENT_SUFFIX
 from tapgen.package import UploadReport, ensure_object, upload_artifacts
 

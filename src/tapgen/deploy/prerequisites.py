@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tapgen.deploy.aws import Clients, DeployError
+from tapgen.deploy.aws import Clients
+from tapgen.errors import DeployError
 
 
 def api_settings(template: str) -> dict[str, Any]:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.changes import Sleep
+from tapgen.errors import DeployError
 
 STACK_TYPE = "AWS::CloudFormation::Stack"
 SUCCESS = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"})

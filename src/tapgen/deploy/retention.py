@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.deploy.aws import DeployError
+from tapgen.errors import DeployError
 
 # The only DeletionPolicy that lets CloudFormation delete a resource's data with the stack (the default).
 DELETE = "Delete"

@@ -6,9 +6,9 @@ import json
 import time
 from typing import Any
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.changes import Sleep
 from tapgen.deploy.progress import DEFAULT_WAIT_TIMEOUT, Outcome, Report, latest_event_id, watch
+from tapgen.errors import DeployError
 from tapgen.stateful import STATEFUL_TYPES
 
 # A stack left in review (a change set never executed) takes another CREATE change set.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tapgen.deploy.account import partition_of, require_account
-from tapgen.deploy.aws import DeployError
+from tapgen.errors import DeployError
 from tests.tapgen.deploy.stubs import stubbed
 
 IDENTITY = {"UserId": "AIDAEXAMPLE", "Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/ci"}

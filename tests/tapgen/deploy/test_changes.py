@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.changes import (
     ChangeDetail,
     ChangeSet,
@@ -17,6 +16,7 @@ from tapgen.deploy.changes import (
     data_loss,
     with_predicted_replacements,
 )
+from tapgen.errors import DeployError
 from tests.tapgen.deploy.stubs import (
     CHANGE_SET_ID,
     STACK_ID,

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.deployed import deployed_template, parse_template, stack_parameters
+from tapgen.errors import DeployError
 from tests.tapgen.deploy.stubs import STACK_ID, stack_description, stubbed
 
 EXPECTED = {"Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Ref": "Name"}}}}}

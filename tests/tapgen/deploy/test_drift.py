@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.drift import DriftReport, as_json, as_text, detect_drift
+from tapgen.errors import DeployError
 from tests.tapgen.deploy.stubs import STACK_ID, stack_description, stubbed
 
 DETECTION_ID = "b78ac9b0-dec1-11e7-a451-503a3example"

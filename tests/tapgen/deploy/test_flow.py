@@ -10,9 +10,9 @@ import pytest
 from botocore.stub import ANY
 
 from tapgen.artifacts import FunctionArtifact
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.flow import TEMPLATE_BODY_LIMIT, Console, DeployPlan, deploy
 from tapgen.deploy.stack import PROTECTIVE_POLICY
+from tapgen.errors import DeployError
 from tapgen.package import ArtifactMismatch, sha256_checksum
 from tests.tapgen.deploy.stubs import (
     CHANGE_SET_ID,

@@ -10,8 +10,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.prerequisites import api_settings, require_account_prerequisites
+from tapgen.errors import DeployError
 from tests.conftest import rendered_text
 
 REGION = "us-east-1"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.progress import watch
+from tapgen.errors import DeployError
 from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stubbed
 
 STACK = "AWS::CloudFormation::Stack"

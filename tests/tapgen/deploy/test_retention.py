@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.retention import deployed_template, retention_of
+from tapgen.errors import DeployError
 from tests.conftest import ROOT
 from tests.tapgen.deploy.stubs import stubbed
 

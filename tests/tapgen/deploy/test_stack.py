@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tapgen.deploy.aws import DeployError
 from tapgen.deploy.stack import PROTECTIVE_POLICY, change_set_type, empty_bucket, protect
+from tapgen.errors import DeployError
 from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stubbed
 
 STACK_TYPE = "AWS::CloudFormation::Stack"
