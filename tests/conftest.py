@@ -53,6 +53,12 @@ def template(env: str) -> Template:
     return rendered_template(env)
 
 
+def props(resources: dict[str, Any], logical_id: str) -> dict[str, Any]:
+    """The Properties of one resource, from a template's Resources mapping."""
+    properties: dict[str, Any] = resources[logical_id]["Properties"]
+    return properties
+
+
 def resources_of_type(template: Template, resource_type: str) -> dict[str, dict[str, Any]]:
     return {lid: r for lid, r in template["Resources"].items() if r["Type"] == resource_type}
 

@@ -8,20 +8,15 @@ import pytest
 
 from tapgen.artifacts import load_contract
 from tapgen.config import Settings
-from tests.conftest import ROOT, Template
+from tests.conftest import ROOT, Template, props
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources
 
 CONTRACT = load_contract(ROOT / "lambdas")
 BUCKETS = ("UploadsBucket", "AccessLogBucket")
 
 
-def props(template: Template, logical_id: str) -> dict[str, Any]:
-    properties: dict[str, Any] = template["Resources"][logical_id]["Properties"]
-    return properties
-
-
 def encryption_default(template: Template, logical_id: str) -> dict[str, Any]:
-    rule = props(template, logical_id)["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    rule = props(template["Resources"], logical_id)["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     return dict(rule["ServerSideEncryptionByDefault"], BucketKeyEnabled=rule.get("BucketKeyEnabled"))
 
 
@@ -39,7 +34,7 @@ def test_access_log_bucket_uses_sse_s3_because_logging_cannot_write_kms(template
 
 @pytest.mark.parametrize("bucket", BUCKETS)
 def test_bucket_blocks_all_public_access(template: Template, bucket: str) -> None:
-    block = props(template, bucket)["PublicAccessBlockConfiguration"]
+    block = props(template["Resources"], bucket)["PublicAccessBlockConfiguration"]
     assert block == dict.fromkeys(
         ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True
     )
@@ -47,34 +42,36 @@ def test_bucket_blocks_all_public_access(template: Template, bucket: str) -> Non
 
 @pytest.mark.parametrize("bucket", BUCKETS)
 def test_bucket_is_versioned_and_owner_enforced(template: Template, bucket: str) -> None:
-    assert props(template, bucket)["VersioningConfiguration"] == {"Status": "Enabled"}
-    assert props(template, bucket)["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    assert props(template["Resources"], bucket)["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert props(template["Resources"], bucket)["OwnershipControls"]["Rules"] == [
+        {"ObjectOwnership": "BucketOwnerEnforced"}
+    ]
 
 
 def test_uploads_lifecycle_expires_noncurrent_versions_and_multipart(template: Template, settings: Settings) -> None:
-    (rule,) = props(template, "UploadsBucket")["LifecycleConfiguration"]["Rules"]
+    (rule,) = props(template["Resources"], "UploadsBucket")["LifecycleConfiguration"]["Rules"]
     assert rule["NoncurrentVersionExpiration"] == {"NoncurrentDays": settings.noncurrent_version_expiry_days}
     assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
     assert rule["Status"] == "Enabled"
 
 
 def test_access_logs_expire(template: Template, settings: Settings) -> None:
-    (rule,) = props(template, "AccessLogBucket")["LifecycleConfiguration"]["Rules"]
+    (rule,) = props(template["Resources"], "AccessLogBucket")["LifecycleConfiguration"]["Rules"]
     assert rule["ExpirationInDays"] == settings.access_log_expiry_days
 
 
 def test_uploads_bucket_logs_to_access_log_bucket(template: Template) -> None:
-    logging = props(template, "UploadsBucket")["LoggingConfiguration"]
+    logging = props(template["Resources"], "UploadsBucket")["LoggingConfiguration"]
     assert logging["DestinationBucketName"] == {"Ref": "AccessLogBucket"}
 
 
 def test_uploads_bucket_has_a_literal_name(template: Template) -> None:
-    name = props(template, "UploadsBucket")["BucketName"]
+    name = props(template["Resources"], "UploadsBucket")["BucketName"]
     assert name == {"Fn::Sub": "tap-${EnvironmentSuffix}-uploads-${AWS::AccountId}-${AWS::Region}"}
 
 
 def test_browser_uploads_allowed_only_from_configured_origins(template: Template, settings: Settings) -> None:
-    (rule,) = props(template, "UploadsBucket")["CorsConfiguration"]["CorsRules"]
+    (rule,) = props(template["Resources"], "UploadsBucket")["CorsConfiguration"]["CorsRules"]
     assert rule["AllowedOrigins"] == list(settings.api.cors_origins)
     assert set(rule["AllowedMethods"]) == {"GET", "POST"}
 
@@ -82,7 +79,7 @@ def test_browser_uploads_allowed_only_from_configured_origins(template: Template
 def notification_routes(template: Template) -> dict[str, str]:
     """suffix → processor logical id, with every rule checked for event and prefix."""
     routes = {}
-    for config in props(template, "UploadsBucket")["NotificationConfiguration"]["LambdaConfigurations"]:
+    for config in props(template["Resources"], "UploadsBucket")["NotificationConfiguration"]["LambdaConfigurations"]:
         assert config["Event"] == "s3:ObjectCreated:*"
         rules = {r["Name"]: r["Value"] for r in config["Filter"]["S3Key"]["Rules"]}
         assert rules["prefix"] == CONTRACT.UPLOAD_PREFIX

@@ -15,14 +15,9 @@ import pytest
 
 from tapgen.lint.engine import tapgen_findings
 from tapgen.lint.rules import PUBLIC_ACCESS_BLOCKS, RULES
-from tests.conftest import Template, rendered_template
+from tests.conftest import Template, props, rendered_template
 
 Breakage = Callable[[dict[str, Any]], None]
-
-
-def props(resources: dict[str, Any], logical_id: str) -> dict[str, Any]:
-    properties: dict[str, Any] = resources[logical_id]["Properties"]
-    return properties
 
 
 def statement(resources: dict[str, Any], role: str, sid: str) -> dict[str, Any]:
