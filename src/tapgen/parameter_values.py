@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from tapgen.shapes import as_dict
+
 ParameterChanges = Mapping[str, tuple[str | None, str | None]]
 """Parameter name -> (deployed value, value to deploy), for the parameters whose value changes."""
 
@@ -28,17 +30,13 @@ def changed_parameter_values(
 
 
 def _default(declared: Mapping[str, Any], name: str) -> str | None:
-    default = _mapping(declared.get(name)).get("Default")
+    default = as_dict(declared.get(name)).get("Default")
     return None if default is None else str(default)
 
 
 def _section(template: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     section = template.get(name, {})
     return section if isinstance(section, Mapping) else {}
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 _SUB_VARIABLE = re.compile(r"\$\{([^}!]+)\}")
@@ -62,7 +60,7 @@ def resolved(value: Any, changes: ParameterChanges, side: int) -> Any:
 
 def _resolved_sub(argument: Any, changes: ParameterChanges, side: int) -> Any:
     pair = isinstance(argument, list) and len(argument) == 2
-    text, variables = (argument[0], _mapping(argument[1])) if pair else (argument, {})
+    text, variables = (argument[0], as_dict(argument[1])) if pair else (argument, {})
     if not isinstance(text, str):
         return argument
 

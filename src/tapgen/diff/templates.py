@@ -10,6 +10,7 @@ from tapgen.diff.security import security_changes
 from tapgen.diff.values import value_changes
 from tapgen.parameter_values import ParameterChanges, changed_parameter_values
 from tapgen.replacement import predict_resource_replacement
+from tapgen.shapes import as_dict, properties
 from tapgen.stateful import STATEFUL_TYPES
 
 Template = Mapping[str, Any]
@@ -57,30 +58,22 @@ def _resource_diff(
     old, new = old_resources.get(logical_id), new_resources.get(logical_id)
     if old is None or new is None:
         present = new if old is None else old
-        kind = str(_mapping(present).get("Type", ""))
+        kind = str(as_dict(present).get("Type", ""))
         return ResourceDiff(logical_id, "add" if old is None else "remove", kind, kind in STATEFUL_TYPES)
-    old, new = _mapping(old), _mapping(new)
-    properties = value_changes(_properties(old), _properties(new))
+    old, new = as_dict(old), as_dict(new)
+    property_changes = value_changes(properties(old), properties(new))
     attributes = tuple(
         change
         for key in sorted((set(old) | set(new)) - {"Properties"})
         for change in value_changes(old.get(key, ABSENT), new.get(key, ABSENT), (key,))
     )
-    if not (properties or attributes or parameter_values):
+    if not (property_changes or attributes or parameter_values):
         return None  # unchanged: no need to ask the schemas (cfn-lint's import alone takes a second)
     replacement = predict_resource_replacement(old, new, region, parameter_values)
-    if not (properties or attributes or replacement):
+    if not (property_changes or attributes or replacement):
         return None
     kind = str(new.get("Type", ""))
-    return ResourceDiff(logical_id, "modify", kind, kind in STATEFUL_TYPES, properties, attributes, replacement)
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
-def _properties(resource: Mapping[str, Any]) -> Mapping[str, Any]:
-    return _mapping(resource.get("Properties", {}))
+    return ResourceDiff(logical_id, "modify", kind, kind in STATEFUL_TYPES, property_changes, attributes, replacement)
 
 
 def _entries(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[EntryDiff, ...]:

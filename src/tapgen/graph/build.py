@@ -10,7 +10,7 @@ from tapgen.graph.actions import summary
 from tapgen.graph.flow import flow_edges
 from tapgen.graph.model import ACCESS, EXTERNAL_TYPE, FLOW, Edge, Graph, Node
 from tapgen.graph.references import Resolver, describe
-from tapgen.graph.shapes import properties
+from tapgen.shapes import properties
 
 VIEWS = {"flow": (FLOW,), "access": (ACCESS,), "all": (FLOW, ACCESS)}
 # What a node shows beside its id, by type: the property that tells nodes of one type apart.

@@ -10,7 +10,7 @@ from tapgen.graph.actions import summary
 from tapgen.graph.model import FLOW, Edge
 from tapgen.graph.permissions import Grant, Resources, target_id
 from tapgen.graph.references import Resolver, describe
-from tapgen.graph.shapes import listed, mapping, mappings, properties
+from tapgen.shapes import as_dict, as_list, mappings, properties
 
 NOTIFICATION_KINDS = (
     ("LambdaConfigurations", "Function"),
@@ -56,7 +56,7 @@ def _of_type(resources: Resources, *types: str) -> Iterator[tuple[str, Mapping[s
 def _notifications(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     """Bucket → function, queue or topic, labelled with the key filter (`uploads/*.csv`)."""
     for bucket, props in _of_type(resources, "AWS::S3::Bucket"):
-        configuration = mapping(props.get("NotificationConfiguration"))
+        configuration = as_dict(props.get("NotificationConfiguration"))
         for list_property, target_property in NOTIFICATION_KINDS:
             for rule in mappings(configuration.get(list_property)):
                 key_filter = _key_filter(rule.get("Filter"))
@@ -69,7 +69,7 @@ def _notifications(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
 def _key_filter(value: Any) -> str:
     rules = {
         str(r.get("Name")).lower(): describe(r.get("Value"))
-        for r in mappings(mapping(mapping(value).get("S3Key")).get("Rules"))
+        for r in mappings(as_dict(as_dict(value).get("S3Key")).get("Rules"))
     }
     return f"{rules.get('prefix', '')}*{rules.get('suffix', '')}"
 
@@ -78,14 +78,14 @@ def _destinations(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     """Asynchronous invocation destinations and dead-letter targets of functions."""
     for logical_id, props in _of_type(resources, "AWS::Lambda::EventInvokeConfig"):
         function = target_id(resolver, props.get("FunctionName"))
-        destinations = mapping(props.get("DestinationConfig"))
+        destinations = as_dict(props.get("DestinationConfig"))
         retries = f"after {props['MaximumRetryAttempts']} retries" if "MaximumRetryAttempts" in props else ""
         for outcome, label in (("OnFailure", "on failure"), ("OnSuccess", "on success")):
             if outcome in destinations:
-                target = target_id(resolver, mapping(destinations[outcome]).get("Destination"))
+                target = target_id(resolver, as_dict(destinations[outcome]).get("Destination"))
                 yield function, target, label, f"{logical_id}: {label} {retries}".rstrip()
     for logical_id, props in _of_type(resources, "AWS::Lambda::Function"):
-        dead_letters = mapping(props.get("DeadLetterConfig"))
+        dead_letters = as_dict(props.get("DeadLetterConfig"))
         if "TargetArn" in dead_letters:
             target = target_id(resolver, dead_letters["TargetArn"])
             yield logical_id, target, "dead letters", f"{logical_id}: DeadLetterConfig"
@@ -105,7 +105,7 @@ def _api(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     for method, props in _of_type(resources, "AWS::ApiGateway::Method"):
         verb = describe(props.get("HttpMethod"))
         yield target_id(resolver, props.get("RestApiId")), method, verb, f"{method}: {verb}"
-        uri = mapping(props.get("Integration")).get("Uri")
+        uri = as_dict(props.get("Integration")).get("Uri")
         if uri is not None:
             yield method, resolver.mentioned(uri), "integration", f"{method}: {describe(uri)}"
 
@@ -114,7 +114,7 @@ def _alarms(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     """Alarm → topic for each state it notifies, and topic → each subscription."""
     for alarm, props in _of_type(resources, "AWS::CloudWatch::Alarm"):
         for action_property, state in ALARM_ACTIONS:
-            for action in listed(props.get(action_property)):
+            for action in as_list(props.get(action_property)):
                 yield alarm, target_id(resolver, action), state, f"{alarm}: {action_property}"
     for subscription, props in _of_type(resources, "AWS::SNS::Subscription"):
         protocol = describe(props.get("Protocol"))
@@ -128,7 +128,7 @@ def _alarms(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
 def _logs(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
     """Where functions, stages and buckets write their logs."""
     for function, props in _of_type(resources, "AWS::Lambda::Function"):
-        logging = mapping(props.get("LoggingConfig"))
+        logging = as_dict(props.get("LoggingConfig"))
         if "LogGroup" in logging:
             yield function, target_id(resolver, logging["LogGroup"]), "logs", f"{function}: LoggingConfig"
     for stage, props in _of_type(resources, "AWS::ApiGatewayV2::Stage", "AWS::ApiGateway::Stage"):
@@ -136,7 +136,7 @@ def _logs(resources: Resources, resolver: Resolver) -> Iterator[Flow]:
             target = target_id(resolver, settings.get("DestinationArn"))
             yield target_id(resolver, props.get("ApiId") or props.get("RestApiId")), target, "access logs", f"{stage}"
     for bucket, props in _of_type(resources, "AWS::S3::Bucket"):
-        logging = mapping(props.get("LoggingConfiguration"))
+        logging = as_dict(props.get("LoggingConfiguration"))
         if "DestinationBucketName" in logging:
             target = target_id(resolver, logging["DestinationBucketName"])
             yield bucket, target, "access logs", f"{bucket}: LoggingConfiguration"
@@ -149,7 +149,7 @@ def _data_writes(resources: Resources, resolver: Resolver, role_grants: list[Gra
         roles[target_id(resolver, props.get("Role"))].append(function)
     actions: dict[tuple[str, str], set[str]] = defaultdict(set)
     for grant in role_grants:
-        if mapping(resources.get(grant.target)).get("Type") in DATA_STORES:
+        if as_dict(resources.get(grant.target)).get("Type") in DATA_STORES:
             for function in roles.get(grant.principal, []):
                 actions[function, grant.target].update(grant.actions)
     return [

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tapgen.graph.references import Resolver, as_text, describe
-from tapgen.graph.shapes import listed, mappings, properties
+from tapgen.shapes import as_list, mappings, properties
 
 ROLE = "AWS::IAM::Role"
 POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
@@ -47,7 +47,7 @@ def role_grants(resources: Resources, resolver: Resolver) -> list[Grant]:
         if resource.get("Type") == ROLE:
             documents.extend((logical_id, policy.get("PolicyDocument")) for policy in mappings(props.get("Policies")))
         elif resource.get("Type") in POLICY_TYPES:
-            roles = [target_id(resolver, role) for role in listed(props.get("Roles"))]
+            roles = [target_id(resolver, role) for role in as_list(props.get("Roles"))]
             documents.extend((role, props.get("PolicyDocument")) for role in roles)
     return [
         Grant(role, target, actions, detail)
@@ -63,7 +63,7 @@ def managed_policy_grants(resources: Resources) -> list[Grant]:
         Grant(logical_id, describe(arn), (), f"ManagedPolicyArns: {describe(arn)}")
         for logical_id, resource in sorted(resources.items())
         if resource.get("Type") == ROLE
-        for arn in listed(properties(resource).get("ManagedPolicyArns"))
+        for arn in as_list(properties(resource).get("ManagedPolicyArns"))
     ]
 
 
@@ -76,7 +76,7 @@ def resource_policy_grants(resources: Resources, resolver: Resolver) -> list[Gra
             continue
         document_property, attached_property = policy
         props = properties(resource)
-        attached = [target_id(resolver, item) for item in listed(props.get(attached_property))] or [logical_id]
+        attached = [target_id(resolver, item) for item in as_list(props.get(attached_property))] or [logical_id]
         for statement in _allow_statements(props.get(document_property)):
             for principal in _principals(statement.get("Principal"), resolver):
                 grants.extend(
@@ -110,24 +110,24 @@ def invoke_permission_grants(resources: Resources, resolver: Resolver) -> list[G
 def _allow_statements(document: Any) -> list[Mapping[str, Any]]:
     if not isinstance(document, Mapping):
         return []
-    return [s for s in listed(document.get("Statement")) if isinstance(s, Mapping) and s.get("Effect") == "Allow"]
+    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping) and s.get("Effect") == "Allow"]
 
 
 def _statement_targets(
     statement: Mapping[str, Any], resolver: Resolver, policy_targets: list[str]
 ) -> list[tuple[str, tuple[str, ...], str]]:
     """(target, actions, detail) per resource of the statement; `*` in a resource policy is its own resource."""
-    actions = tuple(sorted(describe(a) for a in listed(statement.get("Action"))))
+    actions = tuple(sorted(describe(a) for a in as_list(statement.get("Action"))))
     if "NotAction" in statement:
-        actions = tuple(sorted(f"NotAction {describe(a)}" for a in listed(statement["NotAction"])))
+        actions = tuple(sorted(f"NotAction {describe(a)}" for a in as_list(statement["NotAction"])))
     sid = str(statement.get("Sid", "(no Sid)"))
     condition = statement.get("Condition")
     condition_text = f" if {json.dumps(_texts(condition), sort_keys=True)}" if condition else ""
     found: list[tuple[str, tuple[str, ...], str]] = []
-    for resource in listed(statement.get("Resource")):
+    for resource in as_list(statement.get("Resource")):
         targets = policy_targets if resource == "*" and policy_targets else [target_id(resolver, resource)]
         found.extend((target, actions, f"{sid}: {describe(resource)}{condition_text}") for target in targets)
-    for resource in listed(statement.get("NotResource")):
+    for resource in as_list(statement.get("NotResource")):
         found.append((f"NotResource {describe(resource)}", actions, f"{sid}: NotResource {describe(resource)}"))
     return found
 
@@ -140,7 +140,7 @@ def _principals(principal: Any, resolver: Resolver) -> list[str]:
         return [describe(principal)]
     found = []
     for kind, values in sorted(principal.items()):
-        for value in listed(values):
+        for value in as_list(values):
             target = resolver.resolve(value)
             found.append(target.logical_id if target else f"{kind}: {describe(value)}")
     return found

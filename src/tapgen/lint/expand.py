@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tapgen.lint.findings import Finding
-from tapgen.lint.view import as_dict
+from tapgen.shapes import as_dict
 
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 SAM = "AWS::Serverless-2016-10-31"

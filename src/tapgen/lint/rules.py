@@ -17,9 +17,7 @@ from tapgen.lint.view import (
     Resource,
     TemplateView,
     allow_statements_at,
-    as_dict,
     as_json_text,
-    as_list,
     is_false,
     is_true,
     referenced_ids,
@@ -27,6 +25,7 @@ from tapgen.lint.view import (
     statements_at,
 )
 from tapgen.rest_definition import DEFINITION_TYPES, definition_digest
+from tapgen.shapes import as_dict, as_list
 from tapgen.stateful import STATEFUL_TYPES
 
 

@@ -13,7 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tapgen.lint.findings import Finding, Suppression
-from tapgen.lint.view import Json, TemplateView, as_dict, as_json_text, as_list
+from tapgen.lint.view import (
+    Json,
+    TemplateView,
+    as_json_text,
+)
+from tapgen.shapes import as_dict, as_list
 
 INVALID_SUPPRESSION = "TAP000"
 MIN_REASON_WORDS = 4

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.shapes import as_dict, as_list
 from tapgen.stateful import STATEFUL_TYPES
 
 Json = Any
@@ -20,16 +21,6 @@ SUB_REFERENCE = re.compile(r"\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}")
 def as_json_text(value: Json) -> str:
     """`value` as JSON text, for messages and substring checks; YAML's dates (Version: 2012-10-17) as strings."""
     return json.dumps(value, default=str)
-
-
-def as_list(value: Json) -> list[Json]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def as_dict(value: Json) -> dict[str, Json]:
-    return value if isinstance(value, dict) else {}
 
 
 def is_true(value: Json) -> bool:
