@@ -7,8 +7,9 @@ from collections.abc import Mapping
 
 from troposphere import AWSHelperFn, AWSObject, GetAtt, Ref, Sub, awslambda, logs
 
+from tapgen.builders.log_groups import encrypted_log_group
 from tapgen.config import Settings
-from tapgen.naming import api_access_log_group_name_sub, apply_retention, standard_tags
+from tapgen.naming import api_access_log_group_name_sub
 
 API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API_INVOKE_PERMISSION = "ApiInvokePermission"
@@ -27,14 +28,7 @@ def json_log_format(fields: Mapping[str, str]) -> str:
 
 
 def access_log_group(settings: Settings, key_arn: AWSHelperFn) -> logs.LogGroup:
-    group = logs.LogGroup(
-        API_ACCESS_LOG_GROUP,
-        LogGroupName=Sub(api_access_log_group_name_sub(settings)),
-        RetentionInDays=settings.log_retention_days,
-        KmsKeyId=key_arn,
-        Tags=standard_tags(settings),
-    )
-    return apply_retention(group, settings)
+    return encrypted_log_group(settings, API_ACCESS_LOG_GROUP, api_access_log_group_name_sub(settings), key_arn)
 
 
 def invoke_permission(api: AWSObject, function: awslambda.Function, scope: str = "*") -> awslambda.Permission:

@@ -9,10 +9,10 @@ from awacs.aws import Statement
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, awslambda, dynamodb, iam, logs, secretsmanager, sqs
 
 from tapgen.artifacts import FunctionArtifact
+from tapgen.builders.log_groups import encrypted_log_group
 from tapgen.config import Settings
 from tapgen.naming import (
     ARTIFACT_BUCKET,
-    apply_retention,
     bucket_arn,
     function_name,
     lambda_log_group_name_sub,
@@ -68,14 +68,8 @@ class SharedResources:
 
 
 def log_group(settings: Settings, function: str, key_arn: AWSHelperFn) -> logs.LogGroup:
-    group = logs.LogGroup(
-        logical_id(function, "LogGroup"),
-        LogGroupName=Sub(lambda_log_group_name_sub(settings, function)),
-        RetentionInDays=settings.log_retention_days,
-        KmsKeyId=key_arn,
-        Tags=standard_tags(settings),
-    )
-    return apply_retention(group, settings)
+    name_sub = lambda_log_group_name_sub(settings, function)
+    return encrypted_log_group(settings, logical_id(function, "LogGroup"), name_sub, key_arn)
 
 
 def api_statements(shared: SharedResources) -> list[Statement]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from troposphere import AWSHelperFn, GetAtt, Sub, logs, wafv2
+from troposphere import AWSHelperFn, GetAtt, logs, wafv2
 
+from tapgen.builders.log_groups import encrypted_log_group
 from tapgen.config import Settings
-from tapgen.naming import apply_retention, log_group_arn, physical_name, standard_tags, waf_log_group_name_sub
+from tapgen.naming import log_group_arn, physical_name, standard_tags, waf_log_group_name_sub
 
 WEB_ACL = "ApiWebAcl"
 WEB_ACL_ASSOCIATION = "ApiWebAclAssociation"
@@ -70,14 +71,7 @@ def association(acl: wafv2.WebACL, stage_arn: AWSHelperFn) -> wafv2.WebACLAssoci
 
 
 def log_group(settings: Settings, key_arn: AWSHelperFn) -> logs.LogGroup:
-    group = logs.LogGroup(
-        WAF_LOG_GROUP,
-        LogGroupName=Sub(waf_log_group_name_sub(settings)),
-        RetentionInDays=settings.log_retention_days,
-        KmsKeyId=key_arn,
-        Tags=standard_tags(settings),
-    )
-    return apply_retention(group, settings)
+    return encrypted_log_group(settings, WAF_LOG_GROUP, waf_log_group_name_sub(settings), key_arn)
 
 
 def logging(settings: Settings, acl: wafv2.WebACL, group: logs.LogGroup) -> wafv2.LoggingConfiguration:
