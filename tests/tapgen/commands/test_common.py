@@ -86,12 +86,17 @@ def test_a_template_that_is_not_text_is_stale_not_a_crash(fresh_project: Path) -
 
 
 def run(args: list[str], **streams: object) -> subprocess.CompletedProcess[bytes]:
-    """The real entry point in a subprocess, with real file descriptors for stdout and stderr."""
+    """The real entry point in a subprocess, with real file descriptors for stdout and stderr.
+
+    Without pytest-cov's subprocess hook: its report at exit writes to the very streams these tests break.
+    """
+    environment = {name: value for name, value in os.environ.items() if not name.startswith(("COV_CORE_", "COVERAGE_"))}
     return subprocess.run(
         [sys.executable, "-m", "tapgen", *args],
         cwd=ROOT,
         check=False,
         timeout=120,
+        env=environment,
         **streams,  # type: ignore[call-overload]
     )
 
