@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 from tapgen.config import LOG_RETENTION_DAYS, ConfigError, load_all, load_settings
-from tests.conftest import CONFIG, ENVIRONMENTS
+from tests.conftest import CONFIG, ENVIRONMENTS, ROOT
 
 BASE = CONFIG.read_text(encoding="utf-8")
 
 
 def write_config(tmp_path: Path, text: str) -> Path:
+    """`text` as tapgen.toml beside the project's lambdas/, whose contract names the functions."""
+    if not (tmp_path / "lambdas").exists():
+        (tmp_path / "lambdas").symlink_to(ROOT / "lambdas")
     path = tmp_path / "tapgen.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -32,8 +35,8 @@ def test_all_environments_load() -> None:
 
 def test_environment_overrides_merge_over_defaults() -> None:
     prod = load_settings("prod", CONFIG)
-    assert prod.functions.image.memory_mb == 1024
-    assert prod.functions.image.reserved_concurrency == 100
+    assert prod.functions["image"].memory_mb == 1024
+    assert prod.functions["image"].reserved_concurrency == 100
     assert prod.project == "tap"  # from [defaults]
     assert prod.api.auth == "jwt"
 
@@ -181,6 +184,20 @@ def test_settings_are_frozen() -> None:
             id="missing-key",
         ),
         pytest.param(
+            "[env.prod.functions.image]",
+            "[env.prod.functions.imgae]",
+            "prod",
+            "[env.prod] unknown key functions.imgae; the Lambda contract's functions: api, image, document, data",
+            id="function-not-in-the-contract",
+        ),
+        pytest.param(
+            "[defaults.functions.data]\nmemory_mb = 512\ntimeout_seconds = 60\nreserved_concurrency = 5\n",
+            "",
+            "dev",
+            "[env.dev] missing key functions.data (one of the Lambda contract's functions)",
+            id="contract-function-without-settings",
+        ),
+        pytest.param(
             "processing_problem_percent = 20",
             "processing_problem_percent = 0",
             "dev",
@@ -196,6 +213,17 @@ def test_bad_values_are_named_precisely(tmp_path: Path, old: str, new: str, env:
     assert old in BASE, "the test's anchor must exist in tapgen.toml"
     problems = problems_for(tmp_path, BASE.replace(old, new, 1), env)
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_functions_cannot_be_checked_without_the_lambda_contract(tmp_path: Path) -> None:
+    (tmp_path / "tapgen.toml").write_text(BASE, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings("dev", tmp_path / "tapgen.toml")
+    contract = tmp_path / "lambdas" / "tap_shared" / "contract.py"
+    expected = (
+        f"its functions must be the Lambda contract's, which cannot be read: Lambda contract not found at {contract}"
+    )
+    assert caught.value.problems == [expected]
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

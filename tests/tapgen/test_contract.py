@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import subprocess
 import sys
@@ -12,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from tapgen.artifacts import build_artifacts, load_contract
-from tapgen.config import FunctionsSettings
-from tests.conftest import ROOT, Template
+from tapgen.config import Settings, load_all
+from tests.conftest import CONFIG, ROOT, Template
 
 CONTRACT = load_contract(ROOT / "lambdas")
 ARTIFACTS = build_artifacts(ROOT / "lambdas")
@@ -41,8 +40,11 @@ def test_handler_imports_from_its_zip_alone(tmp_path: Path, function: str) -> No
     assert result.returncode == 0, result.stderr
 
 
-def test_settings_size_every_contract_function() -> None:
-    assert {f.name for f in dataclasses.fields(FunctionsSettings)} == {fn.name for fn in CONTRACT.FUNCTIONS}
+@pytest.mark.parametrize("settings", load_all(CONFIG), ids=lambda s: s.name)
+def test_settings_size_every_contract_function_and_know_its_role(settings: Settings) -> None:
+    assert list(settings.functions) == [fn.name for fn in CONTRACT.FUNCTIONS]
+    assert settings.function_roles.api == CONTRACT.API.name
+    assert settings.function_roles.processors == tuple(fn.name for fn in CONTRACT.PROCESSORS)
 
 
 def test_template_handlers_are_the_contracts(template: Template) -> None:

@@ -36,7 +36,7 @@ def test_function_runtime_and_platform(template: Template, settings: Settings, f
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_function_size_follows_settings(template: Template, settings: Settings, function: str) -> None:
     properties = resource(template, function, "Function")
-    sizing = settings.functions.by_name(function)
+    sizing = settings.functions[function]
     assert properties["MemorySize"] == sizing.memory_mb
     assert properties["Timeout"] == sizing.timeout_seconds
     assert properties["ReservedConcurrentExecutions"] == sizing.reserved_concurrency

@@ -66,7 +66,7 @@ def test_function_duration_alarm_at_eighty_percent_of_timeout(
 ) -> None:
     alarm = alarms(template)[f"{function}DurationAlarm"]
     assert alarm["ExtendedStatistic"] == "p99"
-    timeout = settings.functions.by_name(function.lower()).timeout_seconds
+    timeout = settings.functions[function.lower()].timeout_seconds
     assert alarm["Threshold"] == pytest.approx(timeout * 1000 * 0.8)
 
 
