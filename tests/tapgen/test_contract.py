@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,50 @@ def test_contract_environment_names_are_unique_and_prefixed() -> None:
     names = [value for key, value in vars(CONTRACT).items() if key.startswith("ENV_")]
     assert len(names) == len(set(names))
     assert all(name.startswith("TAP_") for name in names)
+
+
+# Files that name the functions by design: the contract and the handlers (lambdas/), the handlers' tests, the
+# settings (tapgen.toml) and the least-privilege table. Everything else learns the names from the contract.
+NAMING_FILES = ("lambdas/", "tests/lambdas/", "tests/tapgen/test_least_privilege.py", "tests/tapgen/test_contract.py")
+# Strings spelled like a function that mean something else: the API's settings and metadata, diagram groups.
+OTHER_MEANINGS = {
+    ("src/tapgen/template.py", "api"): "Metadata.tapgen.api, the REST API's account requirements",
+    ("src/tapgen/deploy/prerequisites.py", "api"): "Metadata.tapgen.api, read back",
+    ("src/tapgen/lint/rules.py", "api"): "Metadata.tapgen.api, read back",
+    ("src/tapgen/graph/model.py", "api"): "the diagram's group of API Gateway resources",
+    ("src/tapgen/graph/model.py", "data"): "the diagram's group of DynamoDB and SQS resources",
+}
+CODE_FILES = sorted(
+    path.relative_to(ROOT).as_posix()
+    for folder in ("src", "benchmarks", "tests")
+    for path in (ROOT / folder).rglob("*.py")
+    if not path.relative_to(ROOT).as_posix().startswith(NAMING_FILES)
+)
+
+
+def named_functions(text: str, names: Iterable[str]) -> set[str]:
+    """The names written as a quoted string or as a settings access (`functions.x`, `functions["x"]`)."""
+    return {name for name in names if re.search(rf"""(["']){name}\1|functions(\.|\[["']){name}\b""", text) is not None}
+
+
+@pytest.mark.parametrize("path", [p for p in CODE_FILES if not p.startswith("tests/")])
+def test_code_names_no_function_the_contract_names(path: str) -> None:
+    names = named_functions((ROOT / path).read_text(encoding="utf-8"), (fn.name for fn in CONTRACT.FUNCTIONS))
+    assert {name for name in names if (path, name) not in OTHER_MEANINGS} == set()
+
+
+@pytest.mark.parametrize("path", [p for p in CODE_FILES if p.startswith("tests/")])
+def test_no_test_lists_the_processors(path: str) -> None:
+    """A test may use one function as its example; a list of them all would need a new function added to it."""
+    processors = {fn.name for fn in CONTRACT.PROCESSORS}
+    assert named_functions((ROOT / path).read_text(encoding="utf-8"), processors) != processors
+
+
+def test_the_scan_finds_a_function_named_in_code() -> None:
+    assert named_functions(
+        "sizing = settings.functions.image\nlabels = (\"api\", 'data')", ("api", "image", "data", "x")
+    ) == {
+        "api",
+        "image",
+        "data",
+    }
