@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import urllib3
 
-from tapgen.artifacts import build_artifacts, load_contract
+from tapgen.artifacts import build_artifacts
 from tapgen.config import load_settings
 from tapgen.emulator import Emulator, patched_environ, supply_skipped_resources
 from tapgen.smoke import (
@@ -21,7 +21,7 @@ from tapgen.smoke import (
     run_smoke,
     samples,
 )
-from tests.conftest import ROOT
+from tests.conftest import CONTRACT, ROOT
 from tests.e2e.conftest import Deployer, deployed
 
 SAMPLES = samples(ROOT / "lambdas")
@@ -57,7 +57,7 @@ def test_every_kind_is_uploaded_processed_and_read_back(
     service: Deployer, runner: InProcessLambda, emulator: Emulator
 ) -> None:
     results = run_smoke(runner, emulator.client, auth_of(service), bucket_of(service), SAMPLES)
-    assert [r.sample.kind for r in results] == [fn.name for fn in load_contract(ROOT / "lambdas").PROCESSORS]
+    assert [r.sample.kind for r in results] == [fn.name for fn in CONTRACT.PROCESSORS]
     for result in results:
         assert result.item["status"] == "PROCESSED", result.item
         assert result.item["kind"] == result.sample.kind

@@ -16,11 +16,8 @@ from tapgen.artifacts import (
     build_artifacts,
     deterministic_zip,
     imported_names,
-    load_contract,
 )
-from tests.conftest import ROOT
-
-CONTRACT = load_contract(ROOT / "lambdas")
+from tests.conftest import CONTRACT, ROOT
 
 TREE = {
     "shared/__init__.py": "",

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.artifacts import build_artifacts, load_contract
+from tapgen.artifacts import build_artifacts
 from tapgen.config import Settings, load_all
-from tests.conftest import CONFIG, ROOT, Template
+from tests.conftest import CONFIG, CONTRACT, ROOT, Template
 
-CONTRACT = load_contract(ROOT / "lambdas")
 ARTIFACTS = build_artifacts(ROOT / "lambdas")
 IMPORT_HANDLER = """
 import importlib, sys
@@ -74,7 +73,10 @@ OTHER_MEANINGS = {
     ("src/tapgen/lint/rules.py", "api"): "Metadata.tapgen.api, read back",
     ("src/tapgen/graph/model.py", "api"): "the diagram's group of API Gateway resources",
     ("src/tapgen/graph/model.py", "data"): "the diagram's group of DynamoDB and SQS resources",
+    ("src/tapgen/lint/expand.py", "image"): "a SAM function's PackageType Image",
 }
+# Tests that use functions as examples, one per case, so that a new function needs no new case.
+EXAMPLE_TESTS = {"tests/tapgen/lint/test_rules.py": "each rule's breaking case picks one function's resource"}
 CODE_FILES = sorted(
     path.relative_to(ROOT).as_posix()
     for folder in ("src", "benchmarks", "tests")
@@ -83,9 +85,23 @@ CODE_FILES = sorted(
 )
 
 
+# What follows a function's name in the logical ids of its resources: ImageFunction, ImageRole, ImageErrorsAlarm...
+FUNCTION_RESOURCES = (
+    "Function|FunctionName|Role|LogGroup|S3Permission|EventInvokeConfig|ErrorsAlarm|ThrottlesAlarm|DurationAlarm"
+)
+
+
 def named_functions(text: str, names: Iterable[str]) -> set[str]:
-    """The names written as a quoted string or as a settings access (`functions.x`, `functions["x"]`)."""
-    return {name for name in names if re.search(rf"""(["']){name}\1|functions(\.|\[["']){name}\b""", text) is not None}
+    """The names written as a quoted string, a settings access (`functions.x`, `functions["x"]`), or as a quoted
+    logical id, alone or of one of the function's resources (`"Image"`, `"ImageRole"`)."""
+    return {
+        name
+        for name in names
+        if re.search(
+            rf"""(["']){name}\1|functions(\.|\[["']){name}\b|["']{name.capitalize()}({FUNCTION_RESOURCES})?["']""",
+            text,
+        )
+    }
 
 
 @pytest.mark.parametrize("path", [p for p in CODE_FILES if not p.startswith("tests/")])
@@ -94,18 +110,23 @@ def test_code_names_no_function_the_contract_names(path: str) -> None:
     assert {name for name in names if (path, name) not in OTHER_MEANINGS} == set()
 
 
-@pytest.mark.parametrize("path", [p for p in CODE_FILES if p.startswith("tests/")])
+@pytest.mark.parametrize("path", [p for p in CODE_FILES if p.startswith("tests/") and p not in EXAMPLE_TESTS])
 def test_no_test_lists_the_processors(path: str) -> None:
     """A test may use one function as its example; a list of them all would need a new function added to it."""
     processors = {fn.name for fn in CONTRACT.PROCESSORS}
     assert named_functions((ROOT / path).read_text(encoding="utf-8"), processors) != processors
 
 
-def test_the_scan_finds_a_function_named_in_code() -> None:
-    assert named_functions(
-        "sizing = settings.functions.image\nlabels = (\"api\", 'data')", ("api", "image", "data", "x")
-    ) == {
-        "api",
-        "image",
-        "data",
-    }
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("sizing = settings.functions.image", {"image"}),
+        ('sizing = settings.functions["image"]', {"image"}),
+        ("labels = ('api', \"data\")", {"api", "data"}),
+        ('depends == ["DataS3Permission", "ImageRole"]', {"data", "image"}),
+        ('PROCESSORS = ("Image", "Document")', {"image", "document"}),
+        ('"PolicyDocument", "images", "ApiGateway", "apiId", "metadata", "ImageUri"', set()),
+    ],
+)
+def test_the_scan_finds_a_function_however_it_is_written(text: str, found: set[str]) -> None:
+    assert named_functions(text, ("api", "image", "document", "data")) == found

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from tapgen.artifacts import build_artifacts, load_contract
+from tapgen.artifacts import build_artifacts
 from tapgen.config import Settings
-from tests.conftest import ROOT, Template, resources_of_type
+from tests.conftest import CONTRACT, ROOT, Template, resources_of_type
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, as_list, statements
 
-CONTRACT = load_contract(ROOT / "lambdas")
 FUNCTIONS = tuple(fn.name for fn in CONTRACT.FUNCTIONS)
 PROCESSORS = tuple(fn.name for fn in CONTRACT.PROCESSORS)
 XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
