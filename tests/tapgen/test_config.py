@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tapgen.config import LOG_RETENTION_DAYS, ConfigError, load_all, load_settings
-from tests.conftest import CONFIG, ENVIRONMENTS, ROOT
+from tests.conftest import CONFIG, CONTRACT, ENVIRONMENTS, ROOT, settings_for
 
 BASE = CONFIG.read_text(encoding="utf-8")
 
@@ -638,23 +638,31 @@ def test_tags_count_what_defaults_and_environment_add_together(tmp_path: Path) -
     assert problem.startswith('[env.dev] tags = "48 tags": must be at most 47 tags: AWS allows 50 per resource')
 
 
-PROD_RESERVED = "reserved_concurrency = 100\n"
+PROD_RESERVED = "reserved_concurrency = 100\n"  # the first in [env.prod]: the api function's
+PROD_API = settings_for("prod").functions[CONTRACT.API.name].reserved_concurrency
+PROD_OTHERS = sum(settings_for("prod").reserved_concurrency.values()) - PROD_API  # what the processors reserve
+
+
+def prod_reserving(api: int) -> str:
+    """How the problem lists prod's reservations when its api function reserves `api`."""
+    counts = {**settings_for("prod").reserved_concurrency, CONTRACT.API.name: api}
+    return " + ".join(f"{name} {count}" for name, count in counts.items())
 
 
 @pytest.mark.parametrize(
     ("replacements", "expected"),
     [
-        pytest.param({}, None, id="4x100-fits-1000"),
-        pytest.param({"100\n": "300\n"}, None, id="3x100+300-fits"),
-        pytest.param({"100\n": "600\n"}, None, id="900-reserved-leaves-100"),
+        pytest.param({}, None, id="as-set-fits-1000"),
+        pytest.param({"100\n": "300\n"}, None, id="api-300-fits"),
+        pytest.param({"100\n": f"{900 - PROD_OTHERS}\n"}, None, id="900-reserved-leaves-100"),
         pytest.param(
-            {"100\n": "601\n"},
+            {"100\n": f"{901 - PROD_OTHERS}\n"},
             "[env.prod] account_concurrency_limit = 1000: must be at least 1001: the functions reserve "
-            "api 601 + image 100 + document 100 + data 100 and Lambda keeps 100 unreserved",
+            f"{prod_reserving(901 - PROD_OTHERS)} and Lambda keeps 100 unreserved",
             id="901-reserved",
         ),
         pytest.param(
-            {"100\n": "700\n", "[env.prod]\n": "[env.prod]\naccount_concurrency_limit = 1100\n"},
+            {"100\n": f"{1000 - PROD_OTHERS}\n", "[env.prod]\n": "[env.prod]\naccount_concurrency_limit = 1100\n"},
             None,
             id="raised-quota",
         ),
@@ -690,7 +698,7 @@ def test_reserved_concurrency_leaves_100_unreserved(
 
 @pytest.mark.parametrize(("staging_account", "fits"), [("123456789012", False), ("210987654321", True)])
 def test_environments_in_one_account_share_its_concurrency(tmp_path: Path, staging_account: str, fits: bool) -> None:
-    """prod reserves 400; with 504 for staging, one account would keep only 96 of its 1000 unreserved."""
+    """With 126 for each of staging's functions, prod and staging in one account reserve more than 900."""
     text = BASE.replace("reserved_concurrency = 20", "reserved_concurrency = 126").replace(
         "[env.staging]\n", f'[env.staging]\naccount = "{staging_account}"\n'
     )
@@ -701,9 +709,11 @@ def test_environments_in_one_account_share_its_concurrency(tmp_path: Path, stagi
         return
     with pytest.raises(ConfigError) as caught:
         load_all(config)
+    total = sum(sum(load_settings(env, config).reserved_concurrency.values()) for env in ("prod", "staging"))
+    assert total > 900
     assert caught.value.problems == [
         "[env.prod], [env.staging] share account 123456789012 in us-east-1: their reserved_concurrency adds up to "
-        "904, but account_concurrency_limit (1000) less the 100 Lambda keeps unreserved allows 900"
+        f"{total}, but account_concurrency_limit (1000) less the 100 Lambda keeps unreserved allows 900"
     ]
 
 
