@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tapgen.config import LOG_RETENTION_DAYS, ConfigError, ProcessingSettings, Settings, load_all, load_settings
-from tests.conftest import CONFIG, CONTRACT, ENVIRONMENTS, ROOT, settings_for
+from tests.conftest import CONFIG, CONTRACT, ENVIRONMENTS, HTTP_ENVIRONMENTS, REST_ENVIRONMENTS, ROOT, settings_for
 
 BASE = CONFIG.read_text(encoding="utf-8")
 
@@ -301,7 +301,7 @@ def test_unknown_keys_do_not_list_fixed_fields_as_allowed(tmp_path: Path) -> Non
 def test_unknown_environment_lists_the_defined_ones() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings("qa", CONFIG)
-    assert caught.value.problems == ["unknown environment 'qa'; defined: dev, partner, prod, staging"]
+    assert caught.value.problems == [f"unknown environment 'qa'; defined: {', '.join(sorted(ENVIRONMENTS))}"]
 
 
 @pytest.mark.parametrize(
@@ -336,12 +336,9 @@ def test_log_retention_values_match_troposphere_validator() -> None:
 
 
 def test_api_kind_defaults_to_http_and_partner_is_rest() -> None:
-    assert {s.name: s.api.kind for s in load_all(CONFIG)} == {
-        "dev": "http",
-        "partner": "rest",
-        "prod": "http",
-        "staging": "http",
-    }
+    kinds = {s.name: s.api.kind for s in load_all(CONFIG)}
+    assert kinds == {**dict.fromkeys(HTTP_ENVIRONMENTS, "http"), **dict.fromkeys(REST_ENVIRONMENTS, "rest")}
+    assert kinds["partner"] == "rest"
 
 
 PARTNER_API = 'kind = "rest"\nauth = "iam"'
@@ -711,7 +708,7 @@ def test_environments_in_one_account_share_its_concurrency(tmp_path: Path, stagi
     config = write_config(tmp_path, text)
     load_settings("staging", config)  # fine alone: 504 + 100 <= 1000
     if fits:
-        assert [s.name for s in load_all(config)] == ["dev", "partner", "prod", "staging"]
+        assert [s.name for s in load_all(config)] == sorted(ENVIRONMENTS)
         return
     with pytest.raises(ConfigError) as caught:
         load_all(config)
