@@ -109,7 +109,7 @@ def processor_bytes_read(object_size: int) -> int:
             AttributeDefinitions=[{"AttributeName": contract.TABLE_PARTITION_KEY, "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
-        items.create(table, {"fileId": file_id, "objectKey": key, "kind": "image", "status": items.PENDING})
+        items.create(table, {"fileId": file_id, "objectKey": key, "kind": image.KIND, "status": items.PENDING})
         client("s3").meta.events.register(
             "after-call.s3.GetObject", lambda parsed, **_: fetched.append(int(parsed.get("ContentLength", 0)))
         )

@@ -30,7 +30,7 @@ from probes import (  # noqa: E402  (the lambdas path must be set first)
     package_seconds,
     processor_bytes_read,
 )
-from tapgen.artifacts import build_artifacts  # noqa: E402
+from tapgen.artifacts import build_artifacts, load_contract  # noqa: E402
 from tapgen.config import load_all, load_settings  # noqa: E402
 from tapgen.render import render, render_all  # noqa: E402
 
@@ -169,7 +169,7 @@ def package_metrics(runs: int, warmup: int) -> list[Result]:
 def lambda_metrics(runs: int, warmup: int) -> list[Result]:
     results = [
         timed(f"import {name} handler beyond boto3", lambda n=name: handler_import_seconds(n), runs, warmup, 20)
-        for name in ("api", "image", "document", "data")
+        for name in (fn.name for fn in load_contract(ROOT / "lambdas").FUNCTIONS)
     ]
     reads = {size: processor_bytes_read(size) for size in (KIB, MIB, 100 * MIB)}
     bounded = reads[MIB] == reads[100 * MIB]

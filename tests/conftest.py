@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
+from tapgen.artifacts import load_contract
 from tapgen.config import Settings, load_settings
 from tapgen.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tapgen.toml"
+CONTRACT = load_contract(ROOT / "lambdas")  # the functions, their roles and the upload routing
 HTTP_ENVIRONMENTS = ("dev", "staging", "prod")
 REST_ENVIRONMENTS = ("partner",)
 ENVIRONMENTS = (*HTTP_ENVIRONMENTS, *REST_ENVIRONMENTS)

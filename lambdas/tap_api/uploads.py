@@ -12,17 +12,7 @@ from tap_shared.contract import extension_of
 
 # The content types a caller may declare for each extension; the presigned POST then pins it.
 CONTENT_TYPES: dict[str, frozenset[str]] = {
-    ".jpg": frozenset({"image/jpeg"}),
-    ".jpeg": frozenset({"image/jpeg"}),
-    ".png": frozenset({"image/png"}),
-    ".gif": frozenset({"image/gif"}),
-    ".webp": frozenset({"image/webp"}),
-    ".pdf": frozenset({"application/pdf"}),
-    ".txt": frozenset({"text/plain"}),
-    ".md": frozenset({"text/markdown", "text/plain"}),
-    ".csv": frozenset({"text/csv", "application/csv"}),
-    ".json": frozenset({"application/json"}),
-    ".jsonl": frozenset({"application/jsonl", "application/x-ndjson", "application/json"}),
+    suffix: frozenset(kinds) for suffix, kinds in contract.CONTENT_TYPES.items()
 }
 KIND_OF_EXTENSION = {suffix: kind for kind, suffixes in contract.KIND_SUFFIXES.items() for suffix in suffixes}
 MAX_FILENAME_LENGTH = 255

@@ -30,10 +30,42 @@ OWNER_INDEX_SORT_KEY = "createdKey"
 
 # Uploads land under this prefix as uploads/{fileId}/{safe-name}; processors are routed by suffix.
 UPLOAD_PREFIX = "uploads/"
-KIND_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "image": (".jpg", ".jpeg", ".png", ".gif", ".webp"),
-    "document": (".pdf", ".txt", ".md"),
-    "data": (".csv", ".json", ".jsonl"),
+# Per processor (its kind): the suffixes routed to it, each with the content types a caller may declare for it
+# (the presigned POST then pins the one declared).
+UPLOAD_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
+    "image": {
+        ".jpg": ("image/jpeg",),
+        ".jpeg": ("image/jpeg",),
+        ".png": ("image/png",),
+        ".gif": ("image/gif",),
+        ".webp": ("image/webp",),
+    },
+    "document": {
+        ".pdf": ("application/pdf",),
+        ".txt": ("text/plain",),
+        ".md": ("text/markdown", "text/plain"),
+    },
+    "data": {
+        ".csv": ("text/csv", "application/csv"),
+        ".json": ("application/json",),
+        ".jsonl": ("application/jsonl", "application/x-ndjson", "application/json"),
+    },
+}
+KIND_SUFFIXES: dict[str, tuple[str, ...]] = {kind: tuple(types) for kind, types in UPLOAD_TYPES.items()}
+CONTENT_TYPES: dict[str, tuple[str, ...]] = {
+    suffix: content_types for types in UPLOAD_TYPES.values() for suffix, content_types in types.items()
+}
+# Per processor: a small file it must record as PROCESSED, which the smoke test of a deployment uploads.
+SMOKE_SAMPLES: dict[str, tuple[str, bytes]] = {
+    "image": (
+        "pixel.png",  # a 1x1 PNG: signature, IHDR, IDAT, IEND
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d494441"
+            "5478da6364f8cf500f00038601805a347d6b0000000049454e44ae426082"
+        ),
+    ),
+    "document": ("notes.txt", b"TAP smoke test\nsecond line\n"),
+    "data": ("table.csv", b"name,size\npixel,1\nnotes,2\n"),
 }
 
 

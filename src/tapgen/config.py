@@ -21,6 +21,7 @@ from typing import Any, Literal, NamedTuple, TypeVar
 from tapgen.files import FileTooLarge, os_error_reason, read_bounded
 
 DEFAULT_CONFIG = Path("tapgen.toml")
+LAMBDAS_DIR = "lambdas"  # beside tapgen.toml
 # A settings file is a few kilobytes; these bound what a wrong or hostile file can cost.
 CONFIG_BYTES_LIMIT = 1024 * 1024
 CONFIG_DEPTH_LIMIT = 16
@@ -159,22 +160,24 @@ class FunctionSettings:
 
 
 @dataclass(frozen=True)
-class FunctionsSettings:
-    """One entry per function; the names match the Lambda contract."""
+class FunctionRoles:
+    """The functions the Lambda contract names: the one behind the API and the processors of uploads."""
 
-    api: FunctionSettings
-    image: FunctionSettings
-    document: FunctionSettings
-    data: FunctionSettings
+    api: str
+    processors: tuple[str, ...]
 
-    def problems(self) -> Iterator[Problem]:
-        # HTTP API integrations time out after 30 s; a slower api function only burns money.
-        if self.api.timeout_seconds > 29:
-            yield Problem("api.timeout_seconds", self.api.timeout_seconds, "at most 29 (HTTP API integration limit)")
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every function, in the contract's order."""
+        return (self.api, *self.processors)
 
-    def by_name(self, name: str) -> FunctionSettings:
-        value: FunctionSettings = getattr(self, name)
-        return value
+
+def contract_roles(lambdas_dir: Path) -> FunctionRoles:
+    """The function names of `lambdas_dir`'s contract, loaded by path as the builders load it."""
+    from tapgen.artifacts import load_contract  # only when settings are read: the contract is in lambdas/
+
+    contract = load_contract(lambdas_dir)
+    return FunctionRoles(contract.API.name, tuple(fn.name for fn in contract.PROCESSORS))
 
 
 @dataclass(frozen=True)
@@ -321,10 +324,12 @@ class Settings:
     access_log_expiry_days: int = setting(between(1, 3650))
     max_upload_bytes: int = setting(between(1, 5 * 1024**3))
     retain_data: bool = setting()
-    functions: FunctionsSettings = setting()
+    # One table per function of the Lambda contract, keyed by its name: exactly those, no more, no fewer.
+    functions: dict[str, FunctionSettings] = setting()
     processing: ProcessingSettings = setting()
     api: ApiSettings = setting()
     alarms: AlarmSettings = setting()
+    function_roles: FunctionRoles = fixed("the functions are the ones lambdas/tap_shared/contract.py names")
     account: str | None = setting(matches(r"[0-9]{12}", "a 12-digit AWS account id, quoted"), default=None)
     # Lambda's concurrency quota in this account and region (1000 unless raised): reservations must fit in it.
     account_concurrency_limit: int = setting(between(UNRESERVED_CONCURRENCY_MINIMUM, 1_000_000), default=1000)
@@ -334,9 +339,19 @@ class Settings:
     @property
     def api_integration_timeout_ms(self) -> int:
         """How long the API waits for the api function: a little longer than it may run, up to the flavour's cap."""
-        return min((self.functions.api.timeout_seconds + 1) * 1000, INTEGRATION_TIMEOUT_CAP_MS[self.api.kind])
+        api_timeout = self.functions[self.function_roles.api].timeout_seconds
+        return min((api_timeout + 1) * 1000, INTEGRATION_TIMEOUT_CAP_MS[self.api.kind])
+
+    @property
+    def _api_timeout_key(self) -> str:
+        """The key that sets the api function's timeout, as problems name it."""
+        return f"functions.{self.function_roles.api}.timeout_seconds"
 
     def problems(self) -> Iterator[Problem]:
+        api_timeout = self.functions[self.function_roles.api].timeout_seconds
+        # HTTP API integrations time out after 30 s; a slower api function only burns money.
+        if api_timeout > 29:
+            yield Problem(self._api_timeout_key, api_timeout, "at most 29 (HTTP API integration limit)")
         # A retained environment is pinned to its account, so no command can touch it in the wrong one.
         if self.retain_data and self.account is None:
             yield Problem(
@@ -378,7 +393,7 @@ class Settings:
     @property
     def reserved_concurrency(self) -> dict[str, int]:
         """Each function's reserved concurrency, by function name."""
-        return {f.name: self.functions.by_name(f.name).reserved_concurrency for f in fields(self.functions)}
+        return {name: function.reserved_concurrency for name, function in self.functions.items()}
 
     def _concurrency_problems(self) -> Iterator[Problem]:
         reserved = self.reserved_concurrency
@@ -395,8 +410,7 @@ class Settings:
 
     def _timing_problems(self) -> Iterator[Problem]:
         retries = self.processing.retry_attempts
-        processors = [f.name for f in fields(self.functions) if f.name != "api"]
-        longest = max(self.functions.by_name(name).timeout_seconds for name in processors)
+        longest = max(self.functions[name].timeout_seconds for name in self.function_roles.processors)
         needed = (retries + 1) * longest + ASYNC_RETRY_WAITS_SECONDS[retries]
         if self.processing.max_event_age_seconds < needed:
             yield Problem(
@@ -416,7 +430,7 @@ class Settings:
                 self.alarms.api_latency_p99_ms,
                 f"below {gateway_ms}, the most a request can take (api timeout_seconds + 1 s): above it the "
                 "alarm could never fire",
-                ("functions.api.timeout_seconds",),
+                (self._api_timeout_key,),
             )
         most_requests = self.api.throttling_rate * ALARM_PERIOD_SECONDS + self.api.throttling_burst
         if self.alarms.api_5xx_threshold > most_requests:
@@ -431,7 +445,7 @@ class Settings:
     def _name_problems(self) -> Iterator[Problem]:
         from tapgen import naming  # naming derives names from Settings; it is importable once Settings exists
 
-        names = naming.longest_names(self, tuple(f.name for f in fields(self.functions)))
+        names = naming.longest_names(self, tuple(self.functions))
         for what, name, limit in names:
             if len(name) > limit:
                 yield Problem(
@@ -576,17 +590,32 @@ def _resolve_each(envs: list[str], document: Mapping[str, Any], path: Path) -> l
     if unknown:
         known = ", ".join(_short(_key(n)) for n in names)
         raise ConfigError(str(path), [f"unknown environment {_short(repr(e))}; defined: {known}" for e in unknown])
+    roles = _roles_beside(path)
     defaults = document.get("defaults", {})
     problems: list[str] = []
-    _Reader(None, problems).build(Settings, defaults, "")  # alone: what no environment may inherit
-    resolved = [_resolve(env, defaults, document["env"][env], path, problems) for env in envs]
+    # [defaults] alone: what no environment may inherit
+    _Reader(None, problems, entries=_function_entries(roles)).build(Settings, defaults, "")
+    resolved = [_resolve(env, defaults, document["env"][env], path, roles, problems) for env in envs]
     if problems:
         raise ConfigError(str(path), list(dict.fromkeys(problems)))
     return [settings for settings in resolved if settings is not None]
 
 
+def _roles_beside(path: Path) -> FunctionRoles:
+    """The functions of the Lambda contract in lambdas/ beside the settings file."""
+    try:
+        return contract_roles(path.parent / LAMBDAS_DIR)
+    except OSError as error:
+        problem = f"its functions must be the Lambda contract's, which cannot be read: {os_error_reason(error)}"
+        raise ConfigError(str(path), [problem]) from None
+
+
+def _function_entries(roles: FunctionRoles) -> dict[str, tuple[tuple[str, ...], str]]:
+    return {"functions": (roles.names, "the Lambda contract's functions")}
+
+
 def _resolve(
-    env: str, defaults: Mapping[str, Any], overrides: object, path: Path, problems: list[str]
+    env: str, defaults: Mapping[str, Any], overrides: object, path: Path, roles: FunctionRoles, problems: list[str]
 ) -> Settings | None:
     table = f"[env.{_short(_key(env))}]"
     if not re.fullmatch(ENV_NAME_PATTERN, env):
@@ -596,8 +625,9 @@ def _resolve(
     if not isinstance(overrides, dict):
         problems.append(f"{table} must be a table")
         return None
-    reader = _Reader(env, problems, frozenset(_dotted_keys(overrides)), frozenset(_dotted_keys(defaults)))
-    preset = {"name": env, "lambdas_dir": path.parent / "lambdas"}
+    overridden, defaulted = frozenset(_dotted_keys(overrides)), frozenset(_dotted_keys(defaults))
+    reader = _Reader(env, problems, overridden, defaulted, _function_entries(roles))
+    preset = {"name": env, "lambdas_dir": path.parent / LAMBDAS_DIR, "function_roles": roles}
     return reader.build(Settings, _deep_merge(defaults, overrides), "", preset)
 
 
@@ -631,6 +661,8 @@ class _Reader:
     problems: list[str]
     overridden: frozenset[str] = frozenset()  # keys the environment's own table sets
     defaulted: frozenset[str] = frozenset()  # keys [defaults] sets
+    # The entries a table of named settings (`functions`) must hold, by its key, with where the names come from.
+    entries: Mapping[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
 
     def table(self, keys: tuple[str, ...]) -> str:
         """[defaults] when it set these keys and the environment set none of them (nor anything inside)."""
@@ -699,6 +731,8 @@ class _Reader:
             expected, convert = dict, lambda table: self.build(hint, table, f"{key}.")  # type: ignore[arg-type]
         elif origin is tuple:
             expected, convert = list, lambda items: self.convert_list(args[0], items, key)
+        elif origin is dict and is_dataclass(args[1]):
+            expected, convert = dict, lambda table: self.convert_entries(args[1], table, key)
         elif origin is dict:
             expected, convert = dict, lambda table: self.convert_strings(table, key)
         else:
@@ -717,6 +751,22 @@ class _Reader:
             if converted[-1] is _BAD:
                 return None
         return tuple(converted)
+
+    def convert_entries(self, cls: type[T], table: dict[str, Any], key: str) -> dict[str, T] | None:
+        """One `cls` per entry, for exactly the entries `self.entries[key]` names, in that order."""
+        names, source = self.entries[key]
+        before = len(self.problems)
+        for entry in sorted(set(table) - set(names)):
+            dotted = f"{key}.{_key(entry)}"
+            self.problems.append(f"{self.table((dotted,))} unknown key {_short(dotted)}; {source}: {', '.join(names)}")
+        converted = {}
+        for name in names:
+            dotted = f"{key}.{_key(name)}"
+            if name in table:
+                converted[name] = self.convert(cls, table[name], dotted)
+            elif self.env is not None:
+                self.problems.append(f"{self.table((dotted,))} missing key {dotted} (one of {source})")
+        return None if len(self.problems) > before else converted
 
     def convert_strings(self, table: dict[str, Any], key: str) -> dict[str, str] | None:
         wrong = [(k, v) for k, v in table.items() if not isinstance(v, str)]

@@ -17,23 +17,19 @@ import sys
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-from tapgen.artifacts import FunctionArtifact
+from tapgen.artifacts import FunctionArtifact, load_contract
 from tapgen.config import Settings
 from tapgen.deploy.aws import Clients
 from tapgen.emulator import patched_environ
 from tapgen.errors import DeployError
 
 CALLER = "tapgen-smoke"
-# A 1x1 PNG: signature, IHDR, IDAT, IEND.
-PNG_1X1 = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
 
 
 @dataclass(frozen=True)
@@ -44,11 +40,13 @@ class SampleFile:
     body: bytes
 
 
-SAMPLES = (
-    SampleFile("image", "pixel.png", "image/png", PNG_1X1),
-    SampleFile("document", "notes.txt", "text/plain", b"TAP smoke test\nsecond line\n"),
-    SampleFile("data", "table.csv", "text/csv", b"name,size\npixel,1\nnotes,2\n"),
-)
+def samples(lambdas_dir: Path) -> tuple[SampleFile, ...]:
+    """One file per processor, in the contract's order, declared with the first content type of its suffix."""
+    contract = load_contract(lambdas_dir)
+    return tuple(
+        SampleFile(kind, filename, contract.CONTENT_TYPES[contract.extension_of(filename)][0], body)
+        for kind, (filename, body) in contract.SMOKE_SAMPLES.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,11 @@ class DeployedFunction:
 class InProcessLambda:
     """Runs deployed functions in this process, each as a fresh container from its own zip."""
 
-    def __init__(self, functions: Mapping[str, DeployedFunction], base_environment: Mapping[str, str]) -> None:
+    def __init__(
+        self, functions: Mapping[str, DeployedFunction], base_environment: Mapping[str, str], api_function: str
+    ) -> None:
         self.functions = functions
+        self.api_function = api_function  # the one behind the API, as the contract names it
         self.base_environment = dict(base_environment)
         self.logs = io.StringIO()
 
@@ -126,7 +127,7 @@ class InProcessLambda:
     def api(self, method: str, path: str, flavour: ApiFlavour, body: Mapping[str, Any] | None = None) -> Response:
         rest = flavour.kind == "rest"
         event = rest_event(method, path, flavour.auth, body) if rest else api_event(method, path, flavour.auth, body)
-        raw = self.checked("api", event)
+        raw = self.checked(self.api_function, event)
         try:
             if rest and raw["isBase64Encoded"] is not False:  # payload 1.0 responses say how the body is encoded
                 raise ValueError("isBase64Encoded")
@@ -290,12 +291,14 @@ class SmokeResult:
         return f"{self.sample.kind:<8} {self.sample.filename:<10} {self.item.get('status')}{reason}"
 
 
-def run_smoke(runner: InProcessLambda, clients: Clients, flavour: ApiFlavour, bucket: str) -> list[SmokeResult]:
-    """Create, upload, process and read back one file of each kind through the uploads `bucket`."""
+def run_smoke(
+    runner: InProcessLambda, clients: Clients, flavour: ApiFlavour, bucket: str, files: Sequence[SampleFile]
+) -> list[SmokeResult]:
+    """Create, upload, process and read back each file (one of each kind) through the uploads `bucket`."""
     health = runner.api("GET", "/health", flavour)
     if health.status != 200:
         raise DeployError(f"smoke test: GET /health answered {health.status}: {health.body}")
-    return [process_one(runner, clients, flavour, bucket, sample) for sample in SAMPLES]
+    return [process_one(runner, clients, flavour, bucket, sample) for sample in files]
 
 
 def process_one(

@@ -84,10 +84,12 @@ def build_template(settings: Settings, artifacts: Mapping[str, FunctionArtifact]
     )
     variables = _environment_values(settings, contract, artifacts, shared)
     functions = {
-        spec.name: _add_function(template, settings, spec, artifacts[spec.name], shared, variables)
+        spec.name: _add_function(
+            template, settings, spec, artifacts[spec.name], shared, variables, processor=spec in contract.PROCESSORS
+        )
         for spec in contract.FUNCTIONS
     }
-    processors = {name: fn for name, fn in functions.items() if name != contract.API.name}
+    processors = {spec.name: functions[spec.name] for spec in contract.PROCESSORS}
     permissions = [
         template.add_resource(compute.s3_invoke_permission(fn, name, shared.uploads_bucket_name_sub))
         for name, fn in processors.items()
@@ -189,14 +191,16 @@ def _add_function(
     artifact: FunctionArtifact,
     shared: compute.SharedResources,
     variables: Mapping[str, object],
+    processor: bool,
 ) -> awslambda.Function:
+    """A processor of uploads (invoked asynchronously by S3) or the function behind the API, as the contract says."""
     name = artifact.name
     group = template.add_resource(compute.log_group(settings, name, shared.key_arn))
-    statements = compute.api_statements(shared) if name == "api" else compute.processor_statements(shared)
+    statements = compute.processor_statements(shared) if processor else compute.api_statements(shared)
     role = template.add_resource(compute.function_role(settings, name, group, statements))
     environment = _environment_for(spec, variables)
     function = compute.lambda_function(
-        settings, artifact, role, group, shared.key_arn, environment, asynchronous=name != "api"
+        settings, artifact, role, group, shared.key_arn, environment, asynchronous=processor
     )
     return template.add_resource(function)
 
@@ -308,7 +312,7 @@ def _add_monitoring(
     specs = [
         spec
         for name, fn in functions.items()
-        for spec in monitoring.function_alarm_specs(name, Ref(fn), settings.functions.by_name(name).timeout_seconds)
+        for spec in monitoring.function_alarm_specs(name, Ref(fn), settings.functions[name].timeout_seconds)
     ]
     specs.append(monitoring.dead_letter_alarm_spec(GetAtt(queue, "QueueName")))
     specs.extend(api_alarm_specs)

@@ -11,16 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.artifacts import build_artifacts, load_contract
+from tapgen.artifacts import build_artifacts
 from tapgen.config import load_settings
 from tapgen.emulator import Emulator, patched_environ, supply_skipped_resources
 from tapgen.render import render, template_path, write
-from tests.conftest import ROOT
+from tests.conftest import CONTRACT
 from tests.e2e.conftest import BUCKET, Deployer, copy_project, deployed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 
-CONTRACT = load_contract(ROOT / "lambdas")
 STATEFUL = ("UploadsBucket", "AccessLogBucket", "MetadataTable", "StackKey", "DeadLetterQueue", "AlarmTopic")
 
 

@@ -12,7 +12,6 @@ from tapgen.artifacts import build_artifacts
 from tapgen.config import load_settings
 from tapgen.emulator import Emulator, patched_environ, supply_skipped_resources
 from tapgen.smoke import (
-    SAMPLES,
     ApiFlavour,
     InProcessLambda,
     SampleFile,
@@ -20,8 +19,12 @@ from tapgen.smoke import (
     flavour_of,
     process_one,
     run_smoke,
+    samples,
 )
+from tests.conftest import CONTRACT, ROOT
 from tests.e2e.conftest import Deployer, deployed
+
+SAMPLES = samples(ROOT / "lambdas")
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 
@@ -38,7 +41,7 @@ def runner(service: Deployer, emulator: Emulator) -> InProcessLambda:
     settings = load_settings(service.env, service.config)
     outputs = {o["OutputKey"]: o["OutputValue"] for o in service.stack()["Outputs"]}
     functions = deployed_functions(emulator.client, outputs, build_artifacts(settings.lambdas_dir))
-    return InProcessLambda(functions, emulator.environment())
+    return InProcessLambda(functions, emulator.environment(), settings.function_roles.api)
 
 
 def auth_of(service: Deployer) -> ApiFlavour:
@@ -53,8 +56,8 @@ def bucket_of(service: Deployer) -> str:
 def test_every_kind_is_uploaded_processed_and_read_back(
     service: Deployer, runner: InProcessLambda, emulator: Emulator
 ) -> None:
-    results = run_smoke(runner, emulator.client, auth_of(service), bucket_of(service))
-    assert [r.sample.kind for r in results] == ["image", "document", "data"]
+    results = run_smoke(runner, emulator.client, auth_of(service), bucket_of(service), SAMPLES)
+    assert [r.sample.kind for r in results] == [fn.name for fn in CONTRACT.PROCESSORS]
     for result in results:
         assert result.item["status"] == "PROCESSED", result.item
         assert result.item["kind"] == result.sample.kind

@@ -9,8 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.artifacts import ImportGraph, build_artifact, build_artifacts, deterministic_zip, imported_names
-from tests.conftest import ROOT
+from tapgen.artifacts import (
+    FunctionContract,
+    ImportGraph,
+    build_artifact,
+    build_artifacts,
+    deterministic_zip,
+    imported_names,
+)
+from tests.conftest import CONTRACT, ROOT
 
 TREE = {
     "shared/__init__.py": "",
@@ -86,16 +93,22 @@ def test_zip_entries_are_sorted_with_fixed_time_and_mode(lambdas: Path) -> None:
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
-@pytest.mark.parametrize("function", ["api", "image", "document", "data"])
-def test_project_zips_hold_only_code_the_function_imports(function: str) -> None:
-    artifact = build_artifacts(ROOT / "lambdas")[function]
+def module_file(module: str) -> str:
+    return module.replace(".", "/") + ".py"
+
+
+@pytest.mark.parametrize("function", CONTRACT.FUNCTIONS, ids=lambda fn: fn.name)
+def test_project_zips_hold_only_code_the_function_imports(function: FunctionContract) -> None:
+    artifact = build_artifacts(ROOT / "lambdas")[function.name]
     assert all(f.endswith(".py") for f in artifact.files)
     assert not any("test" in f or "__pycache__" in f for f in artifact.files)
     assert "tap_shared/contract.py" in artifact.files
-    others = {"image", "document", "data"} - {function}
-    assert not any(f == f"tap_processors/{other}.py" for other in others for f in artifact.files)
-    if function != "api":
-        assert not any(f.startswith("tap_api/") for f in artifact.files)
+    assert module_file(function.module) in artifact.files
+    others = {module_file(other.module) for other in CONTRACT.FUNCTIONS if other != function}
+    assert not others & set(artifact.files)
+    if function in CONTRACT.PROCESSORS:
+        api_package = CONTRACT.API.module.split(".")[0]
+        assert not any(f.startswith(f"{api_package}/") for f in artifact.files)
 
 
 @pytest.mark.parametrize(

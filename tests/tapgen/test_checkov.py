@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ENVIRONMENTS, ROOT
+from tapgen.builders import compute
+from tests.conftest import CONTRACT, ENVIRONMENTS, ROOT
 
-FUNCTIONS = ("ApiFunction", "ImageFunction", "DocumentFunction", "DataFunction")
+FUNCTIONS = tuple(compute.logical_id(fn.name, "Function") for fn in CONTRACT.FUNCTIONS)
 # (check, resource) → why it does not apply; the reasons themselves live in the template.
 ALLOWED_SKIPS = {
     **{

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 from pathlib import Path
 
 import pytest
 
-from tapgen.config import LOG_RETENTION_DAYS, ConfigError, load_all, load_settings
-from tests.conftest import CONFIG, ENVIRONMENTS
+from tapgen.config import LOG_RETENTION_DAYS, ConfigError, ProcessingSettings, Settings, load_all, load_settings
+from tests.conftest import CONFIG, CONTRACT, ENVIRONMENTS, HTTP_ENVIRONMENTS, REST_ENVIRONMENTS, ROOT, settings_for
 
 BASE = CONFIG.read_text(encoding="utf-8")
 
 
+def allowed_keys(table: type) -> str:
+    """The keys a table of tapgen.toml takes, as an unknown key's problem lists them: every setting, sorted."""
+    return ", ".join(sorted(f.name for f in dataclasses.fields(table) if f.metadata.get("toml", True)))
+
+
 def write_config(tmp_path: Path, text: str) -> Path:
+    """`text` as tapgen.toml beside the project's lambdas/, whose contract names the functions."""
+    if not (tmp_path / "lambdas").exists():
+        (tmp_path / "lambdas").symlink_to(ROOT / "lambdas")
     path = tmp_path / "tapgen.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -32,8 +41,8 @@ def test_all_environments_load() -> None:
 
 def test_environment_overrides_merge_over_defaults() -> None:
     prod = load_settings("prod", CONFIG)
-    assert prod.functions.image.memory_mb == 1024
-    assert prod.functions.image.reserved_concurrency == 100
+    assert prod.functions["image"].memory_mb == 1024
+    assert prod.functions["image"].reserved_concurrency == 100
     assert prod.project == "tap"  # from [defaults]
     assert prod.api.auth == "jwt"
 
@@ -100,14 +109,14 @@ def test_settings_are_frozen() -> None:
             "[env.dev]",
             "[env.dev]\nmemory = 5",
             "dev",
-            "[env.dev] unknown key memory; allowed: access_log_expiry_days",
+            f"[env.dev] unknown key memory; allowed: {allowed_keys(Settings)}",
             id="unknown-key",
         ),
         pytest.param(
             "[defaults.processing]",
             "[defaults.processing]\nretries = 3",
             "prod",
-            "[defaults] unknown key processing.retries; allowed: max_event_age_seconds",
+            f"[defaults] unknown key processing.retries; allowed: {allowed_keys(ProcessingSettings)}",
             id="unknown-nested-key",
         ),
         pytest.param(
@@ -181,6 +190,20 @@ def test_settings_are_frozen() -> None:
             id="missing-key",
         ),
         pytest.param(
+            "[env.prod.functions.image]",
+            "[env.prod.functions.imgae]",
+            "prod",
+            "[env.prod] unknown key functions.imgae; the Lambda contract's functions: api, image, document, data",
+            id="function-not-in-the-contract",
+        ),
+        pytest.param(
+            "[defaults.functions.data]\nmemory_mb = 512\ntimeout_seconds = 60\nreserved_concurrency = 5\n",
+            "",
+            "dev",
+            "[env.dev] missing key functions.data (one of the Lambda contract's functions)",
+            id="contract-function-without-settings",
+        ),
+        pytest.param(
             "processing_problem_percent = 20",
             "processing_problem_percent = 0",
             "dev",
@@ -196,6 +219,17 @@ def test_bad_values_are_named_precisely(tmp_path: Path, old: str, new: str, env:
     assert old in BASE, "the test's anchor must exist in tapgen.toml"
     problems = problems_for(tmp_path, BASE.replace(old, new, 1), env)
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_functions_cannot_be_checked_without_the_lambda_contract(tmp_path: Path) -> None:
+    (tmp_path / "tapgen.toml").write_text(BASE, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings("dev", tmp_path / "tapgen.toml")
+    contract = tmp_path / "lambdas" / "tap_shared" / "contract.py"
+    expected = (
+        f"its functions must be the Lambda contract's, which cannot be read: Lambda contract not found at {contract}"
+    )
+    assert caught.value.problems == [expected]
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
@@ -267,7 +301,7 @@ def test_unknown_keys_do_not_list_fixed_fields_as_allowed(tmp_path: Path) -> Non
 def test_unknown_environment_lists_the_defined_ones() -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings("qa", CONFIG)
-    assert caught.value.problems == ["unknown environment 'qa'; defined: dev, partner, prod, staging"]
+    assert caught.value.problems == [f"unknown environment 'qa'; defined: {', '.join(sorted(ENVIRONMENTS))}"]
 
 
 @pytest.mark.parametrize(
@@ -302,12 +336,9 @@ def test_log_retention_values_match_troposphere_validator() -> None:
 
 
 def test_api_kind_defaults_to_http_and_partner_is_rest() -> None:
-    assert {s.name: s.api.kind for s in load_all(CONFIG)} == {
-        "dev": "http",
-        "partner": "rest",
-        "prod": "http",
-        "staging": "http",
-    }
+    kinds = {s.name: s.api.kind for s in load_all(CONFIG)}
+    assert kinds == {**dict.fromkeys(HTTP_ENVIRONMENTS, "http"), **dict.fromkeys(REST_ENVIRONMENTS, "rest")}
+    assert kinds["partner"] == "rest"
 
 
 PARTNER_API = 'kind = "rest"\nauth = "iam"'
@@ -610,23 +641,31 @@ def test_tags_count_what_defaults_and_environment_add_together(tmp_path: Path) -
     assert problem.startswith('[env.dev] tags = "48 tags": must be at most 47 tags: AWS allows 50 per resource')
 
 
-PROD_RESERVED = "reserved_concurrency = 100\n"
+PROD_RESERVED = "reserved_concurrency = 100\n"  # the first in [env.prod]: the api function's
+PROD_API = settings_for("prod").functions[CONTRACT.API.name].reserved_concurrency
+PROD_OTHERS = sum(settings_for("prod").reserved_concurrency.values()) - PROD_API  # what the processors reserve
+
+
+def prod_reserving(api: int) -> str:
+    """How the problem lists prod's reservations when its api function reserves `api`."""
+    counts = {**settings_for("prod").reserved_concurrency, CONTRACT.API.name: api}
+    return " + ".join(f"{name} {count}" for name, count in counts.items())
 
 
 @pytest.mark.parametrize(
     ("replacements", "expected"),
     [
-        pytest.param({}, None, id="4x100-fits-1000"),
-        pytest.param({"100\n": "300\n"}, None, id="3x100+300-fits"),
-        pytest.param({"100\n": "600\n"}, None, id="900-reserved-leaves-100"),
+        pytest.param({}, None, id="as-set-fits-1000"),
+        pytest.param({"100\n": "300\n"}, None, id="api-300-fits"),
+        pytest.param({"100\n": f"{900 - PROD_OTHERS}\n"}, None, id="900-reserved-leaves-100"),
         pytest.param(
-            {"100\n": "601\n"},
+            {"100\n": f"{901 - PROD_OTHERS}\n"},
             "[env.prod] account_concurrency_limit = 1000: must be at least 1001: the functions reserve "
-            "api 601 + image 100 + document 100 + data 100 and Lambda keeps 100 unreserved",
+            f"{prod_reserving(901 - PROD_OTHERS)} and Lambda keeps 100 unreserved",
             id="901-reserved",
         ),
         pytest.param(
-            {"100\n": "700\n", "[env.prod]\n": "[env.prod]\naccount_concurrency_limit = 1100\n"},
+            {"100\n": f"{1000 - PROD_OTHERS}\n", "[env.prod]\n": "[env.prod]\naccount_concurrency_limit = 1100\n"},
             None,
             id="raised-quota",
         ),
@@ -662,20 +701,22 @@ def test_reserved_concurrency_leaves_100_unreserved(
 
 @pytest.mark.parametrize(("staging_account", "fits"), [("123456789012", False), ("210987654321", True)])
 def test_environments_in_one_account_share_its_concurrency(tmp_path: Path, staging_account: str, fits: bool) -> None:
-    """prod reserves 400; with 504 for staging, one account would keep only 96 of its 1000 unreserved."""
+    """With 126 for each of staging's functions, prod and staging in one account reserve more than 900."""
     text = BASE.replace("reserved_concurrency = 20", "reserved_concurrency = 126").replace(
         "[env.staging]\n", f'[env.staging]\naccount = "{staging_account}"\n'
     )
     config = write_config(tmp_path, text)
     load_settings("staging", config)  # fine alone: 504 + 100 <= 1000
     if fits:
-        assert [s.name for s in load_all(config)] == ["dev", "partner", "prod", "staging"]
+        assert [s.name for s in load_all(config)] == sorted(ENVIRONMENTS)
         return
     with pytest.raises(ConfigError) as caught:
         load_all(config)
+    total = sum(sum(load_settings(env, config).reserved_concurrency.values()) for env in ("prod", "staging"))
+    assert total > 900
     assert caught.value.problems == [
         "[env.prod], [env.staging] share account 123456789012 in us-east-1: their reserved_concurrency adds up to "
-        "904, but account_concurrency_limit (1000) less the 100 Lambda keeps unreserved allows 900"
+        f"{total}, but account_concurrency_limit (1000) less the 100 Lambda keeps unreserved allows 900"
     ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.conftest import Template, rendered_template
+from tests.conftest import CONTRACT, Template, rendered_template
 
 UPLOADS_BUCKET = "arn:${AWS::Partition}:s3:::tap-${EnvironmentSuffix}-uploads-${AWS::AccountId}-${AWS::Region}"
 UPLOADED_OBJECTS = f"{UPLOADS_BUCKET}/uploads/*"
@@ -51,7 +51,7 @@ LOG_DATA_KEY_ACTIONS = (
     "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext",
     "kms:ReEncryptFrom", "kms:ReEncryptTo",
 )  # fmt: skip
-LOG_GROUPS = ("api", "image", "document", "data")
+LOG_GROUPS = tuple(fn.name for fn in CONTRACT.FUNCTIONS)
 LOG_GROUP_ARN = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
 # Besides the functions' log groups, the logs service may encrypt these with the key, per environment.
 API_LOG_GROUPS = {

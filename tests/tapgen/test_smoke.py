@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tap_api.http import parse_event, payload_format
-from tapgen.smoke import ApiFlavour, api_event, flavour_of, rest_event
-from tests.conftest import settings_for
+from tapgen.smoke import ApiFlavour, api_event, flavour_of, rest_event, samples
+from tests.conftest import CONTRACT, ROOT, settings_for
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,12 @@ def test_rest_events_are_the_same_requests_as_http_api_events(
         parsed_http.caller,
     )
     assert rest["resource"] in {"/health", "/files", "/files/{id}/download"}
+
+
+def test_one_sample_per_processor_routed_to_it_in_the_contracts_order() -> None:
+    files = samples(ROOT / "lambdas")
+    assert [f.kind for f in files] == [fn.name for fn in CONTRACT.PROCESSORS]
+    for f in files:
+        assert CONTRACT.extension_of(f.filename) in CONTRACT.KIND_SUFFIXES[f.kind]
+        assert f.content_type in CONTRACT.CONTENT_TYPES[CONTRACT.extension_of(f.filename)]
+        assert f.body

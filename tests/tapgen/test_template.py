@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
+from tapgen.builders import compute
 from tapgen.config import Settings
-from tests.conftest import Template
+from tests.conftest import CONTRACT, Template
 
 STATEFUL = {
     "AWS::S3::Bucket",
@@ -27,10 +28,7 @@ OUTPUTS = {
     "DashboardUrl",
     "KeyArn",
     "AppSecretArn",
-    "ApiFunctionName",
-    "ImageFunctionName",
-    "DocumentFunctionName",
-    "DataFunctionName",
+    *(compute.logical_id(fn.name, "FunctionName") for fn in CONTRACT.FUNCTIONS),
 }
 
 
@@ -78,7 +76,8 @@ def test_stateful_resources_follow_retain_data(template: Template, settings: Set
     policy = "Retain" if settings.retain_data else "Delete"
     stateful = {lid: r for lid, r in template["Resources"].items() if r["Type"] in STATEFUL}
     waf_logs = 1 if settings.api.waf else 0
-    assert len(stateful) == 11 + waf_logs  # 2 buckets, table, key, secret, queue, 5 log groups (+ WAF's)
+    log_groups = len(CONTRACT.FUNCTIONS) + 1 + waf_logs  # one per function, the API's access log (+ WAF's)
+    assert len(stateful) == 6 + log_groups  # 2 buckets, table, key, secret, queue
     for logical_id, resource in stateful.items():
         assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == (policy, policy), logical_id
 

@@ -1,4 +1,4 @@
-"""The four functions: each with its own role, log group and, for processors, failure routing."""
+"""The functions of the Lambda contract: each with its own role, log group and, for processors, failure routing."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def lambda_function(
     asynchronous: bool,
 ) -> awslambda.Function:
     """Traced, arm64 by default, KMS-encrypted environment, JSON logs into its own log group."""
-    sizing = settings.functions.by_name(artifact.name)
+    sizing = settings.functions[artifact.name]
     function = awslambda.Function(
         logical_id(artifact.name, "Function"),
         FunctionName=function_name(settings, artifact.name),

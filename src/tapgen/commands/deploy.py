@@ -172,13 +172,14 @@ def _smoke(local: Emulator, settings: Settings, plan: DeployPlan, result: Deploy
     from tapgen import smoke
 
     functions = smoke.deployed_functions(local.client, result.outputs, plan.artifacts)
-    runner = smoke.InProcessLambda(functions, local.environment())
+    runner = smoke.InProcessLambda(functions, local.environment(), settings.function_roles.api)
     flavour = smoke.flavour_of(settings)
     say(
         "smoke test: upload -> process -> read back, one file of each kind, handlers run in-process "
         f"({flavour.kind.upper()} API events)"
     )
-    results = smoke.run_smoke(runner, local.client, flavour, result.outputs["UploadsBucketName"])
+    files = smoke.samples(settings.lambdas_dir)
+    results = smoke.run_smoke(runner, local.client, flavour, result.outputs["UploadsBucketName"], files)
     for outcome in results:
         say(f"  {outcome.line()}")
     if not all(outcome.passed for outcome in results):

@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from tapgen.artifacts import build_artifacts, load_contract
+from tapgen.artifacts import build_artifacts
 from tapgen.config import Settings
-from tests.conftest import ROOT, Template, resources_of_type
+from tests.conftest import CONTRACT, ROOT, Template, resources_of_type
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, as_list, statements
 
-CONTRACT = load_contract(ROOT / "lambdas")
 FUNCTIONS = tuple(fn.name for fn in CONTRACT.FUNCTIONS)
 PROCESSORS = tuple(fn.name for fn in CONTRACT.PROCESSORS)
 XRAY = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
@@ -36,7 +35,7 @@ def test_function_runtime_and_platform(template: Template, settings: Settings, f
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_function_size_follows_settings(template: Template, settings: Settings, function: str) -> None:
     properties = resource(template, function, "Function")
-    sizing = settings.functions.by_name(function)
+    sizing = settings.functions[function]
     assert properties["MemorySize"] == sizing.memory_mb
     assert properties["Timeout"] == sizing.timeout_seconds
     assert properties["ReservedConcurrentExecutions"] == sizing.reserved_concurrency

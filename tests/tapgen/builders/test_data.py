@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from tapgen.artifacts import load_contract
 from tapgen.config import Settings
-from tests.conftest import ROOT, Template, only_resource
+from tests.conftest import CONTRACT, Template, only_resource
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, tls_deny_resources
-
-CONTRACT = load_contract(ROOT / "lambdas")
 
 
 def table(template: Template) -> dict:

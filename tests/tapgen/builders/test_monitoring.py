@@ -8,10 +8,10 @@ import pytest
 
 from tap_shared import contract
 from tapgen.config import Settings
-from tests.conftest import HTTP_ENVIRONMENTS, REST_ENVIRONMENTS, Template, only_resource, resources_of_type
+from tests.conftest import CONTRACT, HTTP_ENVIRONMENTS, REST_ENVIRONMENTS, Template, only_resource, resources_of_type
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources
 
-FUNCTIONS = ("Api", "Image", "Document", "Data")
+FUNCTIONS = tuple(fn.name.capitalize() for fn in CONTRACT.FUNCTIONS)  # as their alarms' logical ids start
 
 
 def alarms(template: Template) -> dict[str, dict]:
@@ -66,7 +66,7 @@ def test_function_duration_alarm_at_eighty_percent_of_timeout(
 ) -> None:
     alarm = alarms(template)[f"{function}DurationAlarm"]
     assert alarm["ExtendedStatistic"] == "p99"
-    timeout = settings.functions.by_name(function.lower()).timeout_seconds
+    timeout = settings.functions[function.lower()].timeout_seconds
     assert alarm["Threshold"] == pytest.approx(timeout * 1000 * 0.8)
 
 

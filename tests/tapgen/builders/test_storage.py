@@ -6,12 +6,11 @@ from typing import Any
 
 import pytest
 
-from tapgen.artifacts import load_contract
+from tapgen.builders.compute import logical_id
 from tapgen.config import Settings
-from tests.conftest import ROOT, Template, props
+from tests.conftest import CONTRACT, Template, props
 from tests.tapgen.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources
 
-CONTRACT = load_contract(ROOT / "lambdas")
 BUCKETS = ("UploadsBucket", "AccessLogBucket")
 
 
@@ -94,7 +93,7 @@ def test_each_suffix_routes_to_its_kinds_processor(template: Template) -> None:
         for suffix in suffixes
     }
     assert notification_routes(template) == expected
-    assert set(expected) == {".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".txt", ".md", ".csv", ".json", ".jsonl"}
+    assert set(expected) == set(CONTRACT.CONTENT_TYPES)  # every suffix a caller may upload is processed
 
 
 def test_suffix_filters_do_not_overlap(template: Template) -> None:
@@ -105,7 +104,7 @@ def test_suffix_filters_do_not_overlap(template: Template) -> None:
 
 def test_bucket_waits_for_the_invoke_permissions(template: Template) -> None:
     depends = template["Resources"]["UploadsBucket"]["DependsOn"]
-    assert sorted(depends) == ["DataS3Permission", "DocumentS3Permission", "ImageS3Permission"]
+    assert sorted(depends) == sorted(logical_id(fn.name, "S3Permission") for fn in CONTRACT.PROCESSORS)
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from moto import mock_aws
 from tapgen.artifacts import build_artifacts
 from tapgen.cli import main
 from tapgen.emulator import announced, running, state_file
+from tests.conftest import CONTRACT
 
 
 def test_uploads_then_skips(fresh_project: Path, monkeypatch: object) -> None:
@@ -24,7 +25,7 @@ def test_uploads_then_skips(fresh_project: Path, monkeypatch: object) -> None:
     assert first.exit_code == 0, first.output
     assert first.stdout.splitlines() == [f"uploaded {key}" for key in keys]
     assert second.stdout.splitlines() == [f"skipped {key}" for key in keys]
-    assert "0 uploaded, 4 already present" in second.stderr
+    assert f"0 uploaded, {len(keys)} already present" in second.stderr
 
 
 def test_unknown_environment_is_a_usage_error(fresh_project: Path) -> None:
@@ -59,7 +60,7 @@ def test_local_packages_into_the_running_emulator_of_the_environment(fresh_proje
         result = CliRunner().invoke(main, args)
         stored = local.client("s3").list_objects_v2(Bucket="artifacts")["KeyCount"]
     assert result.exit_code == 0, result.output
-    assert stored == 4
+    assert stored == len(CONTRACT.FUNCTIONS)
 
 
 def test_local_takes_no_profile(fresh_project: Path) -> None:

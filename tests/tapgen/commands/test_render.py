@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tapgen.cli import main
 from tapgen.graph.document import ARCHITECTURE_DOC, architecture_markdown
-from tests.conftest import CONFIG, ROOT, rendered_text
+from tests.conftest import CONFIG, ENVIRONMENTS, ROOT, rendered_text
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -105,7 +105,7 @@ def test_all_regenerates_the_architecture_page_from_the_prod_render(project: Pat
     [
         pytest.param(
             ["render", "--env", "qa"],
-            "unknown environment 'qa'; defined: dev, partner, prod, staging",
+            f"unknown environment 'qa'; defined: {', '.join(sorted(ENVIRONMENTS))}",
             id="unknown-env",
         ),
         pytest.param(["render"], "give exactly one of --env NAME or --all", id="no-selection"),

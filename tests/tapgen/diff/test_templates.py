@@ -31,6 +31,9 @@ def render_with(env: str, **changes: Any) -> Template:
 
 
 def _replaced(obj: Any, path: list[str], value: Any) -> Any:
+    """`obj` with the setting at `path` (fields, or entries of a table such as `functions`) set to `value`."""
+    if isinstance(obj, dict):
+        return {**obj, path[0]: value if len(path) == 1 else _replaced(obj[path[0]], path[1:], value)}
     if len(path) == 1:
         return dataclasses.replace(obj, **{path[0]: value})
     return dataclasses.replace(obj, **{path[0]: _replaced(getattr(obj, path[0]), path[1:], value)})

@@ -11,10 +11,10 @@ import pytest
 from tapgen.graph import build_graph
 from tapgen.graph.build import NotATemplateError
 from tapgen.graph.model import ACCESS, EXTERNAL_TYPE, FLOW, Edge, Graph
-from tests.conftest import Template, rendered_template, resources_of_type
+from tests.conftest import CONTRACT, Template, rendered_template, resources_of_type
 
-PROCESSORS = ("Image", "Document", "Data")
-FUNCTIONS = ("Api", *PROCESSORS)
+PROCESSORS = tuple(fn.name.capitalize() for fn in CONTRACT.PROCESSORS)  # as logical ids start: ImageFunction
+FUNCTIONS = tuple(fn.name.capitalize() for fn in CONTRACT.FUNCTIONS)
 
 
 def edges(graph: Graph, kind: str) -> dict[tuple[str, str], Edge]:
