@@ -608,6 +608,10 @@ def _roles_beside(path: Path) -> FunctionRoles:
     except OSError as error:
         problem = f"its functions must be the Lambda contract's, which cannot be read: {os_error_reason(error)}"
         raise ConfigError(str(path), [problem]) from None
+    except Exception as error:  # the contract is Python: any error in it leaves the functions unknown
+        where = path.parent / LAMBDAS_DIR / "tap_shared" / "contract.py"
+        problem = f"its functions must be the Lambda contract's, but {where} fails: {type(error).__name__}: {error}"
+        raise ConfigError(str(path), [problem]) from None
 
 
 def _function_entries(roles: FunctionRoles) -> dict[str, tuple[tuple[str, ...], str]]:

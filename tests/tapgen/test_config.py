@@ -232,6 +232,19 @@ def test_functions_cannot_be_checked_without_the_lambda_contract(tmp_path: Path)
     assert caught.value.problems == [expected]
 
 
+def test_a_broken_lambda_contract_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    contract = tmp_path / "lambdas" / "tap_shared" / "contract.py"
+    contract.parent.mkdir(parents=True)
+    contract.write_text("API = undefined_name\n", encoding="utf-8")
+    (tmp_path / "tapgen.toml").write_text(BASE, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings("dev", tmp_path / "tapgen.toml")
+    assert caught.value.problems == [
+        f"its functions must be the Lambda contract's, but {contract} fails: "
+        "NameError: name 'undefined_name' is not defined"
+    ]
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = BASE.replace("memory_mb = 256", "memory_mb = 1").replace("timeout_seconds = 10", "timeout_seconds = 0")
     assert len(problems_for(tmp_path, text)) == 2
