@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -24,8 +24,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def say(message: str) -> None:
     """A message for the person at the terminal (stderr); when stderr itself is gone, the exit code still tells."""
-    with suppress(OSError):
+    try:
         click.echo(message, err=True)
+    except OSError:
+        _discard(sys.stderr)
 
 
 def say_error(message: str) -> None:
@@ -45,7 +47,7 @@ def emit(text: str) -> None:
         click.echo(text, nl=False)
         sys.stdout.flush()
     except OSError as error:
-        _discard_stdout()
+        _discard(sys.stdout)
         raise TapgenError(os_error_line(error, "standard output")) from None
 
 
@@ -84,24 +86,25 @@ def flushed_stdout() -> Iterator[None]:
     except OSError as error:
         failed_already = True
         if error.filename is None:  # click's own writes (help, version): stdout is what failed
-            _discard_stdout()
+            _discard(sys.stdout)
         say_error(os_error_line(error, None if error.filename else "standard output"))
         sys.exit(EXIT_USAGE)
     finally:
         try:
             sys.stdout.flush()
         except OSError as error:
-            _discard_stdout()
+            _discard(sys.stdout)
             if not failed_already:  # one line per run: a command that failed has said why
                 say_error(os_error_line(error, "standard output"))
                 sys.exit(EXIT_USAGE)
 
 
-def _discard_stdout() -> None:
-    """Point stdout at /dev/null, so the interpreter's own flush at exit has nowhere to fail."""
+def _discard(stream: TextIO) -> None:
+    """Point a failed stream at /dev/null, so what it still buffers cannot fail the interpreter's flush at exit
+    (which would end the run with exit 120 instead of tapgen's code)."""
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())
         os.close(devnull)
     except (OSError, ValueError):  # no real file descriptor (a test runner's stream): nothing flushes at exit
         pass
