@@ -77,7 +77,18 @@ def usage_error_line(error: click.ClickException) -> str:
     return f"{message} (see `{where}--help`)"
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_CODES = (
+    "\b\nExit codes:\n"
+    "  0  success\n"
+    "  1  a check found problems: stale templates, lint findings, drift or differences (--exit-code),\n"
+    "     a deploy that AWS refused or that failed\n"
+    "  2  bad usage or configuration: options, tapgen.toml, files, AWS settings, the wrong account\n"
+    "\b\nShell completion (environment names complete for --env):\n"
+    '  eval "$(_TAPGEN_COMPLETE=bash_source tapgen)"   # or zsh_source / fish_source'
+)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(package_name="tapgen")
 def main() -> None:
     """Generate, check and ship the CloudFormation of the TAP service."""

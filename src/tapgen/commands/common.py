@@ -110,6 +110,36 @@ def _discard(stream: TextIO) -> None:
         pass
 
 
+def env_option(help_text: str, *, required: bool = False) -> Callable[[F], F]:
+    """`--env NAME`, completing the environment names of the settings file (--config, else tapgen.toml)."""
+    return click.option(
+        "--env",
+        "env",
+        metavar="NAME",
+        required=required,
+        help=help_text,
+        shell_complete=complete_environment,
+    )
+
+
+def complete_environment(ctx: click.Context, _: click.Parameter, incomplete: str) -> list[str]:
+    """Environment names for shell completion: the [env.*] tables, unvalidated; nothing at all on any error."""
+    import tomllib
+
+    try:
+        path = ctx.params.get("config_path") or DEFAULT_CONFIG
+        document = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        names = document.get("env", {})
+        return sorted(name for name in names if isinstance(name, str) and name.startswith(incomplete))
+    except (OSError, ValueError, AttributeError):  # completion must never print or fail
+        return []
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: example invocations, shown verbatim after the options."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 def config_option(command: F) -> F:
     return click.option(
         "--config",

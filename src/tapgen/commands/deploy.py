@@ -25,7 +25,7 @@ from tapgen.commands.cloud import (
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import config_option, emit, reported_errors, say
+from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say
 from tapgen.config import Settings, load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
@@ -38,8 +38,12 @@ if TYPE_CHECKING:
 LOCAL_BUCKET = "tapgen-local-artifacts"
 
 
-@click.command()
-@click.option("--env", "env", metavar="NAME", required=True, help="Environment to deploy (templates/NAME.json).")
+@click.command(
+    epilog=examples(
+        "tapgen deploy --env dev --local --yes", "tapgen deploy --env prod --bucket my-artifacts --no-execute"
+    )
+)
+@env_option("Environment to deploy (templates/NAME.json).", required=True)
 @stack_options
 @click.option("--bucket", metavar="BUCKET", help="Artifact bucket for zips and large templates (not with --local).")
 @aws_options

@@ -17,14 +17,19 @@ from tapgen.commands.cloud import (
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import config_option, reported_errors
+from tapgen.commands.common import config_option, env_option, examples, reported_errors
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import fail
 
 
-@click.command()
-@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose stack to delete.")
+@click.command(
+    epilog=examples(
+        "tapgen destroy --env dev --yes",
+        "tapgen destroy --env dev --suffix pr544 --yes",
+    )
+)
+@env_option("Environment whose stack to delete.", required=True)
 @stack_options
 @aws_options
 @click.option("--yes", is_flag=True, help="Delete without asking (required when not on a terminal).")

@@ -18,7 +18,7 @@ from tapgen.commands.cloud import (
     stack_options,
     stack_target,
 )
-from tapgen.commands.common import config_option, reported_errors
+from tapgen.commands.common import config_option, env_option, examples, reported_errors
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
@@ -28,9 +28,11 @@ if TYPE_CHECKING:
     from tapgen.diff.stack import StackDiff
 
 
-@click.command()
+@click.command(
+    epilog=examples("tapgen diff --env prod --exit-code", "tapgen diff --env prod --format json > changes.json")
+)
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@click.option("--env", "env", metavar="NAME", help="Environment to compare (templates/NAME.json) with its stack.")
+@env_option("Environment to compare (templates/NAME.json) with its stack.")
 @stack_options
 @aws_options
 @format_option

@@ -15,14 +15,19 @@ from tapgen.commands.cloud import (
     stack_options,
     stack_target,
 )
-from tapgen.commands.common import config_option, reported_errors, say
+from tapgen.commands.common import config_option, env_option, examples, reported_errors, say
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
 
 
-@click.command()
-@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose stack to check.")
+@click.command(
+    epilog=examples(
+        "tapgen drift --env prod",
+        "tapgen drift --env prod --format json",
+    )
+)
+@env_option("Environment whose stack to check.", required=True)
 @stack_options
 @aws_options
 @format_option

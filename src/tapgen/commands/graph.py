@@ -7,15 +7,24 @@ from pathlib import Path
 
 import click
 
-from tapgen.commands.common import config_option, reported_errors, selected_settings
+from tapgen.commands.common import config_option, env_option, examples, reported_errors, selected_settings
 from tapgen.errors import fail
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "tapgen graph --env prod --view access", "tapgen graph templates/dev.json --format dot | dot -Tsvg > dev.svg"
+    )
+)
 @click.argument("template_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--env", "env", metavar="NAME", help="Draw this environment's fresh render.")
+@env_option("Draw this environment's fresh render.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["mermaid", "dot", "json"]), default="mermaid", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["mermaid", "dot", "json"]),
+    default="mermaid",
+    show_default=True,
+    help="mermaid for Markdown (GitHub renders it), dot for Graphviz, json (every action listed) for tools.",
 )
 @click.option(
     "--view",

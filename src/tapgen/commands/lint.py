@@ -11,6 +11,8 @@ import click
 
 from tapgen.commands.common import (
     config_option,
+    env_option,
+    examples,
     reported_errors,
     say,
     selected_settings,
@@ -22,11 +24,23 @@ if TYPE_CHECKING:
     from tapgen.lint.engine import LintReport
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "tapgen lint --all",
+        "tapgen lint template.yaml --format sarif > lint.sarif",
+    )
+)
 @click.argument("templates", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--env", "env", metavar="NAME", help="Lint this environment's fresh render.")
+@env_option("Lint this environment's fresh render.")
 @click.option("--all", "all_envs", is_flag=True, help="Lint every environment's fresh render.")
-@click.option("--format", "output", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for scripts, sarif (2.1.0) for code scanning such as GitHub's.",
+)
 @click.option("--region", default=None, metavar="REGION", help="Region for cfn-lint's checks of template files.")
 @click.option("--list-rules", is_flag=True, help="Print tapgen's rules (id, what, why, fix) and exit.")
 @config_option

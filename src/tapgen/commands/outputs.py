@@ -16,13 +16,17 @@ from tapgen.commands.cloud import (
     stack_options,
     stack_target,
 )
-from tapgen.commands.common import config_option, reported_errors
+from tapgen.commands.common import config_option, env_option, examples, reported_errors
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 
 
-@click.command()
-@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose stack to read.")
+@click.command(
+    epilog=examples(
+        "tapgen outputs --env dev --outputs-file cfn-outputs/dev.json",
+    )
+)
+@env_option("Environment whose stack to read.", required=True)
 @stack_options
 @aws_options
 @outputs_file_option

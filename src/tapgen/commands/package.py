@@ -15,14 +15,18 @@ from tapgen.commands.cloud import (
     remote_clients,
     running_emulator,
 )
-from tapgen.commands.common import config_option, emit, reported_errors, say, templates_dir
+from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say, templates_dir
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.files import TEMPLATE_BYTES_LIMIT, read_bounded
 
 
-@click.command()
-@click.option("--env", "env", metavar="NAME", required=True, help="Environment whose functions to package.")
+@click.command(
+    epilog=examples(
+        "tapgen package --env prod --bucket my-artifacts",
+    )
+)
+@env_option("Environment whose functions to package.", required=True)
 @click.option("--bucket", required=True, metavar="BUCKET", help="Artifact bucket (the ArtifactBucket parameter).")
 @aws_options
 @config_option

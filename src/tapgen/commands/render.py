@@ -10,6 +10,8 @@ import click
 from tapgen.commands.common import (
     config_option,
     emit,
+    env_option,
+    examples,
     reported_errors,
     say,
     selected_settings,
@@ -19,8 +21,13 @@ from tapgen.config import Settings
 from tapgen.errors import EXIT_FINDINGS
 
 
-@click.command()
-@click.option("--env", "env", metavar="NAME", help="Print this environment's template to stdout.")
+@click.command(
+    epilog=examples(
+        "tapgen render --env prod > prod.json",
+        "tapgen render --all --check",
+    )
+)
+@env_option("Print this environment's template to stdout.")
 @click.option(
     "--all", "all_envs", is_flag=True, help="Write templates/NAME.json for every environment, and docs/architecture.md."
 )
