@@ -12,20 +12,18 @@ shows even where running two processes in parallel hides it from the wall clock.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import Result, print_table  # noqa: E402  (the benchmarks path must be set first)
+from run import Result, report  # noqa: E402  (the benchmarks path must be set first)
 
 TEMPLATES = [f"templates/{env}.json" for env in ("dev", "staging", "prod")]
 CFN_LINT = [str(Path(sys.executable).parent / "cfn-lint"), "--include-checks", "I", "--", *TEMPLATES]
@@ -81,15 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio("tapgen / cfn-lint, same files, CPU", files_cpu, cfn_cpu),
         ratio("tapgen --all / cfn-lint, wall", all_wall, cfn_wall),
     ]
-    print_table(results)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "quick": args.quick,
-        "runs": runs,
-        "python": sys.version.split()[0],
-        "results": [asdict(r) for r in results],
-    }
-    args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    report(results, args.json, quick=args.quick, runs=runs)
     return 0
 
 

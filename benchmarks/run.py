@@ -219,6 +219,15 @@ def diff_metrics(runs: int, warmup: int) -> list[Result]:
     ]
 
 
+def report(results: Sequence[Result], path: Path, *, quick: bool, runs: int) -> None:
+    """The table on stdout and the same results as JSON at `path` (with how they were taken)."""
+    print_table(results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"quick": quick, "runs": runs, "python": sys.version.split()[0], "results": [asdict(r) for r in results]}
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
+
+
 def print_table(results: Sequence[Result]) -> None:
     header = ["metric", "median", "min", "max", "unit", "target", "result"]
     rows = [header, *(r.row() for r in results)]
@@ -243,16 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         *diff_metrics(runs, warmup),
         *size_metrics(),
     ]
-    print_table(results)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "quick": args.quick,
-        "runs": runs,
-        "python": sys.version.split()[0],
-        "results": [asdict(r) for r in results],
-    }
-    args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {args.json.relative_to(ROOT) if args.json.is_relative_to(ROOT) else args.json}", file=sys.stderr)
+    report(results, args.json, quick=args.quick, runs=runs)
     return 0
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -37,18 +38,37 @@ class StackTarget:
     suffix: str
 
 
+@dataclass(frozen=True)
+class AwsOptions:
+    """Where a command's AWS is: --region, --profile, --endpoint-url, or --local (the embedded emulator)."""
+
+    region: str | None = None
+    profile: str | None = None
+    endpoint_url: str | None = None
+    local: bool = False
+
+
 def aws_options(command: F) -> F:
-    """--region, --profile, --endpoint-url and --local."""
-    for decorator in reversed(
-        [
-            click.option("--region", metavar="REGION", help="AWS region [default: the environment's region]."),
-            click.option("--profile", metavar="NAME", help="Named AWS profile for credentials."),
-            click.option("--endpoint-url", metavar="URL", help="Talk to this endpoint (an emulator) instead of AWS."),
-            click.option("--local", is_flag=True, help=LOCAL_HELP),
-        ]
-    ):
-        command = decorator(command)
-    return command
+    """--region, --profile, --endpoint-url and --local, handed to the command as one `aws: AwsOptions`."""
+
+    @functools.wraps(command)
+    def bundled(
+        *args: Any, region: str | None, profile: str | None, endpoint_url: str | None, local: bool, **kwargs: Any
+    ) -> Any:
+        if local and (profile or endpoint_url):
+            raise click.UsageError("--local runs its own emulator: it takes neither --profile nor --endpoint-url")
+        return command(*args, aws=AwsOptions(region, profile, endpoint_url, local), **kwargs)
+
+    options = [
+        click.option("--region", metavar="REGION", help="AWS region [default: the environment's region]."),
+        click.option("--profile", metavar="NAME", help="Named AWS profile for credentials."),
+        click.option("--endpoint-url", metavar="URL", help="Talk to this endpoint (an emulator) instead of AWS."),
+        click.option("--local", is_flag=True, help=LOCAL_HELP),
+    ]
+    decorated: Any = bundled
+    for option in reversed(options):
+        decorated = option(decorated)
+    return cast(F, decorated)
 
 
 def format_option(command: F) -> F:
@@ -64,13 +84,26 @@ def format_option(command: F) -> F:
 
 
 def stack_options(command: F) -> F:
-    """--stack-name and --suffix."""
-    command = click.option(
+    """--stack-name and --suffix, handed to the command as one `stack: StackChoice`."""
+
+    @functools.wraps(command)
+    def bundled(*args: Any, stack_name: str | None, suffix: str | None, **kwargs: Any) -> Any:
+        return command(*args, stack=StackChoice(stack_name, suffix), **kwargs)
+
+    decorated: Any = click.option(
         "--suffix",
         metavar="SUFFIX",
         help="EnvironmentSuffix parameter, for a copy such as pr544 [default: the environment's name].",
-    )(command)
-    return click.option("--stack-name", metavar="NAME", help="[default: <project>-<suffix>]")(command)
+    )(bundled)
+    return cast(F, click.option("--stack-name", metavar="NAME", help="[default: <project>-<suffix>]")(decorated))
+
+
+@dataclass(frozen=True)
+class StackChoice:
+    """What the person chose with --stack-name and --suffix; `stack_target` completes it from the settings."""
+
+    name: str | None = None
+    suffix: str | None = None
 
 
 # CloudFormation's rule for stack names; the name also becomes part of S3 keys, so nothing else may pass.
@@ -78,8 +111,9 @@ STACK_NAME_PATTERN = r"[A-Za-z][-A-Za-z0-9]{0,127}"
 SHOWN_OPTION_CHARACTERS = 60
 
 
-def stack_target(settings: Settings, stack_name: str | None, suffix: str | None) -> StackTarget:
+def stack_target(settings: Settings, choice: StackChoice) -> StackTarget:
     """The stack to act on; the suffix must fit the EnvironmentSuffix parameter, the name CloudFormation's rule."""
+    stack_name, suffix = choice.name, choice.suffix
     chosen = suffix if suffix is not None else settings.name
     if not re.fullmatch(ENV_NAME_PATTERN, chosen):
         fail(f"--suffix {_quoted(chosen)}: must match {ENV_NAME_PATTERN} (the template's EnvironmentSuffix pattern)")
@@ -120,12 +154,13 @@ def reviewed_template(settings: Settings, config_path: Path) -> ReviewedTemplate
     return ReviewedTemplate(path.read_text(encoding="utf-8"), artifacts)
 
 
-def remote_clients(settings: Settings, region: str | None, profile: str | None, endpoint_url: str | None) -> Clients:
+def remote_clients(settings: Settings, aws: AwsOptions) -> Clients:
     """Clients for the environment's account: a malformed --region or --endpoint-url is a usage error before any
     request, and credentials of another account than the pinned one are refused (exit 2) before any other call."""
     from tapgen.deploy.account import require_account
     from tapgen.deploy.aws import AwsTarget, clients_for
 
+    region, profile, endpoint_url = aws.region, aws.profile, aws.endpoint_url
     if region is not None and not re.fullmatch(REGION_PATTERN, region):
         fail(f"--region {_quoted(region)}: must be an AWS region such as eu-west-1")
     if endpoint_url is not None and not _is_http_url(endpoint_url):
@@ -148,9 +183,14 @@ def _is_http_url(text: str) -> bool:
     return address.scheme in ("http", "https") and bool(address.hostname) and port_ok and text.isprintable()
 
 
-def refuse_local_with(local: bool, profile: str | None, endpoint_url: str | None) -> None:
-    if local and (profile or endpoint_url):
-        fail("--local runs its own emulator: it takes neither --profile nor --endpoint-url")
+@contextmanager
+def stack_clients(settings: Settings, config_path: Path, aws: AwsOptions) -> Iterator[Clients]:
+    """The clients a command acts with: the running emulator's with --local, else AWS's (account checked)."""
+    if aws.local:
+        with running_emulator(config_path, settings.name) as clients:
+            yield clients
+    else:
+        yield remote_clients(settings, aws)
 
 
 def console(yes: bool) -> Console:

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 import click
 
 from tapgen.commands.cloud import (
+    AwsOptions,
+    StackChoice,
     StackTarget,
     aws_options,
     checked_bucket,
     console,
     outputs_file_option,
-    refuse_local_with,
     remote_clients,
     require_confirmation_source,
     reviewed_template,
@@ -56,13 +57,9 @@ LOCAL_BUCKET = "tapgen-local-artifacts"
 @config_option
 def deploy(
     env: str,
-    stack_name: str | None,
-    suffix: str | None,
+    stack: StackChoice,
     bucket: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    local: bool,
+    aws: AwsOptions,
     yes: bool,
     no_execute: bool,
     allow_replacement: bool,
@@ -82,10 +79,9 @@ def deploy(
     """
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
-        refuse_local_with(local, profile, endpoint_url)
-        if keep and not local:
+        if keep and not aws.local:
             fail("--keep applies to --local only")
-        if not (bucket or local):
+        if not (bucket or aws.local):
             fail("--bucket is required (the artifact bucket), unless --local")
         if bucket:
             checked_bucket(bucket)
@@ -93,15 +89,15 @@ def deploy(
             require_confirmation_source(yes)
         if not no_execute and (reason := unwritable_reason(outputs_file)):
             fail(f"--outputs-file {reason} (checked before deploying)")
-        target = stack_target(settings, stack_name, suffix)
-        plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, region, no_execute, allow_replacement)
+        target = stack_target(settings, stack)
+        plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, aws.region, no_execute, allow_replacement)
         plan = replace(plan, wait_timeout=wait_timeout)
-        if local:
+        if aws.local:
             result = _deploy_local(plan, settings, config_path, yes, keep, outputs_file)
         else:
             from tapgen.deploy.flow import deploy as run_deploy
 
-            clients = remote_clients(settings, region, profile, endpoint_url)
+            clients = remote_clients(settings, aws)
             result = run_deploy(plan, clients, console(yes))
             _finish(plan, result, outputs_file, settings.name)
 

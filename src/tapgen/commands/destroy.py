@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from tapgen.commands.cloud import (
+    AwsOptions,
+    StackChoice,
     aws_options,
     console,
-    refuse_local_with,
-    remote_clients,
     require_confirmation_source,
-    running_emulator,
+    stack_clients,
     stack_options,
     stack_target,
     wait_timeout_option,
@@ -37,12 +37,8 @@ from tapgen.errors import fail
 @config_option
 def destroy(
     env: str,
-    stack_name: str | None,
-    suffix: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    local: bool,
+    stack: StackChoice,
+    aws: AwsOptions,
     yes: bool,
     wait_timeout: float,
     config_path: Path,
@@ -57,17 +53,12 @@ def destroy(
 
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
-        refuse_local_with(local, profile, endpoint_url)
         if settings.retain_data:
             fail(f"environment {settings.name} retains data (retain_data = true): tapgen will not destroy it")
         require_confirmation_source(yes)
-        target = stack_target(settings, stack_name, suffix)
+        target = stack_target(settings, stack)
         ui = console(yes)
         if not ui.confirm(f"Delete stack {target.name} and every object in its buckets?"):
             fail("cancelled: nothing deleted", 1)
-        if local:
-            with running_emulator(config_path, settings.name) as clients:
-                run_destroy(target.name, clients, ui, wait_timeout=wait_timeout)
-        else:
-            clients = remote_clients(settings, region, profile, endpoint_url)
+        with stack_clients(settings, config_path, aws) as clients:
             run_destroy(target.name, clients, ui, wait_timeout=wait_timeout)

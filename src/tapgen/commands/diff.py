@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from tapgen.commands.cloud import (
+    AwsOptions,
+    StackChoice,
     aws_options,
     format_option,
-    refuse_local_with,
-    remote_clients,
     reviewed_template,
-    running_emulator,
+    stack_clients,
     stack_options,
     stack_target,
 )
@@ -41,12 +41,8 @@ if TYPE_CHECKING:
 def diff(
     files: tuple[Path, ...],
     env: str | None,
-    stack_name: str | None,
-    suffix: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    local: bool,
+    stack: StackChoice,
+    aws: AwsOptions,
     output_format: str,
     exit_code: bool,
     config_path: Path,
@@ -66,10 +62,10 @@ def diff(
         if bool(files) == bool(env):
             fail("give either --env NAME (compare with the deployed stack) or two template files OLD NEW")
         if files:
-            result = _compare_files(files, region)
+            result = _compare_files(files, aws.region)
         else:
             assert env is not None
-            result = _compare_stack(env, config_path, stack_name, suffix, region, profile, endpoint_url, local)
+            result = _compare_stack(env, config_path, stack, aws)
         render = as_json if output_format == "json" else as_text
         click.echo(render(result.diff, result.stack, result.exists), nl=False)
     if exit_code and not result.diff.empty:
@@ -79,26 +75,17 @@ def diff(
 def _compare_stack(
     env: str,
     config_path: Path,
-    stack_name: str | None,
-    suffix: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    local: bool,
+    stack: StackChoice,
+    aws: AwsOptions,
 ) -> StackDiff:
     from tapgen.diff.stack import diff_stack
 
     settings = load_settings(env, config_path)
-    refuse_local_with(local, profile, endpoint_url)
-    target = stack_target(settings, stack_name, suffix)
+    target = stack_target(settings, stack)
     template = reviewed_template(settings, config_path).text
     parameters = {ENVIRONMENT_SUFFIX: target.suffix}
-    chosen_region = region or settings.region
-    if local:
-        with running_emulator(config_path, settings.name) as clients:
-            return diff_stack(clients("cloudformation"), target.name, template, parameters, chosen_region)
-    clients = remote_clients(settings, region, profile, endpoint_url)
-    return diff_stack(clients("cloudformation"), target.name, template, parameters, chosen_region)
+    with stack_clients(settings, config_path, aws) as clients:
+        return diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region or settings.region)
 
 
 def _compare_files(files: tuple[Path, ...], region: str | None) -> StackDiff:

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from tapgen.commands.cloud import (
+    AwsOptions,
+    StackChoice,
     aws_options,
     format_option,
-    refuse_local_with,
     remote_clients,
     stack_options,
     stack_target,
@@ -34,12 +35,8 @@ from tapgen.errors import EXIT_FINDINGS, fail
 @config_option
 def drift(
     env: str,
-    stack_name: str | None,
-    suffix: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    local: bool,
+    stack: StackChoice,
+    aws: AwsOptions,
     output_format: str,
     config_path: Path,
 ) -> None:
@@ -53,11 +50,10 @@ def drift(
 
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
-        refuse_local_with(local, profile, endpoint_url)
-        if local:
+        if aws.local:
             fail("moto, the --local emulator, does not implement drift detection (DetectStackDrift)")
-        target = stack_target(settings, stack_name, suffix)
-        clients = remote_clients(settings, region, profile, endpoint_url)
+        target = stack_target(settings, stack)
+        clients = remote_clients(settings, aws)
         report = detect_drift(clients("cloudformation"), target.name, say)
         click.echo((as_json if output_format == "json" else as_text)(report), nl=False)
     if report.drifted:

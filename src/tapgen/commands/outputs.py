@@ -7,12 +7,12 @@ from pathlib import Path
 import click
 
 from tapgen.commands.cloud import (
+    AwsOptions,
+    StackChoice,
     aws_options,
     outputs_file_option,
-    refuse_local_with,
-    remote_clients,
-    running_emulator,
     show_outputs,
+    stack_clients,
     stack_options,
     stack_target,
 )
@@ -33,12 +33,8 @@ from tapgen.deploy.aws import aws_errors
 @config_option
 def outputs(
     env: str,
-    stack_name: str | None,
-    suffix: str | None,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    local: bool,
+    stack: StackChoice,
+    aws: AwsOptions,
     outputs_file: Path,
     config_path: Path,
 ) -> None:
@@ -47,12 +43,7 @@ def outputs(
 
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
-        refuse_local_with(local, profile, endpoint_url)
-        target = stack_target(settings, stack_name, suffix)
-        if local:
-            with running_emulator(config_path, settings.name) as clients:
-                values = read_outputs(clients("cloudformation"), target.name)
-        else:
-            clients = remote_clients(settings, region, profile, endpoint_url)
+        target = stack_target(settings, stack)
+        with stack_clients(settings, config_path, aws) as clients:
             values = read_outputs(clients("cloudformation"), target.name)
         show_outputs(values, outputs_file)

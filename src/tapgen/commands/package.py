@@ -9,11 +9,10 @@ import click
 
 from tapgen.artifacts import FunctionArtifact
 from tapgen.commands.cloud import (
+    AwsOptions,
     aws_options,
     checked_bucket,
-    refuse_local_with,
-    remote_clients,
-    running_emulator,
+    stack_clients,
 )
 from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say, templates_dir
 from tapgen.config import load_settings
@@ -33,10 +32,7 @@ from tapgen.files import TEMPLATE_BYTES_LIMIT, read_bounded
 def package(
     env: str,
     bucket: str,
-    region: str | None,
-    profile: str | None,
-    endpoint_url: str | None,
-    local: bool,
+    aws: AwsOptions,
     config_path: Path,
 ) -> None:
     """Build each function's deterministic zip and upload the ones the bucket lacks.
@@ -51,15 +47,11 @@ def package(
 
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
-        refuse_local_with(local, profile, endpoint_url)
         checked_bucket(bucket)
         artifacts = build_artifacts(settings.lambdas_dir)
         _warn_if_template_differs(templates_dir(config_path) / f"{settings.name}.json", artifacts)
-        if local:
-            with running_emulator(config_path, settings.name) as clients:
-                report = upload_artifacts(clients("s3"), bucket, artifacts)
-        else:
-            report = upload_artifacts(remote_clients(settings, region, profile, endpoint_url)("s3"), bucket, artifacts)
+        with stack_clients(settings, config_path, aws) as clients:
+            report = upload_artifacts(clients("s3"), bucket, artifacts)
         for key in report.uploaded:
             emit(f"uploaded {key}\n")
         for key in report.skipped:
