@@ -163,28 +163,7 @@ def dead_letter_alarm_spec(queue_name: GetAtt) -> AlarmSpec:
 
 
 def api_alarm_specs(settings: Settings, api_id: Ref, stage: str) -> list[AlarmSpec]:
-    dims = (("ApiId", api_id), ("Stage", stage))
-    return [
-        AlarmSpec(
-            logical_id="Api5xxAlarm",
-            name="api-5xx",
-            description="The HTTP API returned server errors.",
-            threshold=settings.alarms.api_5xx_threshold,
-            namespace="AWS/ApiGateway",
-            metric="5xx",
-            dimensions=dims,
-        ),
-        AlarmSpec(
-            logical_id="ApiLatencyAlarm",
-            name="api-latency-p99",
-            description="The HTTP API's p99 latency is high.",
-            threshold=settings.alarms.api_latency_p99_ms,
-            namespace="AWS/ApiGateway",
-            metric="Latency",
-            dimensions=dims,
-            statistic="p99",
-        ),
-    ]
+    return _server_error_and_latency_specs(settings, "HTTP API", "5xx", (("ApiId", api_id), ("Stage", stage)))
 
 
 def rest_api_alarm_specs(settings: Settings, api_name: AWSHelperFn, stage: str) -> list[AlarmSpec]:
@@ -193,30 +172,37 @@ def rest_api_alarm_specs(settings: Settings, api_name: AWSHelperFn, stage: str) 
     rate = settings.alarms.api_4xx_rate_percent
     if rate is None:
         raise ValueError("a REST API needs alarms.api_4xx_rate_percent")
+    client_errors = AlarmSpec(
+        logical_id="Api4xxRateAlarm",
+        name="api-4xx-rate",
+        description=f"At least {rate}% of the REST API's requests were refused (4XX).",
+        threshold=rate / 100,
+        namespace="AWS/ApiGateway",
+        metric="4XXError",
+        dimensions=dims,
+        statistic="Average",
+    )
+    return [client_errors, *_server_error_and_latency_specs(settings, "REST API", "5XXError", dims)]
+
+
+def _server_error_and_latency_specs(
+    settings: Settings, flavour: str, server_error_metric: str, dims: tuple[tuple[str, AWSHelperFn | str], ...]
+) -> list[AlarmSpec]:
+    """Server errors and p99 latency of either API flavour, named by its own metric and dimensions."""
     return [
-        AlarmSpec(
-            logical_id="Api4xxRateAlarm",
-            name="api-4xx-rate",
-            description=f"At least {rate}% of the REST API's requests were refused (4XX).",
-            threshold=rate / 100,
-            namespace="AWS/ApiGateway",
-            metric="4XXError",
-            dimensions=dims,
-            statistic="Average",
-        ),
         AlarmSpec(
             logical_id="Api5xxAlarm",
             name="api-5xx",
-            description="The REST API returned server errors.",
+            description=f"The {flavour} returned server errors.",
             threshold=settings.alarms.api_5xx_threshold,
             namespace="AWS/ApiGateway",
-            metric="5XXError",
+            metric=server_error_metric,
             dimensions=dims,
         ),
         AlarmSpec(
             logical_id="ApiLatencyAlarm",
             name="api-latency-p99",
-            description="The REST API's p99 latency is high.",
+            description=f"The {flavour}'s p99 latency is high.",
             threshold=settings.alarms.api_latency_p99_ms,
             namespace="AWS/ApiGateway",
             metric="Latency",
