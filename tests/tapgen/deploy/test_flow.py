@@ -84,6 +84,14 @@ class Harness:
         )
         self.cfn_stub.add_response("set_stack_policy", {}, {"StackName": stack, "StackPolicyBody": ANY})
 
+    def executed(self, stack: str, before: str, after: str, *events: dict[str, Any]) -> None:
+        """The change set executed: the stack's last event was `before`, it settles as `after` with `events`."""
+        start = event("e1", stack, before, "AWS::CloudFormation::Stack")
+        self.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+        self.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+        self.cfn_stub.add_response("describe_stacks", stack_description(after))
+        self.cfn_stub.add_response("describe_stack_events", {"StackEvents": [*events, start]})
+
     def code_check(self, content: bytes = ARTIFACT.zip_bytes) -> None:
         """The stack's one function, running the code whose hash is `content`'s."""
         summary = {
@@ -163,12 +171,8 @@ def test_failed_execution_reports_each_failed_resource() -> None:
     harness = Harness()
     harness.artifact_present()
     harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
-    start = event("e1", "tap-dev", "UPDATE_COMPLETE", "AWS::CloudFormation::Stack")
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
-    harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
-    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_ROLLBACK_COMPLETE"))
     failed = event("e2", "Queue", "CREATE_FAILED", "AWS::SQS::Queue", "Queue name already in use")
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [failed, start]})
+    harness.executed("tap-dev", "UPDATE_COMPLETE", "UPDATE_ROLLBACK_COMPLETE", failed)
     with pytest.raises(DeployError, match="UPDATE_ROLLBACK_COMPLETE") as raised:
         harness.run()
     assert raised.value.exit_code == 1
@@ -262,11 +266,7 @@ def test_a_retained_stack_is_protected_before_anything_runs_and_checked_after() 
     harness.artifact_present()
     harness.unprotected_stack_repaired()
     harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
-    start = event("e1", "tap-prod", "UPDATE_COMPLETE", "AWS::CloudFormation::Stack")
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
-    harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
-    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.executed("tap-prod", "UPDATE_COMPLETE", "UPDATE_COMPLETE")
     harness.protection("tap-prod", protected=True, policy=PROTECTIVE_POLICY)
     harness.code_check()
     harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE", **OUTPUTS))
@@ -315,11 +315,7 @@ def test_code_that_differs_from_the_build_after_execution_fails_loudly() -> None
     harness = Harness()
     harness.artifact_present()
     harness.change_set([resource_change("Add", "Queue", "AWS::SQS::Queue")])
-    start = event("e1", "tap-dev", "UPDATE_COMPLETE", "AWS::CloudFormation::Stack")
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
-    harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
-    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"))
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.executed("tap-dev", "UPDATE_COMPLETE", "UPDATE_COMPLETE")
     harness.code_check(content=b"swapped between upload and execution")
     with pytest.raises(DeployError, match=r"deployed code differs.*ApiFunction runs code with SHA-256"):
         harness.run()
@@ -340,11 +336,7 @@ def test_a_new_stack_that_cannot_be_protected_in_review_is_protected_after_creat
     harness.cfn_stub.add_response("get_stack_policy", {})
     harness.cfn_stub.add_response("update_termination_protection", {"StackId": STACK_ID})
     harness.cfn_stub.add_client_error("set_stack_policy", "ValidationError", "Stack is in REVIEW_IN_PROGRESS state")
-    start = event("e1", "tap-prod", "REVIEW_IN_PROGRESS", "AWS::CloudFormation::Stack")
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
-    harness.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
-    harness.cfn_stub.add_response("describe_stacks", stack_description("CREATE_COMPLETE"))
-    harness.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
+    harness.executed("tap-prod", "REVIEW_IN_PROGRESS", "CREATE_COMPLETE")
     harness.protection("tap-prod", protected=True, policy=None)
     harness.cfn_stub.add_response("set_stack_policy", {}, {"StackName": "tap-prod", "StackPolicyBody": ANY})
     harness.code_check()
