@@ -30,8 +30,9 @@ from probes import (  # noqa: E402  (the lambdas path must be set first)
     package_seconds,
     processor_bytes_read,
 )
-from tapgen.artifacts import build_artifacts, load_contract  # noqa: E402
+from tapgen.artifacts import build_artifacts  # noqa: E402
 from tapgen.config import load_all, load_settings  # noqa: E402
+from tapgen.lambda_contract import load_contract  # noqa: E402
 from tapgen.render import render, render_all  # noqa: E402
 
 CONFIG = ROOT / "tapgen.toml"

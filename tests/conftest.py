@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tapgen.artifacts import load_contract
 from tapgen.config import Settings, load_settings
+from tapgen.lambda_contract import load_contract
 from tapgen.render import render
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,36 +8,22 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
 import io
 import re
-import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from types import ModuleType
-from typing import Protocol
 
-CONTRACT_FILE = Path("tap_shared") / "contract.py"
-KEY_PREFIX = "tapgen"
+from tapgen.code_digests import artifact_s3_key
+from tapgen.lambda_contract import load_contract
+
 # A fixed timestamp and mode keep the zip independent of checkout time and umask.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644 << 16
 # A line starting an import statement, with a parenthesised list or backslash continuations.
 IMPORT_LINE = re.compile(rb"^[ \t]*(?:import|from)[ \t][^\n(\\]*(?:\([^)]*\)|(?:\\\r?\n[^\n\\]*)+)?[^\n]*", re.M)
-
-
-class FunctionContract(Protocol):
-    """The shape of `contract.FunctionContract` in `lambdas/tap_shared/contract.py`."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def handler(self) -> str: ...
-    @property
-    def environment(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -55,20 +41,7 @@ class FunctionArtifact:
 
     @property
     def s3_key(self) -> str:
-        return f"{KEY_PREFIX}/{self.name}/{self.sha256}.zip"
-
-
-def load_contract(lambdas_dir: Path) -> ModuleType:
-    """Load `lambdas/tap_shared/contract.py` by path: the handler and environment contract."""
-    path = lambdas_dir / CONTRACT_FILE
-    name = "_tapgen_lambda_contract"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None or not path.is_file():
-        raise FileNotFoundError(f"Lambda contract not found at {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses resolve annotations through sys.modules
-    spec.loader.exec_module(module)
-    return module
+        return artifact_s3_key(self.name, self.sha256)
 
 
 def build_artifacts(lambdas_dir: Path) -> dict[str, FunctionArtifact]:

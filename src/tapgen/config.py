@@ -174,7 +174,7 @@ class FunctionRoles:
 
 def contract_roles(lambdas_dir: Path) -> FunctionRoles:
     """The function names of `lambdas_dir`'s contract, loaded by path as the builders load it."""
-    from tapgen.artifacts import load_contract  # only when settings are read: the contract is in lambdas/
+    from tapgen.lambda_contract import load_contract  # only when settings are read: the contract is in lambdas/
 
     contract = load_contract(lambdas_dir)
     return FunctionRoles(contract.API.name, tuple(fn.name for fn in contract.PROCESSORS))

@@ -7,22 +7,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tapgen.artifacts import FunctionArtifact, build_artifacts
+from tapgen.code_digests import CodeAddress, code_digests
 from tapgen.config import Settings
 from tapgen.template import build_template
 
 
-def render(settings: Settings, artifacts: Mapping[str, FunctionArtifact] | None = None) -> str:
+def render(settings: Settings, artifacts: Mapping[str, CodeAddress] | None = None) -> str:
     """Deterministic JSON: sorted keys, 2-space indent, trailing newline, nothing time-dependent."""
     template = build_template(settings, artifacts).to_dict()
     return json.dumps(template, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def render_all(environments: Sequence[Settings]) -> list[tuple[Settings, str]]:
-    """Each environment with its render; the zips do not depend on the environment, so they are built once."""
+    """Each environment with its render; the code does not depend on the environment, so it is digested once."""
     if not environments:
         return []
-    artifacts = build_artifacts(environments[0].lambdas_dir)
+    artifacts = code_digests(environments[0].lambdas_dir)
     return [(settings, render(settings, artifacts)) for settings in environments]
 
 

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-from tapgen.artifacts import FunctionArtifact, load_contract
+from tapgen.artifacts import FunctionArtifact
 from tapgen.config import Settings
 from tapgen.deploy.aws import Clients
 from tapgen.emulator import patched_environ
 from tapgen.errors import DeployError
+from tapgen.lambda_contract import load_contract
 
 CALLER = "tapgen-smoke"
 

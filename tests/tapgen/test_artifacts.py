@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from tapgen.artifacts import (
-    FunctionContract,
     ImportGraph,
     build_artifact,
     build_artifacts,
     deterministic_zip,
     imported_names,
 )
+from tapgen.lambda_contract import FunctionContract
 from tests.conftest import CONTRACT, ROOT
 
 TREE = {

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, awslambda, dynamodb, iam, logs, secretsmanager, sqs
 
-from tapgen.artifacts import FunctionArtifact
 from tapgen.builders.log_groups import encrypted_log_group
+from tapgen.code_digests import CodeAddress
 from tapgen.config import Settings
+from tapgen.lambda_contract import FunctionContract
 from tapgen.naming import (
     ARTIFACT_BUCKET,
     bucket_arn,
@@ -124,7 +125,8 @@ def function_role(settings: Settings, function: str, group: logs.LogGroup, state
 
 def lambda_function(
     settings: Settings,
-    artifact: FunctionArtifact,
+    spec: FunctionContract,
+    code: CodeAddress,
     role: iam.Role,
     group: logs.LogGroup,
     key_arn: AWSHelperFn,
@@ -133,15 +135,15 @@ def lambda_function(
     asynchronous: bool,
 ) -> awslambda.Function:
     """Traced, arm64 by default, KMS-encrypted environment, JSON logs into its own log group."""
-    sizing = settings.functions[artifact.name]
+    sizing = settings.functions[spec.name]
     function = awslambda.Function(
-        logical_id(artifact.name, "Function"),
-        FunctionName=function_name(settings, artifact.name),
-        Description=f"TAP {artifact.name} function",
+        logical_id(spec.name, "Function"),
+        FunctionName=function_name(settings, spec.name),
+        Description=f"TAP {spec.name} function",
         Runtime=settings.runtime,
         Architectures=[settings.architecture],
-        Handler=artifact.handler,
-        Code=awslambda.Code(S3Bucket=Ref(ARTIFACT_BUCKET), S3Key=artifact.s3_key),
+        Handler=spec.handler,
+        Code=awslambda.Code(S3Bucket=Ref(ARTIFACT_BUCKET), S3Key=code.s3_key),
         Role=GetAtt(role, "Arn"),
         MemorySize=sizing.memory_mb,
         Timeout=sizing.timeout_seconds,
