@@ -1,3 +1,3 @@
-from tapgen.cli import main
+from tapgen.cli import run
 
-main()
+run()

@@ -6,6 +6,7 @@ command), so `tapgen render` never pays for boto3, moto or cfn-lint, nor for the
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from collections.abc import Sequence
@@ -92,3 +93,18 @@ EXIT_CODES = (
 @click.version_option(package_name="tapgen")
 def main() -> None:
     """Generate, check and ship the CloudFormation of the TAP service."""
+
+
+def run() -> None:
+    """The `tapgen` executable (and `python -m tapgen`): `main`, with the garbage collector told to stand aside.
+
+    Freezing moves every object alive so far out of the collector's reach: the commands' own collections
+    stop re-walking the imported modules, and the interpreter's collections at exit stop walking the
+    whole template only to free it anyway (about a tenth of a cold render). Only the process entry does
+    this; tests and library callers that invoke `main` keep the collector as it was.
+    """
+    gc.freeze()
+    try:
+        main()
+    finally:
+        gc.freeze()

@@ -18,9 +18,8 @@ import re
 import sys
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, TypeGuard
+from typing import NamedTuple, Protocol, TypeGuard
 
 from tapgen.lambda_contract import load_contract
 
@@ -47,8 +46,7 @@ class CodeAddress(Protocol):
     def s3_key(self) -> str: ...
 
 
-@dataclass(frozen=True)
-class CodeDigest:
+class CodeDigest(NamedTuple):
     """A function's zip, known by its SHA-256 (hex) alone."""
 
     name: str

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tapgen.code_digests import CodeAddress, code_digests
 from tapgen.config import Settings
@@ -30,8 +30,7 @@ def template_path(templates_dir: Path, settings: Settings) -> Path:
     return templates_dir / f"{settings.name}.json"
 
 
-@dataclass(frozen=True)
-class StaleTemplate:
+class StaleTemplate(NamedTuple):
     path: Path
     diff: str
 

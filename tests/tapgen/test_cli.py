@@ -70,3 +70,32 @@ def test_bash_completion_through_the_installed_command() -> None:
     done = subprocess.run([tapgen], cwd=CONFIG.parent, env=environment, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["plain,staging"]
+
+
+def test_the_executable_runs_main_with_the_collector_frozen(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tomllib
+
+    import tapgen.cli
+
+    frozen: list[str] = []
+    monkeypatch.setattr(tapgen.cli.gc, "freeze", lambda: frozen.append("frozen"))
+    monkeypatch.setattr(sys, "argv", ["tapgen", "render", "--all", "--check", "--config", str(CONFIG)])
+    with pytest.raises(SystemExit) as exit_info:
+        tapgen.cli.run()
+    assert exit_info.value.code == 0
+    assert len(frozen) == 2  # before the command, and after it on the way out
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"tapgen": "tapgen.cli:run"}
+    assert (ROOT / "src" / "tapgen" / "__main__.py").read_text().splitlines()[0] == "from tapgen.cli import run"
+
+
+def test_python_m_tapgen_prints_the_committed_template() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tapgen", "render", "--env", "prod", "--config", str(CONFIG)],
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "lambdas")])},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (ROOT / "templates" / "prod.json").read_bytes()

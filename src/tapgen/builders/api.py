@@ -5,7 +5,7 @@ Its access log group and invoke permission come from `api_common`, shared with t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from troposphere import GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
 
@@ -25,8 +25,7 @@ API_STAGE = "ApiDefaultStage"
 STAGE_NAME = "$default"
 
 
-@dataclass(frozen=True)
-class RouteSpec:
+class RouteSpec(NamedTuple):
     logical_id: str
     route_key: str
     protected: bool = True

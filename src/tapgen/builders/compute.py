@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from awacs.aws import Statement
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, awslambda, dynamodb, iam, logs, secretsmanager, sqs
@@ -43,8 +43,7 @@ def logical_id(function: str, kind: str) -> str:
     return f"{function.capitalize()}{kind}"
 
 
-@dataclass(frozen=True)
-class SharedResources:
+class SharedResources(NamedTuple):
     """What the functions read and write; role policies are scoped to exactly these."""
 
     key_arn: AWSHelperFn

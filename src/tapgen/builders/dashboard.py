@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from troposphere import Sub, cloudwatch
 
@@ -33,8 +33,7 @@ FUNCTION_METRICS = (
 QUEUE_METRICS = (("ApproximateNumberOfMessagesVisible", "Maximum"), ("ApproximateAgeOfOldestMessage", "Maximum"))
 
 
-@dataclass(frozen=True)
-class MetricLine:
+class MetricLine(NamedTuple):
     """One plotted metric; dimension values are `Fn::Sub` text such as `${ImageFunction}`."""
 
     namespace: str
@@ -48,8 +47,7 @@ class MetricLine:
         return [self.namespace, self.name, *flat, {"label": self.label, "stat": self.stat}]
 
 
-@dataclass(frozen=True)
-class Widget:
+class Widget(NamedTuple):
     """A graph of metric lines, or (with `alarms`) the state of those alarms."""
 
     title: str
@@ -65,8 +63,7 @@ class Widget:
         return {"metrics": lines, "period": PERIOD_SECONDS, "region": REGION, "title": self.title, "view": "timeSeries"}
 
 
-@dataclass(frozen=True)
-class ApiMetricNames:
+class ApiMetricNames(NamedTuple):
     """What an API flavour calls its request, error and latency metrics."""
 
     requests: str

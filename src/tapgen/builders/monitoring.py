@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from awacs.aws import ArnLike, Condition, StringEquals
 from troposphere import AWSHelperFn, GetAtt, Ref, cloudwatch, sns
@@ -64,8 +64,7 @@ def email_subscription(settings: Settings, topic: sns.Topic) -> list[sns.Subscri
     ]
 
 
-@dataclass(frozen=True)
-class AlarmSpec:
+class AlarmSpec(NamedTuple):
     """One alarm: a single metric statistic, or metric math over several."""
 
     logical_id: str
@@ -76,7 +75,7 @@ class AlarmSpec:
     metric: str = ""
     dimensions: tuple[tuple[str, AWSHelperFn | str], ...] = ()
     statistic: str = "Sum"
-    math: tuple[cloudwatch.MetricDataQuery, ...] = field(default=())
+    math: tuple[cloudwatch.MetricDataQuery, ...] = ()
     evaluation_periods: int = 1
 
 

@@ -5,7 +5,7 @@ request validation, CORS preflight, a deployment that follows the definition, an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from troposphere import AWSObject, GetAtt, Ref, Sub, apigateway, awslambda, logs
 
@@ -33,8 +33,7 @@ STAGE_NAME = "v1"
 API_KEY_HEADER = "x-api-key"
 
 
-@dataclass(frozen=True)
-class PathSpec:
+class PathSpec(NamedTuple):
     """One path segment of the API: an `AWS::ApiGateway::Resource` under `parent` (None: the root)."""
 
     logical_id: str
@@ -42,8 +41,7 @@ class PathSpec:
     part: str
 
 
-@dataclass(frozen=True)
-class MethodSpec:
+class MethodSpec(NamedTuple):
     """One route; `parameters` are the request parameters the validator checks (name → required)."""
 
     logical_id: str
@@ -202,8 +200,7 @@ def request_validator(api: apigateway.RestApi) -> apigateway.RequestValidator:
     )
 
 
-@dataclass(frozen=True)
-class MethodTargets:
+class MethodTargets(NamedTuple):
     """What every proxied method points at."""
 
     api: apigateway.RestApi

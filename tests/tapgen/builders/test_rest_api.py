@@ -212,7 +212,7 @@ def test_an_unchanged_definition_keeps_its_deployment_id(settings: Settings) -> 
 def test_a_changed_route_yields_a_new_deployment_id(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     before = set(deployments(rendered_template(settings.name)))
     changed = tuple(
-        replace(m, parameters=(("method.request.querystring.limit", True),)) if m.logical_id == "FilesGetMethod" else m
+        m._replace(parameters=(("method.request.querystring.limit", True),)) if m.logical_id == "FilesGetMethod" else m
         for m in rest_api.METHODS
     )
     monkeypatch.setattr(rest_api, "METHODS", changed)
