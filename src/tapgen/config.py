@@ -7,6 +7,7 @@ values it allows, and a class may add cross-field rules in `problems()`.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import tomllib
@@ -684,7 +685,8 @@ class _Reader:
     ) -> T | None:
         """Build `cls` from `table` (and `preset`, the fields tapgen sets); None when anything was wrong."""
         before = len(self.problems)
-        hints = typing.get_type_hints(cls)
+        settings_class: type = cls
+        hints = _field_types(settings_class)
         spec = [f for f in fields(cls) if f.metadata.get("toml", True)]  # type: ignore[arg-type]
         fixed_fields = {f.name: f.metadata["why"] for f in fields(cls) if not f.metadata.get("toml", True)}  # type: ignore[arg-type]
         known = {f.name for f in spec}
@@ -781,6 +783,12 @@ class _Reader:
 
 _BAD = object()
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    """The evaluated annotations of a settings class: read twice per environment, evaluated once."""
+    return typing.get_type_hints(cls)
 
 
 def _toml_type(python_type: type) -> str:
