@@ -20,6 +20,7 @@ from moto import mock_aws
 
 from tap_api.owners import iam_owner
 from tap_shared import container, contract, items
+from tapgen import smoke
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -199,20 +200,12 @@ def s3_event(
     return event
 
 
-@dataclass
-class LambdaContext:
-    """The attributes of the Lambda context object the handlers may use."""
+@dataclass(frozen=True)
+class LambdaContext(smoke.LambdaContext):
+    """The runtime's context object as tapgen's smoke test stands it in, for the test api function and request."""
 
-    aws_request_id: str = REQUEST_ID
     function_name: str = "tap-test-api"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:tap-test-api"
-    log_group_name: str = "/aws/lambda/tap-test-api"
-    log_stream_name: str = "2024/03/12/[$LATEST]0123456789abcdef0123456789abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 9000
+    aws_request_id: str = REQUEST_ID
 
 
 @pytest.fixture
