@@ -113,40 +113,51 @@ def alarm(settings: Settings, spec: AlarmSpec, topic: sns.Topic) -> cloudwatch.A
 
 def function_alarm_specs(name: str, function_ref: Ref, timeout_seconds: int) -> list[AlarmSpec]:
     """Errors, throttles and p99 duration near the timeout, for one function."""
-    title = name.capitalize()
-    dims = (("FunctionName", function_ref),)
+    share = DURATION_ALARM_SHARE_OF_TIMEOUT
     return [
-        AlarmSpec(
-            logical_id=f"{title}ErrorsAlarm",
-            name=f"{name}-errors",
-            description=f"The {name} function raised errors.",
-            threshold=1,
-            namespace="AWS/Lambda",
-            metric="Errors",
-            dimensions=dims,
+        _function_metric_spec(
+            name, function_ref, metric="Errors", suffix="errors", description=f"The {name} function raised errors."
         ),
-        AlarmSpec(
-            logical_id=f"{title}ThrottlesAlarm",
-            name=f"{name}-throttles",
-            description=f"The {name} function was throttled.",
-            threshold=1,
-            namespace="AWS/Lambda",
+        _function_metric_spec(
+            name,
+            function_ref,
             metric="Throttles",
-            dimensions=dims,
+            suffix="throttles",
+            description=f"The {name} function was throttled.",
         ),
-        AlarmSpec(
-            logical_id=f"{title}DurationAlarm",
-            name=f"{name}-duration-p99",
-            description=(
-                f"The {name} function's p99 duration reached {DURATION_ALARM_SHARE_OF_TIMEOUT:.0%} of its timeout."
-            ),
-            threshold=timeout_seconds * 1000 * DURATION_ALARM_SHARE_OF_TIMEOUT,
-            namespace="AWS/Lambda",
+        _function_metric_spec(
+            name,
+            function_ref,
             metric="Duration",
-            dimensions=dims,
+            suffix="duration-p99",
+            description=f"The {name} function's p99 duration reached {share:.0%} of its timeout.",
+            threshold=timeout_seconds * 1000 * share,
             statistic="p99",
         ),
     ]
+
+
+def _function_metric_spec(
+    name: str,
+    function_ref: Ref,
+    *,
+    metric: str,
+    suffix: str,
+    description: str,
+    threshold: float = 1,
+    statistic: str = "Sum",
+) -> AlarmSpec:
+    """An alarm on one of the function's AWS/Lambda metrics: `<Name><Metric>Alarm`, named `<name>-<suffix>`."""
+    return AlarmSpec(
+        logical_id=f"{name.capitalize()}{metric}Alarm",
+        name=f"{name}-{suffix}",
+        description=description,
+        threshold=threshold,
+        namespace="AWS/Lambda",
+        metric=metric,
+        dimensions=(("FunctionName", function_ref),),
+        statistic=statistic,
+    )
 
 
 def dead_letter_alarm_spec(queue_name: GetAtt) -> AlarmSpec:
