@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from awacs.aws import ArnLike, Condition, StringEquals
 from troposphere import AWSHelperFn, GetAtt, Ref, cloudwatch, sns
 
 from tapgen.config import ALARM_PERIOD_SECONDS, Settings
 from tapgen.naming import arn, name_prefix, physical_name, standard_tags
-from tapgen.policies import allow, deny_insecure_transport, document, service_principal
+from tapgen.policies import allow_service_on_behalf_of, deny_insecure_transport, document
 
 ALARM_TOPIC = "AlarmTopic"
 ALARM_TOPIC_POLICY = "AlarmTopicPolicy"
@@ -36,17 +35,12 @@ def alarm_topic_policy(settings: Settings, topic: sns.Topic) -> sns.TopicPolicy:
         ALARM_TOPIC_POLICY,
         Topics=[Ref(topic)],
         PolicyDocument=document(
-            allow(
+            allow_service_on_behalf_of(
                 "CloudWatchAlarmsOfThisStackPublish",
                 ["sns:Publish"],
                 [Ref(topic)],
-                Principal=service_principal("cloudwatch.amazonaws.com"),
-                Condition=Condition(
-                    [
-                        ArnLike("aws:SourceArn", arn("cloudwatch", f"alarm:{name_prefix(settings)}-*")),
-                        StringEquals("aws:SourceAccount", Ref("AWS::AccountId")),
-                    ]
-                ),
+                service="cloudwatch.amazonaws.com",
+                source_arn=arn("cloudwatch", f"alarm:{name_prefix(settings)}-*"),
             ),
             deny_insecure_transport("sns:Publish", [Ref(topic)]),
         ),

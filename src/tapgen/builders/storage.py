@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from awacs.aws import ArnLike, Condition, StringEquals
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, s3
 
 from tapgen.config import Settings
@@ -15,7 +14,7 @@ from tapgen.naming import (
     standard_tags,
     uploads_bucket_name_sub,
 )
-from tapgen.policies import allow, deny_insecure_transport, document, service_principal
+from tapgen.policies import allow_service_on_behalf_of, deny_insecure_transport, document
 from tapgen.suppressions import skip_checkov
 
 UPLOADS_BUCKET = "UploadsBucket"
@@ -82,17 +81,12 @@ def access_log_bucket_policy(settings: Settings, bucket: s3.Bucket) -> s3.Bucket
         ACCESS_LOG_BUCKET_POLICY,
         Bucket=Ref(bucket),
         PolicyDocument=document(
-            allow(
+            allow_service_on_behalf_of(
                 "S3ServerAccessLogsFromUploadsBucket",
                 ["s3:PutObject"],
                 [logs],
-                Principal=service_principal("logging.s3.amazonaws.com"),
-                Condition=Condition(
-                    [
-                        ArnLike("aws:SourceArn", bucket_arn(uploads_bucket_name_sub(settings))),
-                        StringEquals("aws:SourceAccount", Ref("AWS::AccountId")),
-                    ]
-                ),
+                service="logging.s3.amazonaws.com",
+                source_arn=bucket_arn(uploads_bucket_name_sub(settings)),
             ),
             deny_insecure_transport("s3:*", [GetAtt(bucket, "Arn"), logs]),
         ),
