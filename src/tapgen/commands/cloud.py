@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from tapgen.commands.common import F, emit, say, shortened, templates_dir
+from tapgen.commands.common import F, emit, format_option, say, shortened, templates_dir
 from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
 from tapgen.errors import EXIT_FINDINGS, EXIT_USAGE, fail
 from tapgen.files import os_error_line
@@ -71,16 +71,8 @@ def aws_options(command: F) -> F:
     return cast(F, decorated)
 
 
-def format_option(command: F) -> F:
-    """--format text|json: a report for people, or the same content for machines."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="text for people, json (stable keys, see README) for machines.",
-    )(command)
+# --format of the stack reports (diff, drift): for people, or the same content for machines.
+report_format_option = format_option({"text": "for people", "json": "(stable keys, see README) for machines"})
 
 
 def stack_options(command: F) -> F:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -138,6 +138,18 @@ def complete_environment(ctx: click.Context, _: click.Parameter, incomplete: str
 def examples(*lines: str) -> str:
     """A command's help epilog: example invocations, shown verbatim after the options."""
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def format_option(uses: Mapping[str, str]) -> Callable[[F], F]:
+    """--format as `output_format`: one of `uses` (name → what it is for; the first is the default), all in the help."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(uses)),
+        default=next(iter(uses)),
+        show_default=True,
+        help=", ".join(f"{name} {use}" for name, use in uses.items()) + ".",
+    )
 
 
 def config_option(command: F) -> F:

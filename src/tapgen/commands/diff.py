@@ -12,7 +12,7 @@ from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
     aws_options,
-    format_option,
+    report_format_option,
     reviewed_template,
     stack_clients,
     stack_options,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 @env_option("Environment to compare (templates/NAME.json) with its stack.")
 @stack_options
 @aws_options
-@format_option
+@report_format_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when none (for CI gates).")
 @config_option
 def diff(

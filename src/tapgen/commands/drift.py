@@ -11,8 +11,8 @@ from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
     aws_options,
-    format_option,
     remote_clients,
+    report_format_option,
     stack_options,
     stack_target,
 )
@@ -31,7 +31,7 @@ from tapgen.errors import EXIT_FINDINGS, fail
 @env_option("Environment whose stack to check.", required=True)
 @stack_options
 @aws_options
-@format_option
+@report_format_option
 @config_option
 def drift(
     env: str,
