@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from tapgen.commands.common import F, emit, format_option, say, shortened, templates_dir
+from tapgen.commands.common import F, emit, file_option, format_option, say, shortened, templates_dir
 from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
 from tapgen.errors import EXIT_FINDINGS, EXIT_USAGE, fail
 from tapgen.files import os_error_line
@@ -233,12 +233,8 @@ def show_outputs(outputs: dict[str, str], path: Path, deployed_env: str | None =
 def outputs_file_option(command: F) -> F:
     from tapgen.deploy.outputs import DEFAULT_OUTPUTS_FILE
 
-    return click.option(
-        "--outputs-file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=DEFAULT_OUTPUTS_FILE,
-        show_default=True,
-        help="Where to write the stack outputs as flat JSON.",
+    return file_option(
+        "--outputs-file", default=DEFAULT_OUTPUTS_FILE, help_text="Where to write the stack outputs as flat JSON."
     )(command)
 
 

@@ -152,15 +152,16 @@ def format_option(uses: Mapping[str, str]) -> Callable[[F], F]:
     )
 
 
-def config_option(command: F) -> F:
+def file_option(*names: str, default: str | Path, help_text: str) -> Callable[[F], F]:
+    """An option naming a file (not a directory) as a Path, its default shown in the help."""
     return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=DEFAULT_CONFIG,
-        show_default=True,
-        help="Settings file with [defaults] and [env.NAME] tables.",
-    )(command)
+        *names, type=click.Path(path_type=Path, dir_okay=False), default=default, show_default=True, help=help_text
+    )
+
+
+def config_option(command: F) -> F:
+    help_text = "Settings file with [defaults] and [env.NAME] tables."
+    return file_option("--config", "config_path", default=DEFAULT_CONFIG, help_text=help_text)(command)
 
 
 def selected_settings(config_path: Path, env: str | None, all_envs: bool) -> list[Settings]:
