@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from tapgen.commands.common import F, emit, file_option, format_option, say, shortened, templates_dir
+from tapgen.commands.common import F, emit, env_option, file_option, format_option, say, shortened, templates_dir
 from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
 from tapgen.errors import EXIT_FINDINGS, EXIT_USAGE, fail
 from tapgen.files import os_error_line
@@ -88,6 +88,15 @@ def stack_options(command: F) -> F:
         help="EnvironmentSuffix parameter, for a copy such as pr544 [default: the environment's name].",
     )(bundled)
     return cast(F, click.option("--stack-name", metavar="NAME", help="[default: <project>-<suffix>]")(decorated))
+
+
+def deployed_stack_options(env_help: str, *, required: bool = True) -> Callable[[F], F]:
+    """--env, --stack-name and --suffix, and the AWS options: which deployed stack a command acts on, and where."""
+
+    def decorate(command: F) -> F:
+        return env_option(env_help, required=required)(stack_options(aws_options(command)))
+
+    return decorate
 
 
 @dataclass(frozen=True)
