@@ -11,7 +11,6 @@ shows even where running two processes in parallel hides it from the wall clock.
 
 from __future__ import annotations
 
-import argparse
 import resource
 import statistics
 import subprocess
@@ -23,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from run import Result, report  # noqa: E402  (the benchmarks path must be set first)
+from options import parse_options  # noqa: E402  (the benchmarks path must be set first)
+from run import Result, report  # noqa: E402
 
 TEMPLATES = [f"templates/{env}.json" for env in ("dev", "staging", "prod")]
 CFN_LINT = [str(Path(sys.executable).parent / "cfn-lint"), "--include-checks", "I", "--", *TEMPLATES]
@@ -59,12 +59,8 @@ def ratio(metric: str, tapgen: list[float], baseline: list[float]) -> Result:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="one run of each, no warm-up; verdicts not meaningful")
-    parser.add_argument("--runs", type=int, default=5, help="samples per command (default 5)")
-    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "lint.json")
-    args = parser.parse_args(argv)
-    runs, warmup = (1, 0) if args.quick else (max(args.runs, 3), 1)
+    options = parse_options(argv, __doc__, default_runs=5, minimum_runs=3, results_file="lint.json")
+    runs, warmup = options.runs, options.warmup
     cfn_wall, cfn_cpu = measure(CFN_LINT, runs, warmup)
     files_wall, files_cpu = measure(TAPGEN_FILES, runs, warmup)
     all_wall, all_cpu = measure(TAPGEN_ALL, runs, warmup)
@@ -79,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio("tapgen / cfn-lint, same files, CPU", files_cpu, cfn_cpu),
         ratio("tapgen --all / cfn-lint, wall", all_wall, cfn_wall),
     ]
-    report(results, args.json, quick=args.quick, runs=runs)
+    report(results, options.json, quick=options.quick, runs=runs)
     return 0
 
 

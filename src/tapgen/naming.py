@@ -35,11 +35,16 @@ def function_name_sub(settings: Settings, function: str) -> str:
 
 
 def uploads_bucket_name_sub(settings: Settings) -> str:
-    return f"{name_prefix(settings)}-uploads-${{AWS::AccountId}}-${{AWS::Region}}"
+    return _bucket_name_sub(settings, "uploads")
 
 
 def access_log_bucket_name_sub(settings: Settings) -> str:
-    return f"{name_prefix(settings)}-logs-${{AWS::AccountId}}-${{AWS::Region}}"
+    return _bucket_name_sub(settings, "logs")
+
+
+def _bucket_name_sub(settings: Settings, purpose: str) -> str:
+    """Bucket names are global across accounts and regions, so both are part of them."""
+    return f"{name_prefix(settings)}-{purpose}-${{AWS::AccountId}}-${{AWS::Region}}"
 
 
 def role_name_sub(settings: Settings, function: str) -> str:

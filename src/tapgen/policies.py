@@ -5,8 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeAlias
 
-from awacs.aws import Action, Allow, Bool, Condition, Deny, Policy, PolicyDocument, Principal, Statement
-from troposphere import AWSHelperFn
+from awacs.aws import (
+    Action,
+    Allow,
+    ArnLike,
+    Bool,
+    Condition,
+    Deny,
+    Policy,
+    PolicyDocument,
+    Principal,
+    Statement,
+    StringEquals,
+)
+from troposphere import AWSHelperFn, Ref
 
 Resource: TypeAlias = str | AWSHelperFn
 POLICY_VERSION = "2012-10-17"
@@ -19,6 +31,21 @@ def actions(*names: str) -> list[Action]:
 
 def allow(sid: str, action_names: Sequence[str], resources: Sequence[Resource], **extra: object) -> Statement:
     return Statement(Sid=sid, Effect=Allow, Action=actions(*action_names), Resource=list(resources), **extra)
+
+
+def allow_service_on_behalf_of(
+    sid: str, action_names: Sequence[str], resources: Sequence[Resource], *, service: str, source_arn: Resource
+) -> Statement:
+    """`service` may act on `resources` only for `source_arn` in this account (no confused deputy)."""
+    return allow(
+        sid,
+        action_names,
+        resources,
+        Principal=service_principal(service),
+        Condition=Condition(
+            [ArnLike("aws:SourceArn", source_arn), StringEquals("aws:SourceAccount", Ref("AWS::AccountId"))]
+        ),
+    )
 
 
 def document(*statements: Statement) -> PolicyDocument:

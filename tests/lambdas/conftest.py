@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote_plus, urlencode
 
 import boto3
@@ -20,6 +20,7 @@ from moto import mock_aws
 
 from tap_api.owners import iam_owner
 from tap_shared import container, contract, items
+from tapgen import smoke
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,17 +85,40 @@ CAROL = Caller("jwt", "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f")
 DAVE = Caller("jwt", "5b1c2d3e-4f50-4a6b-9c8d-7e6f5a4b3c2d")
 
 
-def api_event(
-    method: str,
-    path: str,
-    *,
-    caller: Caller | None = ALICE,
-    body: Any = None,
-    query: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    base64_body: bool = False,
-) -> dict[str, Any]:
-    """An HTTP API (payload 2.0) event from the IAM or JWT fixture; `caller=None` drops the authorizer."""
+@dataclass(frozen=True)
+class Request:
+    """One request to the api function; `api_event` and `rest_event` dress it as each API flavour's event."""
+
+    method: str
+    path: str
+    caller: Caller | None = ALICE
+    body: Any = None
+    query: dict[str, str] | None = None
+    headers: dict[str, str] | None = None
+    base64_body: bool = False
+
+    def sent_body(self) -> SentBody | None:
+        """The body as API Gateway passes it on: JSON unless text or bytes, base64 for bytes or when asked."""
+        if self.body is None:
+            return None
+        raw = self.body if isinstance(self.body, str | bytes) else json.dumps(self.body)
+        data = raw.encode() if isinstance(raw, str) else raw
+        encoded = self.base64_body or isinstance(raw, bytes)
+        headers = {"content-type": "application/json", "content-length": str(len(data))}
+        return SentBody(base64.b64encode(data).decode() if encoded else str(raw), encoded, headers)
+
+
+class SentBody(NamedTuple):
+    text: str
+    is_base64: bool
+    headers: dict[str, str]  # the content headers that come with it
+
+
+def api_event(method: str, path: str, **request: Any) -> dict[str, Any]:
+    """An HTTP API (payload 2.0) event for `Request(method, path, **request)`, from the IAM or JWT fixture;
+    `caller=None` drops the authorizer."""
+    sent = Request(method, path, **request)
+    caller = sent.caller
     event = load_fixture("apigw_v2_jwt" if caller is not None and caller.kind == "jwt" else "apigw_v2_iam")
     context = event["requestContext"]
     if caller is None:
@@ -105,17 +129,13 @@ def api_event(
         context["authorizer"]["jwt"]["claims"]["sub"] = caller.identity
     event["rawPath"] = context["http"]["path"] = path
     context["http"]["method"] = method
-    event["rawQueryString"] = urlencode(query or {})
-    if query:
-        event["queryStringParameters"] = dict(query)
-    event["headers"].update(headers or {})
-    if body is not None:
-        raw = body if isinstance(body, str | bytes) else json.dumps(body)
-        data = raw.encode() if isinstance(raw, str) else raw
-        event["headers"]["content-type"] = "application/json"
-        event["headers"]["content-length"] = str(len(data))
-        event["body"] = base64.b64encode(data).decode() if base64_body or isinstance(raw, bytes) else raw
-        event["isBase64Encoded"] = base64_body or isinstance(raw, bytes)
+    event["rawQueryString"] = urlencode(sent.query or {})
+    if sent.query:
+        event["queryStringParameters"] = dict(sent.query)
+    event["headers"].update(sent.headers or {})
+    if body := sent.sent_body():
+        event["headers"].update(body.headers)
+        event["body"], event["isBase64Encoded"] = body.text, body.is_base64
     return event
 
 
@@ -127,17 +147,10 @@ def _resource_of(path: str) -> tuple[str, dict[str, str] | None]:
     return path, None
 
 
-def rest_event(
-    method: str,
-    path: str,
-    *,
-    caller: Caller | None = ALICE,
-    body: Any = None,
-    query: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    base64_body: bool = False,
-) -> dict[str, Any]:
+def rest_event(method: str, path: str, **request: Any) -> dict[str, Any]:
     """The same request as `api_event`, as a REST API proxy event (payload 1.0) from the IAM or Cognito fixture."""
+    sent = Request(method, path, **request)
+    caller, query = sent.caller, sent.query
     event = load_fixture("apigw_v1_cognito" if caller is not None and caller.kind == "jwt" else "apigw_v1_iam")
     context = event["requestContext"]
     context["identity"]["userArn"] = None
@@ -153,17 +166,12 @@ def rest_event(
     event["pathParameters"] = parameters
     event["queryStringParameters"] = dict(query) if query else None
     event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
-    for name, value in (headers or {}).items():
-        event["headers"][name] = value
-        event["multiValueHeaders"][name] = [value]
     event["body"], event["isBase64Encoded"] = None, False
-    if body is not None:
-        raw = body if isinstance(body, str | bytes) else json.dumps(body)
-        data = raw.encode() if isinstance(raw, str) else raw
-        for name, value in (("content-type", "application/json"), ("content-length", str(len(data)))):
-            event["headers"][name], event["multiValueHeaders"][name] = value, [value]
-        event["body"] = base64.b64encode(data).decode() if base64_body or isinstance(raw, bytes) else raw
-        event["isBase64Encoded"] = base64_body or isinstance(raw, bytes)
+    body = sent.sent_body()
+    for name, value in {**(sent.headers or {}), **(body.headers if body else {})}.items():
+        event["headers"][name], event["multiValueHeaders"][name] = value, [value]
+    if body:
+        event["body"], event["isBase64Encoded"] = body.text, body.is_base64
     return event
 
 
@@ -192,20 +200,12 @@ def s3_event(
     return event
 
 
-@dataclass
-class LambdaContext:
-    """The attributes of the Lambda context object the handlers may use."""
+@dataclass(frozen=True)
+class LambdaContext(smoke.LambdaContext):
+    """The runtime's context object as tapgen's smoke test stands it in, for the test api function and request."""
 
-    aws_request_id: str = REQUEST_ID
     function_name: str = "tap-test-api"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:tap-test-api"
-    log_group_name: str = "/aws/lambda/tap-test-api"
-    log_stream_name: str = "2024/03/12/[$LATEST]0123456789abcdef0123456789abcdef"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 9000
+    aws_request_id: str = REQUEST_ID
 
 
 @pytest.fixture

@@ -54,9 +54,7 @@ def emf_problems(line: str) -> list[str]:
     metadata = root.get("_aws")
     if not isinstance(metadata, dict):
         return ["_aws is missing or not an object"]
-    problems = [
-        f"_aws has member {m!r} the specification does not define" for m in sorted(set(metadata) - METADATA_MEMBERS)
-    ]
+    problems = _undefined_members(metadata, "_aws", METADATA_MEMBERS)
     timestamp = metadata.get("Timestamp")
     if not isinstance(timestamp, int) or isinstance(timestamp, bool) or timestamp < 0:
         problems.append("_aws.Timestamp must be an integer number of milliseconds since the epoch")
@@ -68,13 +66,15 @@ def emf_problems(line: str) -> list[str]:
     return problems
 
 
+def _undefined_members(obj: dict[str, Any], where: str, defined: set[str]) -> list[str]:
+    """The specification defines every member of its own objects: one problem per other member, sorted."""
+    return [f"{where} has member {m!r} the specification does not define" for m in sorted(set(obj) - defined)]
+
+
 def _directive_problems(root: dict[str, Any], directive: Any, where: str) -> list[str]:
     if not isinstance(directive, dict):
         return [f"{where} is not an object"]
-    problems = [
-        f"{where} has member {m!r} the specification does not define"
-        for m in sorted(set(directive) - DIRECTIVE_MEMBERS)
-    ]
+    problems = _undefined_members(directive, where, DIRECTIVE_MEMBERS)
     namespace = directive.get("Namespace")
     if not isinstance(namespace, str) or not 1 <= len(namespace) <= MAX_NAMESPACE:
         problems.append(f"{where}.Namespace must be a string of 1 to {MAX_NAMESPACE} characters")
@@ -107,10 +107,7 @@ def _dimension_set_problems(root: dict[str, Any], keys: Any, where: str) -> list
 def _definition_problems(root: dict[str, Any], definition: Any, where: str) -> list[str]:
     if not isinstance(definition, dict):
         return [f"{where} is not an object"]
-    problems = [
-        f"{where} has member {m!r} the specification does not define"
-        for m in sorted(set(definition) - DEFINITION_MEMBERS)
-    ]
+    problems = _undefined_members(definition, where, DEFINITION_MEMBERS)
     name = definition.get("Name")
     value = root.get(name) if isinstance(name, str) else None
     values = value if isinstance(value, list) else [value]

@@ -9,16 +9,9 @@ from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from tapgen.builders import compute
 from tapgen.config import Settings
+from tapgen.stateful import STATEFUL_TYPES
 from tests.conftest import CONTRACT, Template
 
-STATEFUL = {
-    "AWS::S3::Bucket",
-    "AWS::DynamoDB::Table",
-    "AWS::KMS::Key",
-    "AWS::SecretsManager::Secret",
-    "AWS::Logs::LogGroup",
-    "AWS::SQS::Queue",
-}
 OUTPUTS = {
     "ApiUrl",
     "UploadsBucketName",
@@ -74,7 +67,7 @@ def test_every_taggable_resource_carries_the_standard_tags(template: Template, s
 
 def test_stateful_resources_follow_retain_data(template: Template, settings: Settings) -> None:
     policy = "Retain" if settings.retain_data else "Delete"
-    stateful = {lid: r for lid, r in template["Resources"].items() if r["Type"] in STATEFUL}
+    stateful = {lid: r for lid, r in template["Resources"].items() if r["Type"] in STATEFUL_TYPES}
     waf_logs = 1 if settings.api.waf else 0
     log_groups = len(CONTRACT.FUNCTIONS) + 1 + waf_logs  # one per function, the API's access log (+ WAF's)
     assert len(stateful) == 6 + log_groups  # 2 buckets, table, key, secret, queue

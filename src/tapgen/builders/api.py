@@ -12,6 +12,7 @@ from troposphere import GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
 from tapgen.builders.api_common import (
     CORS_HEADERS,
     CORS_MAX_AGE_SECONDS,
+    authorization,
     cors_origins,
     json_log_format,
 )
@@ -113,20 +114,10 @@ def routes(
             ApiId=Ref(api),
             RouteKey=spec.route_key,
             Target=Sub(f"integrations/${{{integration.title}}}"),
-            **_authorization(settings, authorizer, spec.protected),
+            **authorization(settings, authorizer, spec.protected),
         )
         for spec in ROUTES
     ]
-
-
-def _authorization(
-    settings: Settings, authorizer: apigatewayv2.Authorizer | None, protected: bool
-) -> dict[str, object]:
-    if not protected:
-        return {"AuthorizationType": "NONE"}
-    if settings.api.auth == "jwt" and authorizer is not None:
-        return {"AuthorizationType": "JWT", "AuthorizerId": Ref(authorizer)}
-    return {"AuthorizationType": "AWS_IAM"}
 
 
 def default_stage(settings: Settings, api: apigatewayv2.Api, group: logs.LogGroup) -> apigatewayv2.Stage:

@@ -1,4 +1,4 @@
-"""What both API flavours (HTTP API and REST API) share: access log group, invoke permission, CORS, timeouts."""
+"""What both API flavours (HTTP API and REST API) share: access log group, invoke permission, authorization, CORS."""
 
 from __future__ import annotations
 
@@ -15,11 +15,23 @@ API_ACCESS_LOG_GROUP = "ApiAccessLogGroup"
 API_INVOKE_PERMISSION = "ApiInvokePermission"
 CORS_HEADERS = ("authorization", "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-security-token")
 CORS_MAX_AGE_SECONDS = 3600
+# api.auth → the AuthorizationType of the routes (HTTP API) or methods (REST API) behind its token authorizer.
+TOKEN_AUTHORIZATION_TYPES = {"jwt": "JWT", "cognito": "COGNITO_USER_POOLS"}
 
 
 def cors_origins(settings: Settings) -> list[str]:
     """The origins browsers may call the API from; nothing else is ever allowed."""
     return list(settings.api.cors_origins)
+
+
+def authorization(settings: Settings, authorizer: AWSObject | None, protected: bool) -> dict[str, object]:
+    """NONE for an open route; the environment's token authorizer where it has one; else IAM (SigV4)."""
+    if not protected:
+        return {"AuthorizationType": "NONE"}
+    token_type = TOKEN_AUTHORIZATION_TYPES.get(settings.api.auth)
+    if token_type is not None and authorizer is not None:
+        return {"AuthorizationType": token_type, "AuthorizerId": Ref(authorizer)}
+    return {"AuthorizationType": "AWS_IAM"}
 
 
 def json_log_format(fields: Mapping[str, str]) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from awacs.aws import ArnLike, Condition, StringEquals
 from troposphere import AWSHelperFn, GetAtt, Ref, cloudwatch, sns
 
 from tapgen.config import ALARM_PERIOD_SECONDS, Settings
 from tapgen.naming import arn, name_prefix, physical_name, standard_tags
-from tapgen.policies import allow, deny_insecure_transport, document, service_principal
+from tapgen.policies import allow_service_on_behalf_of, deny_insecure_transport, document
 
 ALARM_TOPIC = "AlarmTopic"
 ALARM_TOPIC_POLICY = "AlarmTopicPolicy"
@@ -36,17 +35,12 @@ def alarm_topic_policy(settings: Settings, topic: sns.Topic) -> sns.TopicPolicy:
         ALARM_TOPIC_POLICY,
         Topics=[Ref(topic)],
         PolicyDocument=document(
-            allow(
+            allow_service_on_behalf_of(
                 "CloudWatchAlarmsOfThisStackPublish",
                 ["sns:Publish"],
                 [Ref(topic)],
-                Principal=service_principal("cloudwatch.amazonaws.com"),
-                Condition=Condition(
-                    [
-                        ArnLike("aws:SourceArn", arn("cloudwatch", f"alarm:{name_prefix(settings)}-*")),
-                        StringEquals("aws:SourceAccount", Ref("AWS::AccountId")),
-                    ]
-                ),
+                service="cloudwatch.amazonaws.com",
+                source_arn=arn("cloudwatch", f"alarm:{name_prefix(settings)}-*"),
             ),
             deny_insecure_transport("sns:Publish", [Ref(topic)]),
         ),
@@ -112,40 +106,51 @@ def alarm(settings: Settings, spec: AlarmSpec, topic: sns.Topic) -> cloudwatch.A
 
 def function_alarm_specs(name: str, function_ref: Ref, timeout_seconds: int) -> list[AlarmSpec]:
     """Errors, throttles and p99 duration near the timeout, for one function."""
-    title = name.capitalize()
-    dims = (("FunctionName", function_ref),)
+    share = DURATION_ALARM_SHARE_OF_TIMEOUT
     return [
-        AlarmSpec(
-            logical_id=f"{title}ErrorsAlarm",
-            name=f"{name}-errors",
-            description=f"The {name} function raised errors.",
-            threshold=1,
-            namespace="AWS/Lambda",
-            metric="Errors",
-            dimensions=dims,
+        _function_metric_spec(
+            name, function_ref, metric="Errors", suffix="errors", description=f"The {name} function raised errors."
         ),
-        AlarmSpec(
-            logical_id=f"{title}ThrottlesAlarm",
-            name=f"{name}-throttles",
-            description=f"The {name} function was throttled.",
-            threshold=1,
-            namespace="AWS/Lambda",
+        _function_metric_spec(
+            name,
+            function_ref,
             metric="Throttles",
-            dimensions=dims,
+            suffix="throttles",
+            description=f"The {name} function was throttled.",
         ),
-        AlarmSpec(
-            logical_id=f"{title}DurationAlarm",
-            name=f"{name}-duration-p99",
-            description=(
-                f"The {name} function's p99 duration reached {DURATION_ALARM_SHARE_OF_TIMEOUT:.0%} of its timeout."
-            ),
-            threshold=timeout_seconds * 1000 * DURATION_ALARM_SHARE_OF_TIMEOUT,
-            namespace="AWS/Lambda",
+        _function_metric_spec(
+            name,
+            function_ref,
             metric="Duration",
-            dimensions=dims,
+            suffix="duration-p99",
+            description=f"The {name} function's p99 duration reached {share:.0%} of its timeout.",
+            threshold=timeout_seconds * 1000 * share,
             statistic="p99",
         ),
     ]
+
+
+def _function_metric_spec(
+    name: str,
+    function_ref: Ref,
+    *,
+    metric: str,
+    suffix: str,
+    description: str,
+    threshold: float = 1,
+    statistic: str = "Sum",
+) -> AlarmSpec:
+    """An alarm on one of the function's AWS/Lambda metrics: `<Name><Metric>Alarm`, named `<name>-<suffix>`."""
+    return AlarmSpec(
+        logical_id=f"{name.capitalize()}{metric}Alarm",
+        name=f"{name}-{suffix}",
+        description=description,
+        threshold=threshold,
+        namespace="AWS/Lambda",
+        metric=metric,
+        dimensions=(("FunctionName", function_ref),),
+        statistic=statistic,
+    )
 
 
 def dead_letter_alarm_spec(queue_name: GetAtt) -> AlarmSpec:

@@ -12,6 +12,7 @@ from troposphere import AWSObject, GetAtt, Ref, Sub, apigateway, awslambda, logs
 from tapgen.builders.api_common import (
     CORS_HEADERS,
     CORS_MAX_AGE_SECONDS,
+    authorization,
     cors_origins,
     json_log_format,
 )
@@ -211,12 +212,9 @@ class MethodTargets(NamedTuple):
 
 
 def _authorization(settings: Settings, targets: MethodTargets, protected: bool) -> dict[str, object]:
-    if not protected:
-        return {"AuthorizationType": "NONE", "ApiKeyRequired": False}
-    key = {"ApiKeyRequired": settings.api.api_keys}
-    if settings.api.auth == "cognito" and targets.authorizer is not None:
-        return {"AuthorizationType": "COGNITO_USER_POOLS", "AuthorizerId": Ref(targets.authorizer), **key}
-    return {"AuthorizationType": "AWS_IAM", **key}
+    """As a route's, and an API key where the environment asks for keys (never on the open method)."""
+    key_required = protected and settings.api.api_keys
+    return {**authorization(settings, targets.authorizer, protected), "ApiKeyRequired": key_required}
 
 
 def proxy_integration(settings: Settings, function: awslambda.Function) -> apigateway.Integration:

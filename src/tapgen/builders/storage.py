@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from awacs.aws import ArnLike, Condition, StringEquals
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, s3
 
 from tapgen.config import Settings
@@ -15,7 +14,7 @@ from tapgen.naming import (
     standard_tags,
     uploads_bucket_name_sub,
 )
-from tapgen.policies import allow, deny_insecure_transport, document, service_principal
+from tapgen.policies import allow_service_on_behalf_of, deny_insecure_transport, document
 from tapgen.suppressions import skip_checkov
 
 UPLOADS_BUCKET = "UploadsBucket"
@@ -38,35 +37,18 @@ def bucket_owner_enforced() -> s3.OwnershipControls:
 
 def access_log_bucket(settings: Settings) -> s3.Bucket:
     """Receives the uploads bucket's server access logs; SSE-S3 because S3 logging cannot write SSE-KMS."""
-    bucket = s3.Bucket(
+    bucket = private_bucket(
+        settings,
         ACCESS_LOG_BUCKET,
-        BucketName=Sub(access_log_bucket_name_sub(settings)),
-        BucketEncryption=s3.BucketEncryption(
-            ServerSideEncryptionConfiguration=[
-                s3.ServerSideEncryptionRule(
-                    ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
-                )
-            ]
+        access_log_bucket_name_sub(settings),
+        s3.ServerSideEncryptionRule(
+            ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(SSEAlgorithm="AES256")
         ),
-        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-        PublicAccessBlockConfiguration=block_all_public_access(),
-        OwnershipControls=bucket_owner_enforced(),
-        LifecycleConfiguration=s3.LifecycleConfiguration(
-            Rules=[
-                s3.LifecycleRule(
-                    Id="ExpireAccessLogs",
-                    Status="Enabled",
-                    ExpirationInDays=settings.access_log_expiry_days,
-                    NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
-                        NoncurrentDays=settings.access_log_expiry_days
-                    ),
-                    AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
-                        DaysAfterInitiation=ABORT_MULTIPART_DAYS
-                    ),
-                )
-            ]
+        lifecycle(
+            "ExpireAccessLogs",
+            settings.access_log_expiry_days,
+            ExpirationInDays=settings.access_log_expiry_days,
         ),
-        Tags=standard_tags(settings),
     )
     reason = (
         "This is the access-log bucket: logging its own access would loop, "
@@ -82,17 +64,12 @@ def access_log_bucket_policy(settings: Settings, bucket: s3.Bucket) -> s3.Bucket
         ACCESS_LOG_BUCKET_POLICY,
         Bucket=Ref(bucket),
         PolicyDocument=document(
-            allow(
+            allow_service_on_behalf_of(
                 "S3ServerAccessLogsFromUploadsBucket",
                 ["s3:PutObject"],
                 [logs],
-                Principal=service_principal("logging.s3.amazonaws.com"),
-                Condition=Condition(
-                    [
-                        ArnLike("aws:SourceArn", bucket_arn(uploads_bucket_name_sub(settings))),
-                        StringEquals("aws:SourceAccount", Ref("AWS::AccountId")),
-                    ]
-                ),
+                service="logging.s3.amazonaws.com",
+                source_arn=bucket_arn(uploads_bucket_name_sub(settings)),
             ),
             deny_insecure_transport("s3:*", [GetAtt(bucket, "Arn"), logs]),
         ),
@@ -108,23 +85,17 @@ def uploads_bucket(
     prefix: str,
 ) -> s3.Bucket:
     """Versioned, KMS-encrypted, private; each new object under `prefix` goes to its kind's processor."""
-    bucket = s3.Bucket(
+    bucket = private_bucket(
+        settings,
         UPLOADS_BUCKET,
-        BucketName=Sub(uploads_bucket_name_sub(settings)),
-        BucketEncryption=s3.BucketEncryption(
-            ServerSideEncryptionConfiguration=[
-                s3.ServerSideEncryptionRule(
-                    BucketKeyEnabled=True,
-                    ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
-                        SSEAlgorithm="aws:kms", KMSMasterKeyID=key_arn
-                    ),
-                )
-            ]
+        uploads_bucket_name_sub(settings),
+        s3.ServerSideEncryptionRule(
+            BucketKeyEnabled=True,
+            ServerSideEncryptionByDefault=s3.ServerSideEncryptionByDefault(
+                SSEAlgorithm="aws:kms", KMSMasterKeyID=key_arn
+            ),
         ),
-        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
-        PublicAccessBlockConfiguration=block_all_public_access(),
-        OwnershipControls=bucket_owner_enforced(),
-        LifecycleConfiguration=uploads_lifecycle(settings),
+        lifecycle("ExpireNoncurrentVersions", settings.noncurrent_version_expiry_days),
         LoggingConfiguration=s3.LoggingConfiguration(
             DestinationBucketName=Ref(log_bucket), LogFilePrefix="uploads-bucket/"
         ),
@@ -132,20 +103,41 @@ def uploads_bucket(
         NotificationConfiguration=s3.NotificationConfiguration(
             LambdaConfigurations=processor_notifications(processor_arns, suffixes, prefix)
         ),
-        Tags=standard_tags(settings),
     )
     return apply_retention(bucket, settings)
 
 
-def uploads_lifecycle(settings: Settings) -> s3.LifecycleConfiguration:
+def private_bucket(
+    settings: Settings,
+    logical_id: str,
+    name_sub: str,
+    encryption: s3.ServerSideEncryptionRule,
+    expiry: s3.LifecycleConfiguration,
+    **specific: object,
+) -> s3.Bucket:
+    """What every TAP bucket is: named, encrypted by default, versioned, private, owned by the account, tagged."""
+    return s3.Bucket(
+        logical_id,
+        BucketName=Sub(name_sub),
+        BucketEncryption=s3.BucketEncryption(ServerSideEncryptionConfiguration=[encryption]),
+        VersioningConfiguration=s3.VersioningConfiguration(Status="Enabled"),
+        PublicAccessBlockConfiguration=block_all_public_access(),
+        OwnershipControls=bucket_owner_enforced(),
+        LifecycleConfiguration=expiry,
+        Tags=standard_tags(settings),
+        **specific,
+    )
+
+
+def lifecycle(rule_id: str, noncurrent_days: int, **expiration: object) -> s3.LifecycleConfiguration:
+    """One rule: old versions expire after `noncurrent_days`, unfinished uploads after ABORT_MULTIPART_DAYS."""
     return s3.LifecycleConfiguration(
         Rules=[
             s3.LifecycleRule(
-                Id="ExpireNoncurrentVersions",
+                Id=rule_id,
                 Status="Enabled",
-                NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(
-                    NoncurrentDays=settings.noncurrent_version_expiry_days
-                ),
+                **expiration,
+                NoncurrentVersionExpiration=s3.NoncurrentVersionExpiration(NoncurrentDays=noncurrent_days),
                 AbortIncompleteMultipartUpload=s3.AbortIncompleteMultipartUpload(
                     DaysAfterInitiation=ABORT_MULTIPART_DAYS
                 ),

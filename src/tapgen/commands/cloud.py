@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from tapgen.commands.common import F, emit, say, shortened, templates_dir
+from tapgen.commands.common import F, emit, env_option, file_option, format_option, say, shortened, templates_dir
 from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
 from tapgen.errors import EXIT_FINDINGS, EXIT_USAGE, fail
 from tapgen.files import os_error_line
@@ -71,16 +71,8 @@ def aws_options(command: F) -> F:
     return cast(F, decorated)
 
 
-def format_option(command: F) -> F:
-    """--format text|json: a report for people, or the same content for machines."""
-    return click.option(
-        "--format",
-        "output_format",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="text for people, json (stable keys, see README) for machines.",
-    )(command)
+# --format of the stack reports (diff, drift): for people, or the same content for machines.
+report_format_option = format_option({"text": "for people", "json": "(stable keys, see README) for machines"})
 
 
 def stack_options(command: F) -> F:
@@ -96,6 +88,15 @@ def stack_options(command: F) -> F:
         help="EnvironmentSuffix parameter, for a copy such as pr544 [default: the environment's name].",
     )(bundled)
     return cast(F, click.option("--stack-name", metavar="NAME", help="[default: <project>-<suffix>]")(decorated))
+
+
+def deployed_stack_options(env_help: str, *, required: bool = True) -> Callable[[F], F]:
+    """--env, --stack-name and --suffix, and the AWS options: which deployed stack a command acts on, and where."""
+
+    def decorate(command: F) -> F:
+        return env_option(env_help, required=required)(stack_options(aws_options(command)))
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -241,12 +242,8 @@ def show_outputs(outputs: dict[str, str], path: Path, deployed_env: str | None =
 def outputs_file_option(command: F) -> F:
     from tapgen.deploy.outputs import DEFAULT_OUTPUTS_FILE
 
-    return click.option(
-        "--outputs-file",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=DEFAULT_OUTPUTS_FILE,
-        show_default=True,
-        help="Where to write the stack outputs as flat JSON.",
+    return file_option(
+        "--outputs-file", default=DEFAULT_OUTPUTS_FILE, help_text="Where to write the stack outputs as flat JSON."
     )(command)
 
 

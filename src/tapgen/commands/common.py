@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -140,15 +140,28 @@ def examples(*lines: str) -> str:
     return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
-def config_option(command: F) -> F:
+def format_option(uses: Mapping[str, str]) -> Callable[[F], F]:
+    """--format as `output_format`: one of `uses` (name → what it is for; the first is the default), all in the help."""
     return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
-        default=DEFAULT_CONFIG,
+        "--format",
+        "output_format",
+        type=click.Choice(list(uses)),
+        default=next(iter(uses)),
         show_default=True,
-        help="Settings file with [defaults] and [env.NAME] tables.",
-    )(command)
+        help=", ".join(f"{name} {use}" for name, use in uses.items()) + ".",
+    )
+
+
+def file_option(*names: str, default: str | Path, help_text: str) -> Callable[[F], F]:
+    """An option naming a file (not a directory) as a Path, its default shown in the help."""
+    return click.option(
+        *names, type=click.Path(path_type=Path, dir_okay=False), default=default, show_default=True, help=help_text
+    )
+
+
+def config_option(command: F) -> F:
+    help_text = "Settings file with [defaults] and [env.NAME] tables."
+    return file_option("--config", "config_path", default=DEFAULT_CONFIG, help_text=help_text)(command)
 
 
 def selected_settings(config_path: Path, env: str | None, all_envs: bool) -> list[Settings]:

@@ -9,15 +9,14 @@ import click
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
-    aws_options,
     console,
+    deployed_stack_options,
     require_confirmation_source,
     stack_clients,
-    stack_options,
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import config_option, env_option, examples, reported_errors
+from tapgen.commands.common import config_option, examples, reported_errors
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import fail
@@ -29,9 +28,7 @@ from tapgen.errors import fail
         "tapgen destroy --env dev --suffix pr544 --yes",
     )
 )
-@env_option("Environment whose stack to delete.", required=True)
-@stack_options
-@aws_options
+@deployed_stack_options("Environment whose stack to delete.")
 @click.option("--yes", is_flag=True, help="Delete without asking (required when not on a terminal).")
 @wait_timeout_option
 @config_option

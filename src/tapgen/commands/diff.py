@@ -11,14 +11,13 @@ import click
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
-    aws_options,
-    format_option,
+    deployed_stack_options,
+    report_format_option,
     reviewed_template,
     stack_clients,
-    stack_options,
     stack_target,
 )
-from tapgen.commands.common import config_option, env_option, examples, reported_errors
+from tapgen.commands.common import config_option, examples, reported_errors
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
@@ -32,10 +31,8 @@ if TYPE_CHECKING:
     epilog=examples("tapgen diff --env prod --exit-code", "tapgen diff --env prod --format json > changes.json")
 )
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@env_option("Environment to compare (templates/NAME.json) with its stack.")
-@stack_options
-@aws_options
-@format_option
+@deployed_stack_options("Environment to compare (templates/NAME.json) with its stack.", required=False)
+@report_format_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when none (for CI gates).")
 @config_option
 def diff(

@@ -10,13 +10,12 @@ import click
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
-    aws_options,
-    format_option,
+    deployed_stack_options,
     remote_clients,
-    stack_options,
+    report_format_option,
     stack_target,
 )
-from tapgen.commands.common import config_option, env_option, examples, reported_errors, say
+from tapgen.commands.common import config_option, examples, reported_errors, say
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
@@ -28,10 +27,8 @@ from tapgen.errors import EXIT_FINDINGS, fail
         "tapgen drift --env prod --format json",
     )
 )
-@env_option("Environment whose stack to check.", required=True)
-@stack_options
-@aws_options
-@format_option
+@deployed_stack_options("Environment whose stack to check.")
+@report_format_option
 @config_option
 def drift(
     env: str,

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from tapgen.commands.common import config_option, env_option, examples, reported_errors, selected_settings
+from tapgen.commands.common import (
+    config_option,
+    env_option,
+    examples,
+    format_option,
+    reported_errors,
+    selected_settings,
+)
 from tapgen.errors import fail
 
 
@@ -18,13 +25,8 @@ from tapgen.errors import fail
 )
 @click.argument("template_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @env_option("Draw this environment's fresh render.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["mermaid", "dot", "json"]),
-    default="mermaid",
-    show_default=True,
-    help="mermaid for Markdown (GitHub renders it), dot for Graphviz, json (every action listed) for tools.",
+@format_option(
+    {"mermaid": "for Markdown (GitHub renders it)", "dot": "for Graphviz", "json": "(every action listed) for tools"}
 )
 @click.option(
     "--view",

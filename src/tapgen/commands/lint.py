@@ -13,6 +13,7 @@ from tapgen.commands.common import (
     config_option,
     env_option,
     examples,
+    format_option,
     reported_errors,
     say,
     selected_settings,
@@ -33,14 +34,7 @@ if TYPE_CHECKING:
 @click.argument("templates", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @env_option("Lint this environment's fresh render.")
 @click.option("--all", "all_envs", is_flag=True, help="Lint every environment's fresh render.")
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for scripts, sarif (2.1.0) for code scanning such as GitHub's.",
-)
+@format_option({"text": "for people", "json": "for scripts", "sarif": "(2.1.0) for code scanning such as GitHub's"})
 @click.option("--region", default=None, metavar="REGION", help="Region for cfn-lint's checks of template files.")
 @click.option("--list-rules", is_flag=True, help="Print tapgen's rules (id, what, why, fix) and exit.")
 @config_option
@@ -48,7 +42,7 @@ def lint(
     templates: tuple[Path, ...],
     env: str | None,
     all_envs: bool,
-    output: str,
+    output_format: str,
     region: str | None,
     list_rules: bool,
     config_path: Path,
@@ -67,7 +61,7 @@ def lint(
     from tapgen.render import render_all, template_path
 
     if list_rules:
-        click.echo(rules_as_text(RULES) if output == "text" else rules_as_json(RULES), nl=False)
+        click.echo(rules_as_text(RULES) if output_format == "text" else rules_as_json(RULES), nl=False)
         return
     with reported_errors():
         if templates and (env or all_envs):
@@ -97,7 +91,7 @@ def lint(
             "json": as_json,
             "sarif": lambda r: as_sarif(r, _version()),
         }
-        click.echo(formats[output](reports), nl=False)
+        click.echo(formats[output_format](reports), nl=False)
         for report in reports:
             for note in report.notes:
                 say(f"{report.name}: note: {note}")

@@ -9,14 +9,13 @@ import click
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
-    aws_options,
+    deployed_stack_options,
     outputs_file_option,
     show_outputs,
     stack_clients,
-    stack_options,
     stack_target,
 )
-from tapgen.commands.common import config_option, env_option, examples, reported_errors
+from tapgen.commands.common import config_option, examples, reported_errors
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 
@@ -26,9 +25,7 @@ from tapgen.deploy.aws import aws_errors
         "tapgen outputs --env dev --outputs-file cfn-outputs/dev.json",
     )
 )
-@env_option("Environment whose stack to read.", required=True)
-@stack_options
-@aws_options
+@deployed_stack_options("Environment whose stack to read.")
 @outputs_file_option
 @config_option
 def outputs(

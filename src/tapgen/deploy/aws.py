@@ -1,4 +1,4 @@
-"""Where the AWS clients come from, and how AWS failures become one clear line."""
+"""Where the AWS clients come from, how a paged listing is read, and how AWS failures become one clear line."""
 
 from __future__ import annotations
 
@@ -23,6 +23,17 @@ class AwsTarget:
     profile: str | None = None
     endpoint_url: str | None = None
     credentials: Mapping[str, str] | None = None
+
+
+def paged_items(list_page: Callable[..., Mapping[str, Any]], key: str, **request: Any) -> Iterator[Any]:
+    """Every item under `key` of a listing AWS pages with NextToken, in AWS's order, one page at a time."""
+    token: str | None = None
+    while True:
+        page = list_page(**request, **({"NextToken": token} if token else {}))
+        yield from page.get(key, [])
+        token = page.get("NextToken")
+        if not token:
+            return
 
 
 def clients_for(target: AwsTarget) -> Clients:

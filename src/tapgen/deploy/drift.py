@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.deploy.aws import paged_items
 from tapgen.deploy.changes import Sleep
 from tapgen.deploy.progress import Report
 from tapgen.deploy.stack import describe_stack, stack_resources
@@ -71,7 +72,8 @@ def detect_drift(
     status = _wait(cfn, detection, report, sleep, timeout)
     if status["DetectionStatus"] == "DETECTION_FAILED":
         report(f"drift detection failed for some resources: {status.get('DetectionStatusReason', '')}")
-    drifts = {d["LogicalResourceId"]: d for d in _resource_drifts(cfn, stack_id)}
+    listed = paged_items(cfn.describe_stack_resource_drifts, "StackResourceDrifts", StackName=stack_id)
+    drifts = {d["LogicalResourceId"]: d for d in listed}
     return DriftReport(
         stack=stack_name,
         stack_status=status.get("StackDriftStatus", "UNKNOWN"),
@@ -95,16 +97,6 @@ def _wait(cfn: Any, detection: str, report: Report, sleep: Sleep, timeout: float
         sleep(delay)
         waited += delay
         delay = min(delay * 2, 5.0)
-
-
-def _resource_drifts(cfn: Any, stack_id: str) -> Iterator[dict[str, Any]]:
-    token: str | None = None
-    while True:
-        page = cfn.describe_stack_resource_drifts(StackName=stack_id, **({"NextToken": token} if token else {}))
-        yield from page.get("StackResourceDrifts", [])
-        token = page.get("NextToken")
-        if not token:
-            return
 
 
 def _resources(drifts: Mapping[str, dict[str, Any]], summaries: list[dict[str, Any]]) -> Iterator[ResourceDrift]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.deploy.aws import paged_items
 from tapgen.deploy.changes import Sleep
 from tapgen.errors import DeployError
 
@@ -51,21 +52,11 @@ def latest_event_id(cfn: Any, stack: str) -> str | None:
 def new_events(cfn: Any, stack: str, after: str | None) -> list[dict[str, Any]]:
     """Events newer than the event `after`, oldest first."""
     found: list[dict[str, Any]] = []
-    for event in _events_newest_first(cfn, stack):
+    for event in paged_items(cfn.describe_stack_events, "StackEvents", StackName=stack):  # newest first
         if event["EventId"] == after:
             break
         found.append(event)
     return found[::-1]
-
-
-def _events_newest_first(cfn: Any, stack: str) -> Iterator[dict[str, Any]]:
-    token: str | None = None
-    while True:
-        page = cfn.describe_stack_events(StackName=stack, **({"NextToken": token} if token else {}))
-        yield from page.get("StackEvents", [])
-        token = page.get("NextToken")
-        if not token:
-            return
 
 
 def watch(

@@ -17,20 +17,13 @@ from typing import Any
 
 from tapgen.diff.model import SecurityChange
 from tapgen.diff.values import canonical
+from tapgen.policy_documents import IDENTITY_POLICY_DOCUMENTS, RESOURCE_POLICY_DOCUMENTS
 from tapgen.replacement import is_intrinsic
 
 Resources = Mapping[str, Any]
 
 IDENTITY_HOLDERS = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
-POLICY_DOCUMENTS = {
-    "AWS::IAM::Policy": "PolicyDocument",
-    "AWS::IAM::ManagedPolicy": "PolicyDocument",
-    "AWS::KMS::Key": "KeyPolicy",
-    "AWS::S3::BucketPolicy": "PolicyDocument",
-    "AWS::SQS::QueuePolicy": "PolicyDocument",
-    "AWS::SNS::TopicPolicy": "PolicyDocument",
-    "AWS::SecretsManager::ResourcePolicy": "ResourcePolicy",
-}
+POLICY_DOCUMENTS = {**IDENTITY_POLICY_DOCUMENTS, **RESOURCE_POLICY_DOCUMENTS}
 ROUTES = ("AWS::ApiGatewayV2::Route", "AWS::ApiGateway::Method")
 AUTHORIZERS = ("AWS::ApiGatewayV2::Authorizer", "AWS::ApiGateway::Authorizer")
 ROUTE_AUTHORIZATION = ("AuthorizationType", "AuthorizerId", "AuthorizationScopes", "ApiKeyRequired")

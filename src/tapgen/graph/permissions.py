@@ -9,17 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tapgen.graph.references import Resolver, as_text, describe
+from tapgen.policy_documents import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
 from tapgen.shapes import as_list, mappings, properties
 
 ROLE = "AWS::IAM::Role"
 POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
-# Resource policy type → (document property, property naming the resources it is attached to).
-RESOURCE_POLICIES = {
-    "AWS::KMS::Key": ("KeyPolicy", ""),
-    "AWS::S3::BucketPolicy": ("PolicyDocument", "Bucket"),
-    "AWS::SQS::QueuePolicy": ("PolicyDocument", "Queues"),
-    "AWS::SNS::TopicPolicy": ("PolicyDocument", "Topics"),
-}
+# The resource policies drawn: a key's governs the key itself, the others what they are attached to.
+DRAWN_RESOURCE_POLICIES = ("AWS::KMS::Key", "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy")
 Resources = Mapping[str, Mapping[str, Any]]
 
 
@@ -71,13 +67,13 @@ def resource_policy_grants(resources: Resources, resolver: Resolver) -> list[Gra
     """Allow statements of key, bucket, queue and topic policies, from their principals."""
     grants: list[Grant] = []
     for logical_id, resource in sorted(resources.items()):
-        policy = RESOURCE_POLICIES.get(str(resource.get("Type")))
-        if policy is None:
+        kind = str(resource.get("Type"))
+        if kind not in DRAWN_RESOURCE_POLICIES:
             continue
-        document_property, attached_property = policy
         props = properties(resource)
+        attached_property, _ = POLICY_ATTACHMENTS.get(kind, ("", ""))
         attached = [target_id(resolver, item) for item in as_list(props.get(attached_property))] or [logical_id]
-        for statement in _allow_statements(props.get(document_property)):
+        for statement in _allow_statements(props.get(RESOURCE_POLICY_DOCUMENTS[kind])):
             for principal in _principals(statement.get("Principal"), resolver):
                 grants.extend(
                     Grant(principal, target, actions, detail)

@@ -24,6 +24,7 @@ from tapgen.lint.view import (
     statements,
     statements_at,
 )
+from tapgen.policy_documents import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
 from tapgen.rest_definition import DEFINITION_TYPES, definition_digest
 from tapgen.shapes import as_dict, as_list
 from tapgen.stateful import STATEFUL_TYPES
@@ -303,12 +304,6 @@ def _table_problems(view: TemplateView, table: Resource) -> Problems:
         yield Problem(table.logical_id, message, (*where, "KMSMasterKeyId"))
 
 
-# Resource policy type → (property naming its targets, type of the targets).
-POLICY_TARGETS = {
-    "AWS::S3::BucketPolicy": ("Bucket", "AWS::S3::Bucket"),
-    "AWS::SQS::QueuePolicy": ("Queues", "AWS::SQS::Queue"),
-    "AWS::SNS::TopicPolicy": ("Topics", "AWS::SNS::Topic"),
-}
 NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::SQS::Queue": "QueueName", "AWS::SNS::Topic": "TopicName"}
 
 
@@ -329,7 +324,7 @@ def _denies_plain_http(policy: Resource) -> bool:
 
 
 def _targets(view: TemplateView, policy: Resource) -> set[str]:
-    prop, target_type = POLICY_TARGETS[policy.type]
+    prop, target_type = POLICY_ATTACHMENTS[policy.type]
     value = policy.prop(prop)
     named = {t.logical_id for t in view.of_type(target_type) if t.prop(NAME_PROPERTY[target_type]) in as_list(value)}
     return referenced_ids(value) | named
@@ -345,7 +340,7 @@ def _targets(view: TemplateView, policy: Resource) -> set[str]:
 def tls_only_policies(view: TemplateView) -> Problems:
     """A policy lacking the statement is the finding; only a resource with no policy at all is one itself."""
     with_policy: set[str] = set()
-    for policy in view.of_type(*POLICY_TARGETS):
+    for policy in view.of_type(*POLICY_ATTACHMENTS):
         with_policy |= _targets(view, policy)
         if not _denies_plain_http(policy):
             message = 'denies no principal ("*") requests without TLS (for buckets: on "/*" too)'
@@ -638,16 +633,6 @@ def key_rotation(view: TemplateView) -> Problems:
             yield Problem(key.logical_id, "does not set EnableKeyRotation: true", ("Properties", "EnableKeyRotation"))
 
 
-# Resource type → the property holding its resource policy.
-RESOURCE_POLICIES = {
-    "AWS::KMS::Key": "KeyPolicy",
-    "AWS::S3::BucketPolicy": "PolicyDocument",
-    "AWS::SQS::QueuePolicy": "PolicyDocument",
-    "AWS::SNS::TopicPolicy": "PolicyDocument",
-    "AWS::SecretsManager::ResourcePolicy": "ResourcePolicy",
-}
-
-
 def _everyone(principal: Json) -> bool:
     return principal == "*" or "*" in as_list(as_dict(principal).get("AWS"))
 
@@ -660,8 +645,8 @@ def _everyone(principal: Json) -> bool:
     docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
 )
 def no_public_resource_policy(view: TemplateView) -> Problems:
-    for resource in view.of_type(*RESOURCE_POLICIES):
-        policy = ("Properties", RESOURCE_POLICIES[resource.type])
+    for resource in view.of_type(*RESOURCE_POLICY_DOCUMENTS):
+        policy = ("Properties", RESOURCE_POLICY_DOCUMENTS[resource.type])
         for path, statement in statements_at(resource.prop(*policy[1:]), policy):
             if statement.get("Effect") == "Allow" and _everyone(statement.get("Principal")):
                 message = f"allows every principal ('*') in statement {statement.get('Sid', '')!r}"

@@ -66,6 +66,12 @@ def stack_description(status: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def stack_poll(stub: Stubber, status: str, *events: dict[str, Any]) -> None:
+    """One poll of a watched stack: DescribeStacks answers `status`, DescribeStackEvents `events` (newest first)."""
+    stub.add_response("describe_stacks", stack_description(status))
+    stub.add_response("describe_stack_events", {"StackEvents": list(events)})
+
+
 def event(event_id: str, logical_id: str, status: str, resource_type: str, reason: str | None = None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "StackId": STACK_ID,

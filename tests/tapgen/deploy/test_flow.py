@@ -21,6 +21,7 @@ from tests.tapgen.deploy.stubs import (
     event,
     resource_change,
     stack_description,
+    stack_poll,
     stubbed,
 )
 
@@ -89,8 +90,7 @@ class Harness:
         start = event("e1", stack, before, "AWS::CloudFormation::Stack")
         self.cfn_stub.add_response("describe_stack_events", {"StackEvents": [start]})
         self.cfn_stub.add_response("execute_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
-        self.cfn_stub.add_response("describe_stacks", stack_description(after))
-        self.cfn_stub.add_response("describe_stack_events", {"StackEvents": [*events, start]})
+        stack_poll(self.cfn_stub, after, *events, start)
 
     def code_check(self, content: bytes = ARTIFACT.zip_bytes) -> None:
         """The stack's one function, running the code whose hash is `content`'s."""

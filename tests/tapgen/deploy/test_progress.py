@@ -6,34 +6,26 @@ import pytest
 
 from tapgen.deploy.progress import watch
 from tapgen.errors import DeployError
-from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stubbed
+from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stack_poll, stubbed
 
 STACK = "AWS::CloudFormation::Stack"
 
 
 def test_reports_each_new_event_with_a_count_until_the_stack_settles() -> None:
     cfn, stub = stubbed("cloudformation")
-    stub.add_response("describe_stacks", stack_description("CREATE_IN_PROGRESS"))
-    stub.add_response(
-        "describe_stack_events",
-        {
-            "StackEvents": [
-                event("e3", "Queue", "CREATE_COMPLETE", "AWS::SQS::Queue"),
-                event("e2", "Queue", "CREATE_IN_PROGRESS", "AWS::SQS::Queue"),
-                event("e1", "tap-dev", "REVIEW_IN_PROGRESS", STACK),
-            ]
-        },
+    stack_poll(
+        stub,
+        "CREATE_IN_PROGRESS",
+        event("e3", "Queue", "CREATE_COMPLETE", "AWS::SQS::Queue"),
+        event("e2", "Queue", "CREATE_IN_PROGRESS", "AWS::SQS::Queue"),
+        event("e1", "tap-dev", "REVIEW_IN_PROGRESS", STACK),
     )
-    stub.add_response("describe_stacks", stack_description("CREATE_COMPLETE"))
-    stub.add_response(
-        "describe_stack_events",
-        {
-            "StackEvents": [
-                event("e5", "tap-dev", "CREATE_COMPLETE", STACK),
-                event("e4", "Topic", "CREATE_COMPLETE", "AWS::SNS::Topic"),
-                event("e3", "Queue", "CREATE_COMPLETE", "AWS::SQS::Queue"),
-            ]
-        },
+    stack_poll(
+        stub,
+        "CREATE_COMPLETE",
+        event("e5", "tap-dev", "CREATE_COMPLETE", STACK),
+        event("e4", "Topic", "CREATE_COMPLETE", "AWS::SNS::Topic"),
+        event("e3", "Queue", "CREATE_COMPLETE", "AWS::SQS::Queue"),
     )
     lines: list[str] = []
     with stub:
@@ -49,17 +41,13 @@ def test_reports_each_new_event_with_a_count_until_the_stack_settles() -> None:
 
 def test_failures_carry_each_resource_reason() -> None:
     cfn, stub = stubbed("cloudformation")
-    stub.add_response("describe_stacks", stack_description("ROLLBACK_COMPLETE"))
-    stub.add_response(
-        "describe_stack_events",
-        {
-            "StackEvents": [
-                event("e4", "tap-dev", "ROLLBACK_COMPLETE", STACK),
-                event("e3", "Topic", "CREATE_FAILED", "AWS::SNS::Topic", "Resource creation cancelled"),
-                event("e2", "Bucket", "CREATE_FAILED", "AWS::S3::Bucket", "tap-dev-uploads already exists"),
-                event("e1", "tap-dev", "CREATE_IN_PROGRESS", STACK, "User Initiated"),
-            ]
-        },
+    stack_poll(
+        stub,
+        "ROLLBACK_COMPLETE",
+        event("e4", "tap-dev", "ROLLBACK_COMPLETE", STACK),
+        event("e3", "Topic", "CREATE_FAILED", "AWS::SNS::Topic", "Resource creation cancelled"),
+        event("e2", "Bucket", "CREATE_FAILED", "AWS::S3::Bucket", "tap-dev-uploads already exists"),
+        event("e1", "tap-dev", "CREATE_IN_PROGRESS", STACK, "User Initiated"),
     )
     with stub:
         outcome = watch(cfn, STACK_ID, None, 2, lambda _: None, lambda _: None)
@@ -92,8 +80,7 @@ def test_a_stack_that_never_settles_is_given_up_on_with_its_state() -> None:
     cfn, stub = stubbed("cloudformation")
     now = [0.0]
     for _ in range(4):  # polls at t = 0, 0.5, 1.25 and 2.375 s; the deadline is 2 s
-        stub.add_response("describe_stacks", stack_description("UPDATE_IN_PROGRESS"))
-        stub.add_response("describe_stack_events", {"StackEvents": []})
+        stack_poll(stub, "UPDATE_IN_PROGRESS")
 
     def sleep(seconds: float) -> None:
         now[0] += seconds

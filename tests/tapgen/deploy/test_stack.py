@@ -8,7 +8,7 @@ import pytest
 
 from tapgen.deploy.stack import PROTECTIVE_POLICY, change_set_type, empty_bucket, protect
 from tapgen.errors import DeployError
-from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stubbed
+from tests.tapgen.deploy.stubs import STACK_ID, event, stack_description, stack_poll, stubbed
 
 STACK_TYPE = "AWS::CloudFormation::Stack"
 
@@ -33,21 +33,14 @@ def test_type_follows_the_stack_status(status: str, expected: str) -> None:
 def test_rolled_back_creation_is_deleted_then_created_again() -> None:
     cfn, stub = stubbed("cloudformation")
     said: list[str] = []
-    stub.add_response("describe_stacks", stack_description("ROLLBACK_COMPLETE"))
-    stub.add_response(
-        "describe_stack_events", {"StackEvents": [event("e1", "tap-dev", "ROLLBACK_COMPLETE", STACK_TYPE)]}
-    )
+    stack_poll(stub, "ROLLBACK_COMPLETE", event("e1", "tap-dev", "ROLLBACK_COMPLETE", STACK_TYPE))
     stub.add_response("list_stack_resources", {"StackResourceSummaries": []})
     stub.add_response("delete_stack", {}, {"StackName": STACK_ID})
-    stub.add_response("describe_stacks", stack_description("DELETE_COMPLETE"))
-    stub.add_response(
-        "describe_stack_events",
-        {
-            "StackEvents": [
-                event("e2", "tap-dev", "DELETE_COMPLETE", STACK_TYPE),
-                event("e1", "tap-dev", "ROLLBACK_COMPLETE", STACK_TYPE),
-            ]
-        },
+    stack_poll(
+        stub,
+        "DELETE_COMPLETE",
+        event("e2", "tap-dev", "DELETE_COMPLETE", STACK_TYPE),
+        event("e1", "tap-dev", "ROLLBACK_COMPLETE", STACK_TYPE),
     )
     with stub:
         assert change_set_type(cfn, "tap-dev", said.append, lambda _: None) == "CREATE"
@@ -106,8 +99,7 @@ def test_a_failed_protected_creation_is_unprotected_then_deleted() -> None:
     stub.add_response("describe_stack_events", {"StackEvents": []})
     stub.add_response("list_stack_resources", {"StackResourceSummaries": []})
     stub.add_response("delete_stack", {}, {"StackName": STACK_ID})
-    stub.add_response("describe_stacks", stack_description("DELETE_COMPLETE"))
-    stub.add_response("describe_stack_events", {"StackEvents": []})
+    stack_poll(stub, "DELETE_COMPLETE")
     said: list[str] = []
     with stub:
         assert change_set_type(cfn, "tap-prod", said.append, lambda _: None) == "CREATE"
