@@ -9,7 +9,6 @@ reported, never asserted in tests. Exit status is 0 unless the script itself bre
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
@@ -24,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lambdas"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from options import parse_options  # noqa: E402
 from probes import (  # noqa: E402  (the lambdas path must be set first)
     DeployedStack,
     handler_import_seconds,
@@ -267,12 +267,8 @@ def print_table(results: Sequence[Result]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="one run of each, no warm-up; verdicts not meaningful")
-    parser.add_argument("--runs", type=int, default=7, help="samples per timing (default 7)")
-    parser.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
-    args = parser.parse_args(argv)
-    runs, warmup = (1, 0) if args.quick else (max(args.runs, 5), 1)
+    options = parse_options(argv, __doc__, default_runs=7, minimum_runs=5, results_file="latest.json")
+    runs, warmup = options.runs, options.warmup
     results = [
         *render_metrics(runs, warmup),
         *package_metrics(runs, warmup),
@@ -280,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         *diff_metrics(runs, warmup),
         *size_metrics(),
     ]
-    report(results, args.json, quick=args.quick, runs=runs)
+    report(results, options.json, quick=options.quick, runs=runs)
     return 0
 
 
