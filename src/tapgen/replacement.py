@@ -29,15 +29,18 @@ def predict_replacement(
 ) -> tuple[str, ...]:
     """The property paths (`KeySchema`, `Tags/0/Key`) whose change forces replacement; empty when none does."""
     found: list[str] = []
-    for pointer in create_only_pointers(resource_type, region):
-        found += changed_paths(pointer, old_properties, new_properties)
-    for gap in KNOWN_GAPS.get(resource_type, ()):
+    for rule in replacement_rules(resource_type, region):
         found += (
-            changed_paths(gap, old_properties, new_properties)
-            if isinstance(gap, str)
-            else gap(old_properties, new_properties)
+            changed_paths(rule, old_properties, new_properties)
+            if isinstance(rule, str)
+            else rule(old_properties, new_properties)
         )
     return tuple(dict.fromkeys(found))
+
+
+def replacement_rules(resource_type: str, region: str = "us-east-1") -> tuple[str | GapRule, ...]:
+    """Everything that can force a replacement of the type: the schema's create-only pointers, then the gaps."""
+    return (*create_only_pointers(resource_type, region), *KNOWN_GAPS.get(resource_type, ()))
 
 
 def predict_resource_replacement(
@@ -83,10 +86,33 @@ def changed_paths(pointer: str, old: Any, new: Any) -> list[str]:
     An intrinsic function met on the way is compared as a whole, structurally: a change under it is
     reported at its path, since what it resolves to cannot be known offline.
     """
+    return [_join(path) for path in _differences(_pointer_parts(pointer), old, new, ())]
+
+
+def values_under(pointer: str, properties: Any) -> list[tuple[str, Any]]:
+    """Each value that `pointer` reaches in one resource's properties, with its path (`Tags/0/Key`).
+
+    An intrinsic function met on the way is reached as a whole, as `changed_paths` compares it.
+    """
+    return [(_join(path), value) for path, value in _reached(_pointer_parts(pointer), properties, ())]
+
+
+def _pointer_parts(pointer: str) -> list[str]:
+    """`/properties/A/*/B` as `["A", "*", "B"]`, relative to the resource's properties."""
     parts = [_unescape(part) for part in pointer.split("/")[1:]]
-    if parts[:1] == ["properties"]:
-        parts = parts[1:]
-    return [_join(path) for path in _differences(parts, old, new, ())]
+    return parts[1:] if parts[:1] == ["properties"] else parts
+
+
+def _reached(parts: list[str], value: Any, here: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    if not parts or is_intrinsic(value):
+        yield here, value
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*" and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _reached(rest, item, (*here, str(index)))
+    elif head != "*" and isinstance(value, Mapping) and head in value:
+        yield from _reached(rest, value[head], (*here, head))
 
 
 def _differences(parts: list[str], old: Any, new: Any, here: tuple[str, ...]) -> Iterator[tuple[str, ...]]:

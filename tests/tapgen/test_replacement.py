@@ -13,6 +13,7 @@ from tapgen.replacement import (
     predict_replacement,
     predict_resource_replacement,
     same_value,
+    values_under,
 )
 
 KEY = [{"AttributeName": "fileId", "KeyType": "HASH"}]
@@ -116,6 +117,29 @@ def test_predicts_replacement_per_type(
 )
 def test_nested_pointers_and_wildcards(pointer: str, old: Any, new: Any, expected: list[str]) -> None:
     assert changed_paths(pointer, old, new) == expected
+
+
+@pytest.mark.parametrize(
+    ("pointer", "properties", "expected"),
+    [
+        ("/properties/A", {"A": {"Ref": "X"}, "B": 1}, [("A", {"Ref": "X"})]),
+        ("/properties/A", {"B": 1}, []),
+        ("/properties/A/B", {"A": {"B": [1], "C": 2}}, [("A/B", [1])]),
+        (
+            "/properties/Tags/*/Key",
+            {"Tags": [{"Key": "a"}, {"Value": "v"}, {"Key": "c"}]},
+            [("Tags/0/Key", "a"), ("Tags/2/Key", "c")],
+        ),
+        # an intrinsic function on the way is reached whole, at its own path
+        ("/properties/A/B", {"A": {"Fn::If": ["c", {"B": 1}, {}]}}, [("A", {"Fn::If": ["c", {"B": 1}, {}]})]),
+        ("/properties/Tags/*/Key", {"Tags": {"Ref": "T"}}, [("Tags", {"Ref": "T"})]),
+        # a value of the wrong shape holds nothing the pointer names
+        ("/properties/A/B", {"A": "text"}, []),
+        ("/properties/Tags/*/Key", {"Tags": {"Key": "a"}}, []),
+    ],
+)
+def test_values_under_a_pointer(pointer: str, properties: Any, expected: list[tuple[str, Any]]) -> None:
+    assert values_under(pointer, properties) == expected
 
 
 def test_nested_schema_pointers_are_followed() -> None:

@@ -6,11 +6,15 @@ import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tapgen.deploy.deployed import deployed_template, stack_parameters
 from tapgen.errors import DeployError
+from tapgen.shapes import as_dict
 from tapgen.stateful import STATEFUL_TYPES
+
+if TYPE_CHECKING:
+    from tapgen.replacement_chain import ChainLink
 
 # CloudFormation's words for "this change set would change nothing".
 NO_CHANGE_REASONS = ("didn't contain changes", "No updates are to be performed")
@@ -59,9 +63,14 @@ class ResourceChange:
     resource_type: str
     replacement: str = ""
     predicted: tuple[str, ...] = ()
-    """The changed property paths that the provider schemas say force replacement (`tapgen.replacement`)."""
+    """The changed property paths that the provider schemas say force replacement (`tapgen.replacement`), or
+    the create-only paths that reference a replaced resource (`chained`)."""
     policy_action: str = ""  # what happens to the old physical resource: Delete, Retain, Snapshot, ReplaceAnd...
     details: tuple[ChangeDetail, ...] = ()
+    chained: tuple[ChainLink, ...] = ()
+    """For a replacement that follows from another: the references that cause it (`tapgen.replacement_chain`)."""
+    listed: bool = True
+    """False for a chained replacement the change set does not list (moto lists none): added by the prediction."""
 
     @property
     def replaced(self) -> bool:
@@ -185,29 +194,81 @@ def _detail(detail: Mapping[str, Any]) -> ChangeDetail:
 def with_predicted_replacements(
     cfn: Any, change_set: ChangeSet, template: str, region: str, parameters: Mapping[str, str] | None = None
 ) -> ChangeSet:
-    """The change set with the schema's prediction on each stateful Modify that CloudFormation did not call a
-    replacement: the guard then refuses on the union of the two. The deployed template (and, when `parameters`
-    are given, the deployed parameter values) is read only when there is such a change."""
+    """The change set with the prediction on each stateful resource that CloudFormation did not call replaced:
+    the schema's, for a stateful Modify; a chained one, for a stateful resource whose create-only property
+    references a replaced resource (a row of its own when the change set does not list it). The guard then
+    refuses on the union. The deployed template (and, when `parameters` are given, the deployed parameter
+    values) is read only when a prediction could find such a replacement."""
     from tapgen.parameter_values import changed_parameter_values
     from tapgen.replacement import predict_resource_replacement
+    from tapgen.replacement_chain import chained_replacements
 
-    unsure = {c.logical_id for c in change_set.changes if c.resource_type in STATEFUL_TYPES and c.action == "Modify"}
-    unsure -= {c.logical_id for c in change_set.changes if c.replaced}
-    if not unsure:
+    proposed = json.loads(template)
+    after = _resources(proposed)
+    reported = {c.logical_id for c in change_set.changes if c.replaced}
+    modified = {c.logical_id for c in change_set.changes if c.action == "Modify"}
+    if not _prediction_could_matter(change_set.changes, after, modified, region):
         return change_set
-    deployed, proposed = deployed_template(cfn, change_set.stack_id), json.loads(template)
+    deployed = deployed_template(cfn, change_set.stack_id)
     values = {}
     if parameters is not None:
         stack = cfn.describe_stacks(StackName=change_set.stack_id)["Stacks"][0]
         values = changed_parameter_values(deployed, proposed, stack_parameters(stack), parameters)
-    before, after = _resources(deployed), _resources(proposed)
+    before = _resources(deployed)
     predicted = {
         logical_id: predict_resource_replacement(before[logical_id], after[logical_id], region, values)
-        for logical_id in unsure
+        for logical_id in sorted(modified - reported)
         if logical_id in before and logical_id in after
     }
-    changes = tuple(replace(c, predicted=predicted.get(c.logical_id, c.predicted)) for c in change_set.changes)
-    return replace(change_set, changes=changes)
+    replaced = reported | {logical_id for logical_id, paths in predicted.items() if paths}
+    chains = chained_replacements(after, replaced, set(before) & set(after), region)
+    return replace(change_set, changes=_predicted_changes(change_set.changes, after, predicted, chains))
+
+
+def _prediction_could_matter(
+    changes: Sequence[ResourceChange], after: Mapping[str, Any], modified: set[str], region: str
+) -> bool:
+    """Whether a stateful resource not reported replaced is modified, or would be replaced in a chain if every
+    modified resource were: only then is there something to predict."""
+    from tapgen.replacement_chain import chained_replacements
+
+    if any(c.action == "Modify" and c.resource_type in STATEFUL_TYPES and not c.replaced for c in changes):
+        return True
+    stateful = {logical_id for logical_id, resource in after.items() if _type(resource) in STATEFUL_TYPES}
+    at_risk = stateful - {c.logical_id for c in changes if c.replaced}
+    return bool(at_risk and modified and at_risk & set(chained_replacements(after, modified, set(after), region)))
+
+
+def _predicted_changes(
+    changes: Sequence[ResourceChange],
+    after: Mapping[str, Any],
+    predicted: Mapping[str, tuple[str, ...]],
+    chains: Mapping[str, tuple[ChainLink, ...]],
+) -> tuple[ResourceChange, ...]:
+    """The stateful rows with their prediction, then a row for each chained stateful replacement not listed."""
+    from tapgen.replacement_chain import replaced_paths
+
+    def predicted_row(change: ResourceChange) -> ResourceChange:
+        if change.resource_type not in STATEFUL_TYPES or change.logical_id not in predicted:
+            return change
+        if predicted[change.logical_id] or change.logical_id not in chains:
+            return replace(change, predicted=predicted[change.logical_id])
+        links = chains[change.logical_id]
+        return replace(change, predicted=replaced_paths(links), chained=links)
+
+    listed = {c.logical_id for c in changes}
+    unlisted = tuple(
+        ResourceChange(
+            "Modify", logical_id, _type(after[logical_id]), predicted=replaced_paths(links), chained=links, listed=False
+        )
+        for logical_id, links in sorted(chains.items())
+        if logical_id not in listed and _type(after[logical_id]) in STATEFUL_TYPES
+    )
+    return (*(predicted_row(change) for change in changes), *unlisted)
+
+
+def _type(resource: Any) -> str:
+    return str(as_dict(resource).get("Type", ""))
 
 
 def _resources(template: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
@@ -238,5 +299,8 @@ def change_table(changes: Sequence[ResourceChange]) -> str:
 def _replacement_cell(change: ResourceChange) -> str:
     cell = change.replacement or "-"
     if change.predicted and change.replacement not in ("True", "Conditional"):
-        cell += f" (schema predicts replacement: {', '.join(change.predicted)})"
+        causes = [link.reason for link in change.chained] or [", ".join(change.predicted)]
+        cell += f" (schema predicts replacement: {'; '.join(causes)})"
+    if not change.listed:
+        cell += " (not listed by the change set)"
     return cell + ("  <- data" if change.destroys_data else "")

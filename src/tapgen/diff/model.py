@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.replacement_chain import ChainLink
+
 
 class _Absent:
     """The value of something not in the template (distinct from a JSON null)."""
@@ -46,6 +48,7 @@ class ResourceDiff:
     properties: tuple[ValueChange, ...] = ()
     attributes: tuple[ValueChange, ...] = ()  # DeletionPolicy, DependsOn, Metadata, ... (not Properties)
     replacement: tuple[str, ...] = ()  # property paths that force replacement
+    chained: tuple[ChainLink, ...] = ()  # for a replacement that follows from another: the references that cause it
 
     @property
     def destroys_data(self) -> bool:

@@ -37,6 +37,9 @@ def _resource_json(resource: ResourceDiff) -> dict[str, Any]:
         "stateful": resource.stateful,
         "replacement": bool(resource.replacement),
         "replacementPaths": list(resource.replacement),
+        "replacementChain": [
+            {"path": link.path, "references": link.target, "reason": link.reason} for link in resource.chained
+        ],
         "destroysData": resource.destroys_data,
         "properties": [_change_json(c) for c in resource.properties],
         "attributes": [_change_json(c) for c in resource.attributes],
@@ -103,6 +106,7 @@ def _resource_lines(resource: ResourceDiff) -> list[str]:
         marks.append("<- data")
     head = f"{SIGNS[resource.action]} {resource.resource_type} {resource.logical_id}"
     lines = [f"{head}  {' '.join(marks)}".rstrip()]
+    lines += [f"    replaced because {link.reason}" for link in resource.chained]
     replaced = set(resource.replacement)
     for change in resource.properties:
         forces = " [forces replacement]" if _under_any(change.path, replaced) else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ from tapgen.diff.security import security_changes
 from tapgen.diff.values import value_changes
 from tapgen.parameter_values import ParameterChanges, changed_parameter_values
 from tapgen.replacement import predict_resource_replacement
+from tapgen.replacement_chain import chained_replacements, replaced_paths
 from tapgen.shapes import as_dict, properties
 from tapgen.stateful import STATEFUL_TYPES
 
@@ -27,12 +29,13 @@ def diff_templates(
     """What deploying `new` (with `new_parameters`) over `old` (deployed with `old_parameters`) changes."""
     old_resources, new_resources = _section(old, "Resources"), _section(new, "Resources")
     values = changed_parameter_values(old, new, old_parameters or {}, new_parameters or {})
+    direct = [
+        diff
+        for logical_id in sorted(set(old_resources) | set(new_resources))
+        if (diff := _resource_diff(logical_id, old_resources, new_resources, values, region)) is not None
+    ]
     return TemplateDiff(
-        resources=tuple(
-            diff
-            for logical_id in sorted(set(old_resources) | set(new_resources))
-            if (diff := _resource_diff(logical_id, old_resources, new_resources, values, region)) is not None
-        ),
+        resources=_with_chained_replacements(direct, old_resources, new_resources, region),
         outputs=_entries(_section(old, "Outputs"), _section(new, "Outputs")),
         parameters=_parameter_entries(old, new, values),
         other=_entries(
@@ -74,6 +77,23 @@ def _resource_diff(
         return None
     kind = str(new.get("Type", ""))
     return ResourceDiff(logical_id, "modify", kind, kind in STATEFUL_TYPES, property_changes, attributes, replacement)
+
+
+def _with_chained_replacements(
+    diffs: list[ResourceDiff], old_resources: Mapping[str, Any], new_resources: Mapping[str, Any], region: str
+) -> tuple[ResourceDiff, ...]:
+    """The diffs plus the replacements that follow from theirs, each marked with the references that cause it."""
+    replaced = [diff.logical_id for diff in diffs if diff.action == "modify" and diff.replacement]
+    if not replaced:
+        return tuple(diffs)  # nothing replaced, nothing to follow (and no schema to read)
+    eligible = set(old_resources) & set(new_resources)
+    chains = chained_replacements(new_resources, replaced, eligible, region)
+    by_id = {diff.logical_id: diff for diff in diffs}
+    for logical_id, links in chains.items():
+        kind = str(as_dict(new_resources[logical_id]).get("Type", ""))
+        diff = by_id.get(logical_id) or ResourceDiff(logical_id, "modify", kind, kind in STATEFUL_TYPES)
+        by_id[logical_id] = dataclasses.replace(diff, replacement=replaced_paths(links), chained=links)
+    return tuple(by_id[logical_id] for logical_id in sorted(by_id))
 
 
 def _entries(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[EntryDiff, ...]:

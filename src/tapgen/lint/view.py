@@ -53,8 +53,10 @@ def referenced_ids(value: Json) -> set[str]:
                     found.add(target.split(".", 1)[0])
             elif key == "Fn::Sub":
                 text = inner[0] if isinstance(inner, list) and inner else inner
+                # A name the Sub's own variable map binds is that variable, not a logical id.
+                bound = as_dict(inner[1]) if isinstance(inner, list) and len(inner) == 2 else {}
                 if isinstance(text, str):
-                    found.update(SUB_REFERENCE.findall(text))
+                    found.update(set(SUB_REFERENCE.findall(text)) - set(bound))
             found |= referenced_ids(inner)
     elif isinstance(value, list):
         for inner in value:

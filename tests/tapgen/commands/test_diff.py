@@ -51,6 +51,30 @@ def test_two_files_compare_offline(tmp_path: Path) -> None:
     assert (same.exit_code, same.stdout.endswith("no differences\n")) == (0, True)
 
 
+def test_two_files_show_what_a_replacement_replaces_in_turn(tmp_path: Path) -> None:
+    old = rendered_template("dev")
+    new = copy.deepcopy(old)
+    new["Resources"]["ApiFunction"]["Properties"]["FunctionName"] = "tap-dev-api-v2"
+    files = [str(_write(tmp_path / "old.json", old)), str(_write(tmp_path / "new.json", new))]
+    document = json.loads(CliRunner().invoke(main, ["diff", *files, "--format", "json"]).stdout)
+    assert [(r["logicalId"], r["replacementPaths"], r["replacementChain"]) for r in document["resources"]] == [
+        ("ApiFunction", ["FunctionName"], []),
+        (
+            "ApiInvokePermission",
+            ["FunctionName"],
+            [
+                {
+                    "path": "FunctionName",
+                    "references": "ApiFunction",
+                    "reason": "FunctionName references ApiFunction, which is replaced",
+                }
+            ],
+        ),
+    ]
+    text = CliRunner().invoke(main, ["diff", *files]).stdout
+    assert "    replaced because FunctionName references ApiFunction, which is replaced\n" in text
+
+
 @pytest.mark.parametrize(
     "arguments",
     [

@@ -361,3 +361,96 @@ def test_a_parameter_that_renames_a_stateful_resource_is_predicted_as_its_replac
         )
     assert predicted.changes[0].predicted == ("QueueName",)
     assert data_loss(predicted.changes) == list(predicted.changes)
+
+
+def _function(name: str) -> dict[str, object]:
+    return {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": name}}
+
+
+# A log group named after its function by reference: renaming the function replaces the group and its logs.
+LOG_GROUP = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${ApiFunction}"}}}
+DEPLOYED_FUNCTION_AND_LOGS = {"Resources": {"ApiFunction": _function("tap-dev-api"), "ApiLogGroup": LOG_GROUP}}
+CHAIN_REASON = "LogGroupName references ApiFunction, which is replaced"
+
+
+@pytest.mark.parametrize(
+    ("function_row", "group_rows"),
+    [
+        # moto: no Replacement column, and the log group not listed at all (its text did not change)
+        (ResourceChange("Modify", "ApiFunction", "AWS::Lambda::Function"), ()),
+        # CloudFormation calls the function's replacement but not (here) the group's
+        (
+            ResourceChange("Modify", "ApiFunction", "AWS::Lambda::Function", "True"),
+            (ResourceChange("Modify", "ApiLogGroup", "AWS::Logs::LogGroup", "False"),),
+        ),
+    ],
+)
+def test_a_stateful_resource_replaced_in_a_chain_is_predicted_and_refused(
+    function_row: ResourceChange, group_rows: tuple[ResourceChange, ...]
+) -> None:
+    cfn, stub = stubbed("cloudformation")
+    deployed = json.dumps(DEPLOYED_FUNCTION_AND_LOGS)
+    stub.add_response("get_template", {"TemplateBody": deployed}, {"StackName": STACK_ID, "TemplateStage": "Original"})
+    proposed = {"Resources": {"ApiFunction": _function("tap-dev-api-v2"), "ApiLogGroup": LOG_GROUP}}
+    assert data_loss([function_row, *group_rows]) == []
+    with stub:
+        predicted = with_predicted_replacements(
+            cfn, _change_set(function_row, *group_rows), json.dumps(proposed), "us-east-1"
+        )
+    function, group = predicted.changes
+    assert function == function_row  # not stateful: left as CloudFormation said
+    assert (group.logical_id, group.action, group.predicted) == ("ApiLogGroup", "Modify", ("LogGroupName",))
+    assert [link.reason for link in group.chained] == [CHAIN_REASON]
+    assert group.listed is bool(group_rows)
+    assert data_loss(predicted.changes) == [group]
+    row = change_table(predicted.changes).splitlines()[2]
+    assert f"(schema predicts replacement: {CHAIN_REASON})" in row and row.endswith("<- data")
+    assert ("(not listed by the change set)" in row) is not group_rows
+
+
+def test_a_modification_that_replaces_nothing_chains_nothing() -> None:
+    cfn, stub = stubbed("cloudformation")
+    stub.add_response("get_template", {"TemplateBody": json.dumps(DEPLOYED_FUNCTION_AND_LOGS)})
+    modify = ResourceChange("Modify", "ApiFunction", "AWS::Lambda::Function")
+    resized = {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "tap-dev-api", "MemorySize": 512}}
+    proposed = {"Resources": {"ApiFunction": resized, "ApiLogGroup": LOG_GROUP}}
+    with stub:
+        predicted = with_predicted_replacements(cfn, _change_set(modify), json.dumps(proposed), "us-east-1")
+    assert predicted.changes == (modify,)
+    assert data_loss(predicted.changes) == []
+
+
+def test_a_modification_no_stateful_resource_references_reads_no_template() -> None:
+    cfn, stub = stubbed("cloudformation")
+    modify = ResourceChange("Modify", "ApiFunction", "AWS::Lambda::Function")
+    unrelated = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "/aws/lambda/tap-dev-api"}}
+    proposed = {"Resources": {"ApiFunction": _function("tap-dev-api-v2"), "ApiLogGroup": unrelated}}
+    with stub:  # no response queued: any call would fail
+        predicted = with_predicted_replacements(cfn, _change_set(modify), json.dumps(proposed), "us-east-1")
+    assert predicted.changes == (modify,)
+
+
+def _queues(first_name: str) -> str:
+    """A queue, and a second one named after the first by reference (a stateful dependent)."""
+    first = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": first_name}}
+    second = {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "${First.QueueName}-retry"}}}
+    return json.dumps({"Resources": {"First": first, "Second": second}})
+
+
+def test_on_moto_a_chained_replacement_is_missing_from_the_change_set_and_the_prediction_adds_it() -> None:
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        cfn = boto3.client("cloudformation", region_name="us-east-1")
+        cfn.create_stack(StackName="chain", TemplateBody=_queues("first"))
+        request = ChangeSetRequest("chain", "tapgen-1", "UPDATE", {}, template_body=_queues("renamed"))
+        change_set = create_change_set(cfn, request, no_sleep)
+        assert change_set is not None
+        assert [(c.logical_id, c.replacement) for c in change_set.changes] == [("First", "")]
+        predicted = with_predicted_replacements(cfn, change_set, _queues("renamed"), "us-east-1", {})
+    first, second = predicted.changes
+    assert first.predicted == ("QueueName",)
+    assert (second.logical_id, second.listed, second.predicted) == ("Second", False, ("QueueName",))
+    assert [link.reason for link in second.chained] == ["QueueName references First, which is replaced"]
+    assert data_loss(predicted.changes) == [first, second]

@@ -377,3 +377,30 @@ def test_a_replacement_the_change_set_does_not_report_is_refused_on_the_schema_p
         harness.run(DeployPlan(**{**PLAN.__dict__, "template": json.dumps(table("id"))}))
     assert harness.asked == []
     assert any("schema predicts replacement: KeySchema" in line for line in harness.said)
+
+
+def test_a_stateful_resource_replaced_in_a_chain_is_refused_though_the_change_set_omits_it() -> None:
+    def template(function_name: str) -> dict[str, Any]:
+        function = {**FUNCTION, "Properties": {**FUNCTION["Properties"], "FunctionName": function_name}}
+        group = {
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${ApiFunction}"}},
+        }
+        return {"Resources": {"ApiFunction": function, "ApiLogGroup": group}}
+
+    harness = Harness()
+    harness.artifact_present()
+    moto_row = resource_change("Modify", "ApiFunction", "AWS::Lambda::Function")
+    del moto_row["ResourceChange"]["Replacement"]  # moto fills no Replacement column, and lists only the function
+    harness.change_set([moto_row])
+    harness.cfn_stub.add_response(
+        "get_template",
+        {"TemplateBody": json.dumps(template("tap-dev-api"))},
+        {"StackName": STACK_ID, "TemplateStage": "Original"},
+    )
+    harness.cfn_stub.add_response("describe_stacks", stack_description("UPDATE_COMPLETE"), {"StackName": STACK_ID})
+    harness.cfn_stub.add_response("delete_change_set", {}, {"ChangeSetName": CHANGE_SET_ID})
+    with pytest.raises(DeployError, match=r"stateful resources: ApiLogGroup \(AWS::Logs::LogGroup, modify\);"):
+        harness.run(DeployPlan(**{**PLAN.__dict__, "template": json.dumps(template("tap-dev-api-v2"))}))
+    assert harness.asked == []
+    assert any("LogGroupName references ApiFunction, which is replaced" in line for line in harness.said)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from typing import Any
 
 from tapgen.diff import diff_templates
 from tapgen.diff.report import as_json, as_text
@@ -35,6 +36,7 @@ def test_json_has_stable_keys_and_every_change() -> None:
         "stateful": True,
         "replacement": True,
         "replacementPaths": ["KeySchema"],
+        "replacementChain": [],
         "destroysData": True,
         "properties": [
             {
@@ -69,3 +71,52 @@ def test_text_marks_replacement_data_and_broadening() -> None:
 def test_a_missing_stack_says_so() -> None:
     text = as_text(diff_templates({}, rendered_template("dev")), "tap-dev", False)
     assert text.startswith("tap-dev: stack does not exist; all added\n")
+
+
+def _renamed_function_and_its_log_group() -> tuple[dict[str, Any], dict[str, Any]]:
+    """A function whose log group is named after it, by reference: renaming the function replaces the group."""
+    group = {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${Fn}"}}}
+    old = {"Resources": {"Fn": {"Type": "AWS::Lambda::Function", "Properties": {"FunctionName": "f"}}, "Logs": group}}
+    new = copy.deepcopy(old)
+    new["Resources"]["Fn"]["Properties"]["FunctionName"] = "g"
+    return old, new
+
+
+def test_text_says_why_a_chained_replacement_happens() -> None:
+    text = as_text(diff_templates(*_renamed_function_and_its_log_group()), "tap-dev", True)
+    assert text.splitlines()[3:8] == [
+        "[~] AWS::Lambda::Function Fn  REPLACED (FunctionName)",
+        "    FunctionName: f → g [forces replacement]",
+        "[~] AWS::Logs::LogGroup Logs  stateful REPLACED (LogGroupName) <- data",
+        "    replaced because LogGroupName references Fn, which is replaced",
+        "",
+    ]
+    assert text.endswith("2 resource(s) changed, data at risk in Logs\n")
+
+
+def test_json_carries_chained_replacements_beside_the_existing_keys() -> None:
+    document = json.loads(as_json(diff_templates(*_renamed_function_and_its_log_group()), "tap-dev", True))
+    function, group = document["resources"]
+    assert (function["replacement"], function["replacementPaths"], function["replacementChain"]) == (
+        True,
+        ["FunctionName"],
+        [],
+    )
+    assert group == {
+        "logicalId": "Logs",
+        "type": "AWS::Logs::LogGroup",
+        "action": "modify",
+        "stateful": True,
+        "replacement": True,
+        "replacementPaths": ["LogGroupName"],
+        "replacementChain": [
+            {
+                "path": "LogGroupName",
+                "references": "Fn",
+                "reason": "LogGroupName references Fn, which is replaced",
+            }
+        ],
+        "destroysData": True,
+        "properties": [],
+        "attributes": [],
+    }

@@ -182,3 +182,142 @@ def test_a_list_item_inserted_is_one_addition_not_a_shifted_list() -> None:
     variables.insert(1, {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": ["*"]})
     (role,) = diff_templates(old, new).resources
     assert [(c.joined, c.before) for c in role.properties] == [("Policies/0/PolicyDocument/Statement/1", ABSENT)]
+
+
+def resource(kind: str, **properties: Any) -> dict[str, Any]:
+    return {"Type": kind, "Properties": properties}
+
+
+def function(name: str, **properties: Any) -> dict[str, Any]:
+    return resource("AWS::Lambda::Function", FunctionName=name, **properties)
+
+
+def permission(**properties: Any) -> dict[str, Any]:
+    return resource(
+        "AWS::Lambda::Permission", Action="lambda:InvokeFunction", Principal="s3.amazonaws.com", **properties
+    )
+
+
+def key(spec: str) -> dict[str, Any]:
+    return resource("AWS::KMS::Key", KeySpec=spec)
+
+
+def database(key_id: Any) -> dict[str, Any]:
+    return resource("AWS::RDS::DBInstance", DBInstanceClass="db.t4g.micro", KmsKeyId=key_id)
+
+
+def queue(name: Any) -> dict[str, Any]:
+    return resource("AWS::SQS::Queue", QueueName=name)
+
+
+KEY_ARN = {"Fn::GetAtt": ["Key", "Arn"]}
+RENAMED_FUNCTION = {"Fn": (function("f"), function("g"))}
+NEW_KEY_SPEC = {"Key": (key("SYMMETRIC_DEFAULT"), key("RSA_2048"))}
+RENAMED_QUEUE = {"Queue": (queue("q"), queue("r"))}
+
+
+@pytest.mark.parametrize(
+    ("changed_resources", "unchanged_resources", "expected"),
+    [
+        pytest.param(
+            RENAMED_FUNCTION,
+            {"Perm": permission(FunctionName={"Ref": "Fn"})},
+            {"Perm": ["FunctionName references Fn, which is replaced"]},
+            id="Ref",
+        ),
+        pytest.param(
+            NEW_KEY_SPEC,
+            {"Db": database(KEY_ARN)},
+            {"Db": ["KmsKeyId references Key, which is replaced"]},
+            id="GetAtt",
+        ),
+        pytest.param(
+            RENAMED_QUEUE,
+            {
+                "Sub": resource(
+                    "AWS::SNS::Subscription", Protocol="sqs", TopicArn="t", Endpoint={"Fn::Sub": "${Queue.Arn}"}
+                )
+            },
+            {"Sub": ["Endpoint references Queue, which is replaced"]},
+            id="Fn::Sub ${X.Arn}",
+        ),
+        pytest.param(
+            NEW_KEY_SPEC,
+            {"Db": database({"Fn::If": ["Encrypted", KEY_ARN, {"Ref": "AWS::NoValue"}]})},
+            {"Db": ["KmsKeyId references Key, which is replaced"]},
+            id="inside Fn::If",
+        ),
+        pytest.param(
+            {"A": (resource("AWS::S3::Bucket", BucketName="a"), resource("AWS::S3::Bucket", BucketName="b"))},
+            {
+                "B": resource("AWS::S3::Bucket", BucketName={"Fn::Sub": "${A}-logs"}),
+                "C": resource("AWS::S3::BucketPolicy", Bucket={"Ref": "B"}, PolicyDocument={}),
+            },
+            {"B": ["BucketName references A, which is replaced"], "C": ["Bucket references B, which is replaced"]},
+            id="two steps A -> B -> C",
+        ),
+        pytest.param(
+            RENAMED_FUNCTION,
+            {"A": queue({"Fn::Sub": "${Fn}-${B.QueueName}"}), "B": queue({"Fn::Sub": "${A.QueueName}-b"})},
+            {
+                "A": ["QueueName references B, which is replaced", "QueueName references Fn, which is replaced"],
+                "B": ["QueueName references A, which is replaced"],
+            },
+            id="a cycle ends",
+        ),
+        pytest.param(
+            NEW_KEY_SPEC,
+            {"Db": database(KEY_ARN), "User": function("u", KmsKeyArn=KEY_ARN)},
+            {"Db": ["KmsKeyId references Key, which is replaced"]},
+            id="a reference in a property that is not create-only does not chain",
+        ),
+        pytest.param(
+            RENAMED_FUNCTION,
+            {
+                "Perm": permission(FunctionName={"Ref": "Fn"}),
+                "Other": permission(FunctionName={"Ref": "OtherFunction"}, SourceAccount={"Ref": "AWS::AccountId"}),
+            },
+            {"Perm": ["FunctionName references Fn, which is replaced"]},
+            id="a Ref to a parameter or pseudo-parameter does not chain",
+        ),
+    ],
+)
+def test_a_resource_that_references_a_replaced_one_in_a_create_only_property_is_replaced(
+    changed_resources: dict[str, tuple[Any, Any]], unchanged_resources: dict[str, Any], expected: dict[str, list[str]]
+) -> None:
+    parameters = {"OtherFunction": {"Type": "String"}}
+    old = {
+        "Parameters": parameters,
+        "Resources": {**{k: v[0] for k, v in changed_resources.items()}, **unchanged_resources},
+    }
+    new = {
+        "Parameters": parameters,
+        "Resources": {**{k: v[1] for k, v in changed_resources.items()}, **unchanged_resources},
+    }
+    diff = diff_templates(old, new)
+    chained = {r.logical_id: [link.reason for link in r.chained] for r in diff.resources if r.chained}
+    assert chained == expected
+    assert {r.logical_id for r in diff.resources} == set(changed_resources) | set(expected)
+    for dependent in (r for r in diff.resources if r.chained):
+        # replaced as a whole, its own text unchanged: the paths that hold the references are the cause
+        assert (dependent.action, dependent.properties) == ("modify", ())
+        assert dependent.replacement == tuple(dict.fromkeys(link.path for link in dependent.chained))
+
+
+def test_a_renamed_environment_also_replaces_what_references_its_renamed_functions() -> None:
+    template = rendered_template("dev")
+    diff = diff_templates(template, template, {"EnvironmentSuffix": "dev"}, {"EnvironmentSuffix": "dev2"})
+    chained = {r.logical_id: [link.reason for link in r.chained] for r in diff.resources if r.chained}
+    assert chained == {
+        "AccessLogBucketPolicy": ["Bucket references AccessLogBucket, which is replaced"],
+        "ApiInvokePermission": ["FunctionName references ApiFunction, which is replaced"],
+        "UploadsBucketPolicy": ["Bucket references UploadsBucket, which is replaced"],
+        **{
+            f"{kind}EventInvokeConfig": [f"FunctionName references {kind}Function, which is replaced"]
+            for kind in ("Image", "Document", "Data")
+        },
+    }
+    # A resource that the new value replaces directly needs no chain to say so (its SourceArn names the bucket).
+    replaced = {r.logical_id: r.replacement for r in diff.resources}
+    assert replaced["ImageS3Permission"] == ("SourceArn",)
+    assert all(r.properties == () for r in diff.resources)
