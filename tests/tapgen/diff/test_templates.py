@@ -13,7 +13,7 @@ from tapgen.diff import diff_templates
 from tapgen.diff.model import ABSENT, TemplateDiff
 from tapgen.render import render
 from tapgen.stateful import STATEFUL_TYPES
-from tests.conftest import ENVIRONMENTS, ROOT, Template, rendered_template, settings_for
+from tests.conftest import CONTRACT, ENVIRONMENTS, ROOT, Template, rendered_template, settings_for
 
 
 def changed(diff: TemplateDiff) -> set[tuple[str, str]]:
@@ -314,7 +314,7 @@ def test_a_renamed_environment_also_replaces_what_references_its_renamed_functio
         "UploadsBucketPolicy": ["Bucket references UploadsBucket, which is replaced"],
         **{
             f"{kind}EventInvokeConfig": [f"FunctionName references {kind}Function, which is replaced"]
-            for kind in ("Image", "Document", "Data")
+            for kind in (function.name.capitalize() for function in CONTRACT.PROCESSORS)
         },
     }
     # A resource that the new value replaces directly needs no chain to say so (its SourceArn names the bucket).
