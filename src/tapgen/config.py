@@ -73,8 +73,8 @@ def one_of(*allowed: object) -> Check:
 
 
 def matches(pattern: str, meaning: str) -> Check:
-    compiled = re.compile(pattern)
-    return lambda v: None if compiled.fullmatch(v) else f"{meaning} (pattern {pattern})"
+    # Compiled on first use (re caches it): most settings' patterns never meet a value in a given render.
+    return lambda v: None if re.fullmatch(pattern, v) else f"{meaning} (pattern {pattern})"
 
 
 def each(check: Check, at_most: int | None = None) -> Check:
@@ -101,7 +101,7 @@ def fixed(why: str, default: Any = MISSING) -> Any:
 _DOMAIN_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _EMAIL_LOCAL_PART = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _EMAIL_DOMAIN = rf"(?:{_DOMAIN_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9-]{{1,59}})"
-_ORIGIN = re.compile(r"(https?)://([a-z0-9.-]{1,253})(?::([1-9][0-9]{0,4}))?")
+_ORIGIN = r"(https?)://([a-z0-9.-]{1,253})(?::([1-9][0-9]{0,4}))?"
 _TAG_TEXT = r"[\w.:/=+@ -]"  # letters and digits of any script, space, and _ . : / = + @ -
 
 
@@ -120,7 +120,7 @@ def email_address(value: str) -> str | None:
 
 def cors_origin(value: str) -> str | None:
     """'*' or an origin as a browser sends it: scheme, lower-case host name, a port from 1 to 65535."""
-    match = _ORIGIN.fullmatch(value)
+    match = re.fullmatch(_ORIGIN, value)
     valid = value == "*" or (
         match is not None
         and all(re.fullmatch(_DOMAIN_LABEL, label) for label in match[2].split("."))
@@ -782,7 +782,7 @@ class _Reader:
 
 
 _BAD = object()
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BARE_KEY = r"[A-Za-z0-9_-]+"
 
 
 @functools.cache
@@ -798,7 +798,7 @@ def _toml_type(python_type: type) -> str:
 
 def _key(key: str) -> str:
     """A key as TOML writes it: bare when it can be, else quoted."""
-    return key if _BARE_KEY.fullmatch(key) else _quoted(key)
+    return key if re.fullmatch(_BARE_KEY, key) else _quoted(key)
 
 
 def _quoted(text: str) -> str:
