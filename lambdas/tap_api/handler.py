@@ -6,8 +6,9 @@ import time
 import traceback
 from typing import Any
 
-from tap_api.http import ApiError, error_response, in_format, parse_event, payload_format, response
+from tap_api.http import ApiError, error_response, in_format, parse_event, response
 from tap_api.routes import resolve
+from tap_api.settings import allowed_origins
 from tap_shared.log import log, request_id
 
 
@@ -30,4 +31,4 @@ def handle(event: Any, context: Any) -> dict[str, Any]:
         result = response(500, body)
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
     log("INFO", "request", rid, method=method, path=path, status=result["statusCode"], durationMs=duration_ms)
-    return in_format(result, payload_format(event))
+    return in_format(result, event, allowed_origins())

@@ -58,9 +58,26 @@ def payload_format(event: Any) -> str:
     return PAYLOAD_V1 if "httpMethod" in event or event.get("version") == PAYLOAD_V1 else PAYLOAD_V2
 
 
-def in_format(result: dict[str, Any], payload: str) -> dict[str, Any]:
-    """A response in the caller's payload format: 1.0 also says that the body is not base64."""
-    return {**result, "isBase64Encoded": False} if payload == PAYLOAD_V1 else result
+def in_format(result: dict[str, Any], event: Any, origins: tuple[str, ...]) -> dict[str, Any]:
+    """A response in the event's payload format. 1.0 (the REST API) also says that the body is not base64, and
+    carries the CORS headers: the REST API passes a proxy response through as it is, while the HTTP API adds
+    its own from its CORS configuration (and drops the function's)."""
+    if payload_format(event) != PAYLOAD_V1:
+        return result
+    headers = {**result.get("headers", {}), **cors_headers(event, origins)}
+    return {**result, "headers": headers, "isBase64Encoded": False}
+
+
+def cors_headers(event: dict[str, Any], origins: tuple[str, ...]) -> dict[str, str]:
+    """What lets a browser read the response: `*` when any origin may, else the request's Origin echoed when it
+    is one of `origins` (nothing when it is not), and `Vary: Origin` so that caches keep the answers apart."""
+    if not origins:
+        return {}
+    if "*" in origins:
+        return {"access-control-allow-origin": "*"}
+    origin = _joined(event.get("headers"), event.get("multiValueHeaders"), lower=True).get("origin")
+    allowed = {"access-control-allow-origin": origin} if origin in origins else {}
+    return {**allowed, "vary": "Origin"}
 
 
 def response(status: int, body: Any, headers: dict[str, str] | None = None) -> dict[str, Any]:

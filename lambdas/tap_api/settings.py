@@ -1,4 +1,4 @@
-"""The api function's own settings: the listing index, the cursor secret and the URL lifetimes."""
+"""The api function's own settings: the listing index, the cursor secret, the URL lifetimes and the CORS origins."""
 
 from __future__ import annotations
 
@@ -29,3 +29,13 @@ def api_settings() -> ApiSettings:
         upload_url_ttl=positive(contract.ENV_UPLOAD_URL_TTL, DEFAULT_UPLOAD_URL_TTL),
         download_url_ttl=positive(contract.ENV_DOWNLOAD_URL_TTL, DEFAULT_DOWNLOAD_URL_TTL),
     )
+
+
+@per_container
+def allowed_origins() -> tuple[str, ...]:
+    """The origins browsers may read responses from ('*' for any): comma-separated, none when unset.
+
+    Apart from api_settings because it cannot fail: even a misconfigured function's 500 carries them.
+    """
+    raw = os.environ.get(contract.ENV_CORS_ORIGINS, "")
+    return tuple(origin for origin in (part.strip() for part in raw.split(",")) if origin)

@@ -21,6 +21,7 @@ ENV_UPLOAD_URL_TTL = "TAP_UPLOAD_URL_TTL_SECONDS"
 ENV_DOWNLOAD_URL_TTL = "TAP_DOWNLOAD_URL_TTL_SECONDS"
 ENV_READ_WINDOW_BYTES = "TAP_READ_WINDOW_BYTES"
 ENV_METRICS_NAMESPACE = "TAP_METRICS_NAMESPACE"
+ENV_CORS_ORIGINS = "TAP_CORS_ORIGINS"
 
 # Metadata table layout: one item per file, a global index lists a caller's files newest first.
 TABLE_PARTITION_KEY = "fileId"
@@ -109,6 +110,7 @@ API = FunctionContract(
         ENV_SECRET_ARN,
         ENV_UPLOAD_URL_TTL,
         ENV_DOWNLOAD_URL_TTL,
+        ENV_CORS_ORIGINS,
     ),
 )
 PROCESSORS: tuple[FunctionContract, ...] = tuple(

@@ -170,6 +170,7 @@ def _environment_values(
         contract.ENV_MAX_UPLOAD_BYTES: str(settings.max_upload_bytes),
         contract.ENV_UPLOAD_URL_TTL: str(settings.api.upload_url_ttl_seconds),
         contract.ENV_DOWNLOAD_URL_TTL: str(settings.api.download_url_ttl_seconds),
+        contract.ENV_CORS_ORIGINS: ",".join(settings.api.cors_origins),
         contract.ENV_READ_WINDOW_BYTES: str(settings.processing.read_window_bytes),
         contract.ENV_METRICS_NAMESPACE: Sub(metrics_namespace_sub(settings)),
     }

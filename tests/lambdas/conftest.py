@@ -36,6 +36,8 @@ READ_WINDOW_BYTES = 4096
 METRICS_NAMESPACE = "tap-test/processing"
 UPLOAD_URL_TTL = 600
 DOWNLOAD_URL_TTL = 120
+CORS_ORIGIN = "https://app.example.com"  # one of the two origins the functions allow
+CORS_ORIGINS = f"{CORS_ORIGIN},http://localhost:3000"
 SECRET_STRING = "s3cr3t-signing-key-for-cursors"
 REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
 FAKE_AWS = {
@@ -241,6 +243,7 @@ FUNCTION_ENVIRONMENT = {
     contract.ENV_DOWNLOAD_URL_TTL: str(DOWNLOAD_URL_TTL),
     contract.ENV_READ_WINDOW_BYTES: str(READ_WINDOW_BYTES),
     contract.ENV_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    contract.ENV_CORS_ORIGINS: CORS_ORIGINS,
 }
 
 

@@ -16,6 +16,7 @@ from tests.lambdas.conftest import (
     ALICE,
     BOB,
     CAROL,
+    CORS_ORIGIN,
     DAVE,
     REQUEST_ID,
     TABLE,
@@ -76,6 +77,39 @@ def test_an_event_that_is_not_a_request_is_logged_without_method_or_path(capsys:
     assert handler.handle({"Records": []}, None)["statusCode"] == 400
     (line,) = log_lines(capsys.readouterr().out)
     assert (line["method"], line["path"], line["status"], line["requestId"]) == (None, None, 400, "local")
+
+
+def _broken_rest_event() -> dict[str, Any]:
+    event = rest_event("GET", "/health", headers={"Origin": CORS_ORIGIN})
+    event["path"] = 7
+    return event
+
+
+# (id, a REST API event with an allowed Origin, the status it gets)
+REST_ANSWERS = [
+    ("ok", lambda: rest_event("GET", "/health", headers={"Origin": CORS_ORIGIN}), 200),
+    ("not-found", lambda: rest_event("GET", "/nowhere", headers={"Origin": CORS_ORIGIN}), 404),
+    ("not-a-request", _broken_rest_event, 400),
+]
+
+
+@pytest.mark.parametrize(("event", "status"), [c[1:] for c in REST_ANSWERS], ids=[c[0] for c in REST_ANSWERS])
+def test_every_rest_answer_lets_an_allowed_origin_read_it(aws: Aws, event: Any, status: int) -> None:
+    result = handler.handle(event(), LambdaContext())
+    assert result["statusCode"] == status
+    assert (result["headers"]["access-control-allow-origin"], result["headers"]["vary"]) == (CORS_ORIGIN, "Origin")
+
+
+def test_a_misconfigured_functions_rest_answer_still_carries_cors(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(contract.ENV_ENVIRONMENT)
+    result = handler.handle(rest_event("GET", "/health", headers={"Origin": CORS_ORIGIN}), LambdaContext())
+    assert (result["statusCode"], result["headers"]["access-control-allow-origin"]) == (500, CORS_ORIGIN)
+
+
+def test_http_api_answers_carry_no_cors_headers_of_the_functions(aws: Aws) -> None:
+    result = handler.handle(api_event("GET", "/health", headers={"origin": CORS_ORIGIN}), LambdaContext())
+    assert result["statusCode"] == 200
+    assert not {"access-control-allow-origin", "vary"} & set(result["headers"])
 
 
 PATHS = st.one_of(
@@ -228,6 +262,7 @@ def test_the_same_request_gets_the_same_answer_in_both_payload_formats(
     path = path.replace("{own}", _created(ALICE))
     http, rest = _both(method, path, caller, **request_extras)
     assert rest.pop("isBase64Encoded") is False
+    assert rest["headers"].pop("vary") == "Origin"  # the HTTP API adds its CORS headers itself
     assert rest == http
 
 

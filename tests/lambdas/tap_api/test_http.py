@@ -13,13 +13,14 @@ from tap_api.http import (
     ApiError,
     Request,
     caller_of,
+    cors_headers,
     error_response,
     in_format,
     parse_event,
     payload_format,
     response,
 )
-from tests.lambdas.conftest import ALICE, BOB, CAROL, api_event, load_fixture, rest_event
+from tests.lambdas.conftest import ALICE, BOB, CAROL, CORS_ORIGIN, api_event, load_fixture, rest_event
 
 
 def test_an_iam_event_parses_to_a_request() -> None:
@@ -296,7 +297,51 @@ def test_rest_bodies(changes: dict[str, Any], body: bytes) -> None:
     assert parse_event({**rest_event("POST", "/files"), **changes}).body == body
 
 
-def test_responses_in_payload_one_say_the_body_is_not_base64() -> None:
+ORIGINS = (CORS_ORIGIN, "http://localhost:3000")
+ALLOWED = {"access-control-allow-origin": CORS_ORIGIN, "vary": "Origin"}
+
+
+def test_responses_in_payload_one_say_the_body_is_not_base64_and_carry_cors_headers() -> None:
     result = response(200, {"a": 1})
-    assert in_format(result, "1.0") == {**result, "isBase64Encoded": False}
-    assert in_format(result, "2.0") == result
+    event = rest_event("GET", "/health", headers={"Origin": CORS_ORIGIN})
+    assert in_format(result, event, ORIGINS) == {
+        **result,
+        "headers": {**result["headers"], **ALLOWED},
+        "isBase64Encoded": False,
+    }
+
+
+def test_responses_in_payload_two_are_left_to_the_http_apis_cors() -> None:
+    result = response(200, {"a": 1})
+    assert in_format(result, api_event("GET", "/health", headers={"origin": CORS_ORIGIN}), ORIGINS) == result
+
+
+# (id, headers, multiValueHeaders (None: as the fixture has them), origins allowed, CORS headers expected)
+CORS_CASES: list[tuple[str, Any, Any, tuple[str, ...], dict[str, str]]] = [
+    ("allowed", {"Origin": CORS_ORIGIN}, None, ORIGINS, ALLOWED),
+    ("lower-case-name", {"origin": CORS_ORIGIN}, None, ORIGINS, ALLOWED),
+    ("only-in-multi-value", {}, {"ORIGIN": [CORS_ORIGIN]}, ORIGINS, ALLOWED),
+    ("other-origin", {"Origin": "https://evil.example"}, None, ORIGINS, {"vary": "Origin"}),
+    ("origin-with-path", {"Origin": f"{CORS_ORIGIN}/"}, None, ORIGINS, {"vary": "Origin"}),
+    ("case-differs", {"Origin": CORS_ORIGIN.upper()}, None, ORIGINS, {"vary": "Origin"}),
+    ("two-origins", {}, {"Origin": [CORS_ORIGIN, "https://evil.example"]}, ORIGINS, {"vary": "Origin"}),
+    ("no-origin", {}, {}, ORIGINS, {"vary": "Origin"}),
+    ("origin-not-text", {"Origin": 5}, {"Origin": [5]}, ORIGINS, {"vary": "Origin"}),
+    ("headers-not-maps", "Origin", ["Origin"], ORIGINS, {"vary": "Origin"}),
+    ("any-origin", {"Origin": "https://evil.example"}, None, ("*",), {"access-control-allow-origin": "*"}),
+    ("none-configured", {"Origin": CORS_ORIGIN}, None, (), {}),
+]
+
+
+@pytest.mark.parametrize(
+    ("headers", "multi", "origins", "expected"), [c[1:] for c in CORS_CASES], ids=[c[0] for c in CORS_CASES]
+)
+def test_cors_headers_echo_only_an_allowed_origin(
+    headers: Any, multi: Any, origins: tuple[str, ...], expected: dict[str, str]
+) -> None:
+    event = rest_event("GET", "/health")
+    event["headers"], event["multiValueHeaders"] = (
+        headers,
+        (multi if multi is not None else {k: [v] for k, v in headers.items()}),
+    )
+    assert cors_headers(event, origins) == expected

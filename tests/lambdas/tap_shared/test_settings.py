@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from tap_api.settings import DEFAULT_DOWNLOAD_URL_TTL, DEFAULT_UPLOAD_URL_TTL, ApiSettings, api_settings
+from tap_api.settings import (
+    DEFAULT_DOWNLOAD_URL_TTL,
+    DEFAULT_UPLOAD_URL_TTL,
+    ApiSettings,
+    allowed_origins,
+    api_settings,
+)
 from tap_processors.pipeline import DEFAULT_READ_WINDOW_BYTES, read_window_bytes
 from tap_shared import container, contract
 from tap_shared.settings import MisconfiguredError, Settings, settings
@@ -41,6 +47,26 @@ def test_optional_variables_have_the_templates_defaults(monkeypatch: pytest.Monk
         contract.OWNER_INDEX_NAME, "", DEFAULT_UPLOAD_URL_TTL, DEFAULT_DOWNLOAD_URL_TTL
     )
     assert read_window_bytes() == DEFAULT_READ_WINDOW_BYTES
+
+
+@pytest.mark.parametrize(
+    ("value", "origins"),
+    [
+        (None, ()),
+        ("", ()),
+        ("*", ("*",)),
+        ("https://a.example, http://localhost:3000,,", ("https://a.example", "http://localhost:3000")),
+    ],
+    ids=["unset", "empty", "any", "list"],
+)
+def test_allowed_origins_are_a_comma_separated_list(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, origins: tuple[str, ...]
+) -> None:
+    if value is None:
+        monkeypatch.delenv(contract.ENV_CORS_ORIGINS, raising=False)
+    else:
+        monkeypatch.setenv(contract.ENV_CORS_ORIGINS, value)
+    assert allowed_origins() == origins
 
 
 def test_settings_are_read_once_per_container(tap_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
