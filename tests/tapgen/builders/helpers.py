@@ -1,8 +1,16 @@
-"""Assertions over rendered templates shared by the builder tests."""
+"""Assertions over rendered templates, and renders of changed settings, shared by the builder tests."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+from functools import cache
 from typing import Any
+
+from tapgen.artifacts import FunctionArtifact, build_artifacts
+from tapgen.config import Settings
+from tapgen.render import render
+from tests.conftest import ROOT, Template
 
 STACK_KEY_ARN = {"Fn::GetAtt": ["StackKey", "Arn"]}
 
@@ -28,3 +36,14 @@ def tls_deny_resources(policy_document: dict[str, Any]) -> list[Any]:
     found = [r for s in statements(policy_document) if is_tls_deny(s) for r in as_list(s["Resource"])]
     assert found, "no statement denies requests without TLS"
     return found
+
+
+@cache
+def artifacts() -> dict[str, FunctionArtifact]:
+    return build_artifacts(ROOT / "lambdas")
+
+
+def render_variant(settings: Settings, **api_changes: Any) -> Template:
+    """The template of `settings` with some API settings changed (not committed anywhere)."""
+    template: Template = json.loads(render(replace(settings, api=replace(settings.api, **api_changes)), artifacts()))
+    return template

@@ -1,10 +1,10 @@
-"""The metadata table and the dead-letter queue."""
+"""The metadata table."""
 
 from __future__ import annotations
 
 from tapgen.config import Settings
 from tests.conftest import CONTRACT, Template, only_resource
-from tests.tapgen.builders.helpers import STACK_KEY_ARN, tls_deny_resources
+from tests.tapgen.builders.helpers import STACK_KEY_ARN
 
 
 def table(template: Template) -> dict:
@@ -31,15 +31,3 @@ def test_table_keys_follow_the_lambda_contract(template: Template) -> None:
 
 def test_deletion_protection_follows_retain_data(template: Template, settings: Settings) -> None:
     assert table(template)["DeletionProtectionEnabled"] is settings.retain_data
-
-
-def test_dead_letter_queue_is_encrypted_and_keeps_messages_fourteen_days(template: Template) -> None:
-    queue = only_resource(template, "AWS::SQS::Queue")["Properties"]
-    assert queue["KmsMasterKeyId"] == STACK_KEY_ARN
-    assert queue["MessageRetentionPeriod"] == 14 * 24 * 3600
-
-
-def test_dead_letter_queue_policy_denies_insecure_transport(template: Template) -> None:
-    policy = only_resource(template, "AWS::SQS::QueuePolicy")["Properties"]
-    assert policy["Queues"] == [{"Ref": "DeadLetterQueue"}]
-    assert tls_deny_resources(policy["PolicyDocument"]) == [{"Fn::GetAtt": ["DeadLetterQueue", "Arn"]}]

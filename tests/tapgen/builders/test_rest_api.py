@@ -1,30 +1,25 @@
-"""The REST API flavour: routes and authorisation, keys and usage plan, validation, stage, deployment, WAF, CORS."""
+"""The REST API flavour: routes and authorisation, keys and usage plan, validation, stage, deployment, CORS."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from functools import cache
 from typing import Any
 
 import pytest
 
 from tap_api.routes import ROUTES as HANDLER_ROUTES
-from tapgen.artifacts import FunctionArtifact, build_artifacts
 from tapgen.builders import rest_api
 from tapgen.config import Settings
-from tapgen.render import render
 from tests.conftest import (
     HTTP_ENVIRONMENTS,
     REST_ENVIRONMENTS,
-    ROOT,
     Template,
     only_resource,
     rendered_template,
     resources_of_type,
     settings_for,
 )
-from tests.tapgen.builders.helpers import STACK_KEY_ARN
+from tests.tapgen.builders.helpers import STACK_KEY_ARN, render_variant
 from tests.tapgen.builders.test_api import ROUTE_KEYS as HTTP_ROUTE_KEYS
 
 POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Abc123"
@@ -34,17 +29,6 @@ POOL = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Abc123"
 def env(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     return name
-
-
-@cache
-def artifacts() -> dict[str, FunctionArtifact]:
-    return build_artifacts(ROOT / "lambdas")
-
-
-def render_variant(settings: Settings, **api_changes: Any) -> Template:
-    """The template of `settings` with some API settings changed (not committed anywhere)."""
-    template: Template = json.loads(render(replace(settings, api=replace(settings.api, **api_changes)), artifacts()))
-    return template
 
 
 def methods(template: Template) -> dict[str, dict[str, Any]]:
@@ -272,41 +256,6 @@ def test_api_url_is_the_stage_url(template: Template) -> None:
     url = template["Outputs"]["ApiUrl"]["Value"]["Fn::Sub"]
     assert url == "https://${RestApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/v1"
     assert template["Resources"]["RestApiStage"]["Properties"]["StageName"] == "v1"
-
-
-def test_waf_guards_the_stage_with_managed_rules_and_a_per_ip_rate(template: Template, settings: Settings) -> None:
-    acl = only_resource(template, "AWS::WAFv2::WebACL")["Properties"]
-    assert acl["Scope"] == "REGIONAL" and acl["DefaultAction"] == {"Allow": {}}
-    rules = {rule["Name"]: rule for rule in acl["Rules"]}
-    for group in ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"):
-        statement = rules[group]["Statement"]["ManagedRuleGroupStatement"]
-        assert (statement["VendorName"], statement["Name"]) == ("AWS", group)
-        assert rules[group]["OverrideAction"] == {"None": {}}
-    rate = rules["RateLimitPerClientIp"]
-    assert rate["Action"] == {"Block": {}}
-    assert rate["Statement"]["RateBasedStatement"] == {"Limit": settings.api.waf_rate_limit, "AggregateKeyType": "IP"}
-    assert len({rule["Priority"] for rule in acl["Rules"]}) == len(acl["Rules"])
-    association = only_resource(template, "AWS::WAFv2::WebACLAssociation")["Properties"]
-    assert association["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
-    assert association["ResourceArn"]["Fn::Sub"].endswith("::/restapis/${RestApi}/stages/${RestApiStage}")
-
-
-def test_waf_logs_to_an_encrypted_group_whose_name_waf_accepts(template: Template, settings: Settings) -> None:
-    logging = only_resource(template, "AWS::WAFv2::LoggingConfiguration")
-    (destination,) = logging["Properties"]["LogDestinationConfigs"]
-    assert destination["Fn::Sub"].endswith(":log-group:aws-waf-logs-tap-${EnvironmentSuffix}")
-    assert logging["DependsOn"] == ["ApiWafLogGroup"]
-    redacted = {f["SingleHeader"]["Name"] for f in logging["Properties"]["RedactedFields"]}
-    assert {"authorization", "x-api-key"} <= redacted
-    group = template["Resources"]["ApiWafLogGroup"]["Properties"]
-    assert group["LogGroupName"] == {"Fn::Sub": "aws-waf-logs-tap-${EnvironmentSuffix}"}
-    assert group["KmsKeyId"] == STACK_KEY_ARN and group["RetentionInDays"] == settings.log_retention_days
-
-
-def test_without_waf_there_is_no_web_acl(settings: Settings) -> None:
-    template = render_variant(settings, waf=False, waf_rate_limit=None)
-    assert not [r for r in template["Resources"].values() if r["Type"].startswith("AWS::WAFv2::")]
-    assert "ApiWafLogGroup" not in template["Resources"]
 
 
 def test_partner_settings_are_the_committed_ones() -> None:
