@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import cache
 from typing import Any
 
-from tapgen.artifacts import FunctionArtifact, build_artifacts
 from tapgen.config import Settings
 from tapgen.render import render
-from tests.conftest import ROOT, Template
+from tests.conftest import Template
 
 STACK_KEY_ARN = {"Fn::GetAtt": ["StackKey", "Arn"]}
 
@@ -38,12 +36,7 @@ def tls_deny_resources(policy_document: dict[str, Any]) -> list[Any]:
     return found
 
 
-@cache
-def artifacts() -> dict[str, FunctionArtifact]:
-    return build_artifacts(ROOT / "lambdas")
-
-
 def render_variant(settings: Settings, **api_changes: Any) -> Template:
     """The template of `settings` with some API settings changed (not committed anywhere)."""
-    template: Template = json.loads(render(replace(settings, api=replace(settings.api, **api_changes)), artifacts()))
+    template: Template = json.loads(render(replace(settings, api=replace(settings.api, **api_changes))))
     return template
