@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from tapgen.artifacts import build_artifacts
+from tapgen.code.artifacts import build_artifacts
 
 ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS = ROOT / "lambdas"
@@ -56,7 +56,7 @@ def package_seconds(fresh: bool) -> float:
     import boto3
     from moto import mock_aws
 
-    from tapgen.package import upload_artifacts
+    from tapgen.code.package import upload_artifacts
 
     with mock_aws():
         s3 = boto3.client("s3", region_name="us-east-1")
@@ -153,7 +153,7 @@ class DeployedStack:
     """A moto server with the committed dev template deployed as a stack, for `tapgen diff` to compare with."""
 
     def __init__(self) -> None:
-        from tapgen.emulator import create_bucket, running
+        from tapgen.local.emulator import create_bucket, running
 
         self._running = running("us-east-1")
         self.emulator = self._running.__enter__()

@@ -30,10 +30,10 @@ from probes import (  # noqa: E402  (the lambdas path must be set first)
     package_seconds,
     processor_bytes_read,
 )
-from tapgen.artifacts import build_artifacts  # noqa: E402
-from tapgen.config import load_all, load_settings  # noqa: E402
-from tapgen.lambda_contract import load_contract  # noqa: E402
-from tapgen.render import render, render_all  # noqa: E402
+from tapgen.code.artifacts import build_artifacts  # noqa: E402
+from tapgen.code.contract import load_contract  # noqa: E402
+from tapgen.settings.config import load_all, load_settings  # noqa: E402
+from tapgen.synth.render import render, render_all  # noqa: E402
 
 CONFIG = ROOT / "tapgen.toml"
 TAPGEN = [sys.executable, "-m", "tapgen"]
@@ -108,7 +108,7 @@ def peak_rss_mib(args: Sequence[str]) -> float:
 # imports them (`import tapgen` first keeps troposphere from loading cfn_flip and PyYAML).
 FLOOR = [sys.executable, "-c", "import tapgen, troposphere, awacs.aws, click"]
 # Everything a cold render imports, rendering nothing: splits the gap above the floor into imports and work.
-RENDER_IMPORTS = [sys.executable, "-c", "import tapgen.cli, tapgen.commands.render, tapgen.render"]
+RENDER_IMPORTS = [sys.executable, "-c", "import tapgen.cli, tapgen.commands.render, tapgen.synth.render"]
 
 
 def render_metrics(runs: int, warmup: int) -> list[Result]:

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tapgen.config import Settings, load_settings
-from tapgen.lambda_contract import load_contract
-from tapgen.render import render
+from tapgen.code.contract import load_contract
+from tapgen.settings.config import Settings, load_settings
+from tapgen.synth.render import render
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tapgen.toml"

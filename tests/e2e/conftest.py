@@ -12,9 +12,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tapgen.cli import main
-from tapgen.config import load_all
-from tapgen.emulator import Emulator, create_bucket, running, set_api_gateway_logging_role, supply_skipped_resources
-from tapgen.render import render, template_path, write
+from tapgen.local.emulator import (
+    Emulator,
+    create_bucket,
+    running,
+    set_api_gateway_logging_role,
+    supply_skipped_resources,
+)
+from tapgen.settings.config import load_all
+from tapgen.synth.render import render, template_path, write
 from tests.conftest import CONFIG, ROOT
 
 REGION = "us-east-1"

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.artifacts import build_artifacts
-from tapgen.config import load_settings
-from tapgen.emulator import Emulator, patched_environ, supply_skipped_resources
-from tapgen.render import render, template_path, write
+from tapgen.code.artifacts import build_artifacts
+from tapgen.local.emulator import Emulator, patched_environ, supply_skipped_resources
+from tapgen.settings.config import load_settings
+from tapgen.synth.render import render, template_path, write
 from tests.conftest import CONTRACT
 from tests.e2e.conftest import BUCKET, Deployer, copy_project, deployed
 

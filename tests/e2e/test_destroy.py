@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tapgen.cli import main
-from tapgen.emulator import Emulator
+from tapgen.local.emulator import Emulator
 from tests.e2e.conftest import copy_project, deployed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]

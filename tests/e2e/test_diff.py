@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.config import load_settings
-from tapgen.emulator import Emulator
-from tapgen.render import render, template_path, write
+from tapgen.local.emulator import Emulator
+from tapgen.settings.config import load_settings
+from tapgen.synth.render import render, template_path, write
 from tests.conftest import CONTRACT
 from tests.e2e.conftest import Deployer, copy_project, deployed
 

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 import urllib3
 
-from tapgen.artifacts import build_artifacts
-from tapgen.config import load_settings
-from tapgen.emulator import Emulator, patched_environ, supply_skipped_resources
-from tapgen.smoke import (
+from tapgen.code.artifacts import build_artifacts
+from tapgen.local.emulator import Emulator, patched_environ, supply_skipped_resources
+from tapgen.local.smoke import (
     ApiFlavour,
     InProcessLambda,
     SampleFile,
@@ -21,6 +20,7 @@ from tapgen.smoke import (
     run_smoke,
     samples,
 )
+from tapgen.settings.config import load_settings
 from tests.conftest import CONTRACT, ROOT
 from tests.e2e.conftest import Deployer, deployed
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.artifacts import build_artifacts
+from tapgen.code.artifacts import build_artifacts
 from tapgen.deploy.stack import PROTECTIVE_POLICY
-from tapgen.emulator import Emulator, create_bucket
+from tapgen.local.emulator import Emulator, create_bucket
 from tests.e2e.conftest import Deployer, deployed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]

@@ -20,7 +20,7 @@ from moto import mock_aws
 
 from tap_api.owners import iam_owner
 from tap_shared import container, contract, items
-from tapgen import smoke
+from tapgen.local import smoke
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 """The Lambda side of the contract: variables are read only by their contract names, and only where deployed.
 
-tests/tapgen/test_contract.py checks the template side; this parses lambdas/ with `ast`, so a
+tests/tapgen/code/test_contract.py checks the template side; this parses lambdas/ with `ast`, so a
 function reading a variable its FunctionContract does not list (which the template would then not
 set) fails here, before any deploy.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tap_shared import contract
-from tapgen.artifacts import ImportGraph
+from tapgen.code.artifacts import ImportGraph
 
 LAMBDAS = Path(__file__).resolve().parents[2] / "lambdas"
 MODULES = sorted(p.relative_to(LAMBDAS).as_posix() for p in LAMBDAS.rglob("*.py"))

@@ -9,8 +9,8 @@ from tests.conftest import ROOT
 
 RENDER_AND_REPORT = """
 import sys
-from tapgen.config import load_settings
-from tapgen.render import render
+from tapgen.settings.config import load_settings
+from tapgen.synth.render import render
 render(load_settings("prod", __import__("pathlib").Path("tapgen.toml")))
 print(sorted(name for name in sys.modules if name.split(".")[0] in ("cfn_flip", "yaml") and
       type(sys.modules[name]).__name__ != "_ImportedOnFirstUse"))

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from tapgen.commands.common import F, emit, env_option, file_option, format_option, say, shortened, templates_dir
-from tapgen.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
 from tapgen.errors import EXIT_FINDINGS, EXIT_USAGE, fail
 from tapgen.files import os_error_line
+from tapgen.settings.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
 
 if TYPE_CHECKING:
-    from tapgen.artifacts import FunctionArtifact
-    from tapgen.deploy.aws import Clients
+    from tapgen.cloud.clients import Clients
+    from tapgen.code.artifacts import FunctionArtifact
     from tapgen.deploy.flow import Console
 
 LOCAL_HELP = (
@@ -145,8 +145,8 @@ class ReviewedTemplate:
 
 def reviewed_template(settings: Settings, config_path: Path) -> ReviewedTemplate:
     """templates/NAME.json once it equals a fresh render (what was reviewed is what ships); exit 1 when stale."""
-    from tapgen import render as rendering
-    from tapgen.artifacts import build_artifacts
+    from tapgen.code.artifacts import build_artifacts
+    from tapgen.synth import render as rendering
 
     artifacts = build_artifacts(settings.lambdas_dir)
     path = rendering.template_path(templates_dir(config_path), settings)
@@ -158,8 +158,8 @@ def reviewed_template(settings: Settings, config_path: Path) -> ReviewedTemplate
 def remote_clients(settings: Settings, aws: AwsOptions) -> Clients:
     """Clients for the environment's account: a malformed --region or --endpoint-url is a usage error before any
     request, and credentials of another account than the pinned one are refused (exit 2) before any other call."""
-    from tapgen.deploy.account import require_account
-    from tapgen.deploy.aws import AwsTarget, clients_for
+    from tapgen.cloud.account import require_account
+    from tapgen.cloud.clients import AwsTarget, clients_for
 
     region, profile, endpoint_url = aws.region, aws.profile, aws.endpoint_url
     if region is not None and not re.fullmatch(REGION_PATTERN, region):
@@ -250,7 +250,7 @@ def outputs_file_option(command: F) -> F:
 @contextmanager
 def running_emulator(config_path: Path, environment: str) -> Iterator[Clients]:
     """Clients of the emulator a `deploy --env ENV --local --keep` serves; a usage error when none is running."""
-    from tapgen.emulator import find_running, isolated_environ, patched_environ, running_environments, state_file
+    from tapgen.local.emulator import find_running, isolated_environ, patched_environ, running_environments, state_file
 
     emulator = find_running(state_file(config_path, environment))
     if emulator is None:

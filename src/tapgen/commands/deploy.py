@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
@@ -27,14 +28,13 @@ from tapgen.commands.cloud import (
     wait_timeout_option,
 )
 from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say
-from tapgen.config import Settings, load_settings
-from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.files import unwritable_reason
+from tapgen.settings.config import Settings, load_settings
 
 if TYPE_CHECKING:
     from tapgen.deploy.flow import DeployPlan, DeployResult
-    from tapgen.emulator import Emulator
+    from tapgen.local.emulator import Emulator
 
 LOCAL_BUCKET = "tapgen-local-artifacts"
 
@@ -139,8 +139,8 @@ def _deploy_local(
     plan: DeployPlan, settings: Settings, config_path: Path, yes: bool, keep: bool, outputs_file: Path
 ) -> DeployResult:
     """Deploy into a fresh embedded moto server, fill what moto skips, smoke-test, and maybe keep serving."""
-    from tapgen import emulator
     from tapgen.deploy.flow import deploy as run_deploy
+    from tapgen.local import emulator
 
     # Isolated before moto is imported: neither it nor boto3 may read a profile or ~/.aws.
     with (
@@ -169,7 +169,7 @@ def _deploy_local(
 
 
 def _smoke(local: Emulator, settings: Settings, plan: DeployPlan, result: DeployResult) -> None:
-    from tapgen import smoke
+    from tapgen.local import smoke
 
     functions = smoke.deployed_functions(local.client, result.outputs, plan.artifacts)
     runner = smoke.InProcessLambda(functions, local.environment(), settings.function_roles.api)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
@@ -18,10 +19,9 @@ from tapgen.commands.cloud import (
     stack_target,
 )
 from tapgen.commands.common import config_option, examples, reported_errors
-from tapgen.config import load_settings
-from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
-from tapgen.naming import ENVIRONMENT_SUFFIX
+from tapgen.settings.config import load_settings
+from tapgen.synth.naming import ENVIRONMENT_SUFFIX
 
 if TYPE_CHECKING:
     from tapgen.diff.stack import StackDiff
@@ -96,7 +96,7 @@ def _compare_files(files: tuple[Path, ...], region: str | None) -> StackDiff:
 
 
 def _read_template(path: Path) -> dict[str, Any]:
-    from tapgen.deploy.deployed import parse_template
+    from tapgen.cloud.deployed import parse_template
     from tapgen.errors import DeployError
 
     try:

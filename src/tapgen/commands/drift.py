@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
@@ -16,9 +17,8 @@ from tapgen.commands.cloud import (
     stack_target,
 )
 from tapgen.commands.common import config_option, examples, reported_errors, say
-from tapgen.config import load_settings
-from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
+from tapgen.settings.config import load_settings
 
 
 @click.command(

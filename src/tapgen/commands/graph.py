@@ -65,7 +65,7 @@ def _read_template(path: Path) -> dict[str, object]:
 
 
 def _render_template(config_path: Path, env: str | None) -> dict[str, object]:
-    from tapgen.render import render
+    from tapgen.synth.render import render
 
     (settings,) = selected_settings(config_path, env, all_envs=False)
     rendered: dict[str, object] = json.loads(render(settings))

@@ -58,7 +58,7 @@ def lint(
     from tapgen.lint.rules import RULES
     from tapgen.lint.sarif import as_sarif
     from tapgen.lint.source import read_template
-    from tapgen.render import render_all, template_path
+    from tapgen.synth.render import render_all, template_path
 
     if list_rules:
         click.echo(rules_as_text(RULES) if output_format == "text" else rules_as_json(RULES), nl=False)
@@ -75,7 +75,7 @@ def lint(
                     for path in templates
                 ]
             else:
-                from tapgen.render import render_all, template_path
+                from tapgen.synth.render import render_all, template_path
 
                 environments = selected_settings(config_path, env, all_envs)
                 out_dir = templates_dir(config_path)

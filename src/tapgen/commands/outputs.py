@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
@@ -16,8 +17,7 @@ from tapgen.commands.cloud import (
     stack_target,
 )
 from tapgen.commands.common import config_option, examples, reported_errors
-from tapgen.config import load_settings
-from tapgen.deploy.aws import aws_errors
+from tapgen.settings.config import load_settings
 
 
 @click.command(

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from tapgen.artifacts import FunctionArtifact
+from tapgen.cloud.clients import aws_errors
+from tapgen.code.artifacts import FunctionArtifact
 from tapgen.commands.cloud import (
     AwsOptions,
     aws_options,
@@ -15,9 +16,8 @@ from tapgen.commands.cloud import (
     stack_clients,
 )
 from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say, templates_dir
-from tapgen.config import load_settings
-from tapgen.deploy.aws import aws_errors
 from tapgen.files import TEMPLATE_BYTES_LIMIT, read_bounded
+from tapgen.settings.config import load_settings
 
 
 @click.command(
@@ -42,8 +42,8 @@ def package(
     An object already at a key is verified (SHA-256) before it is skipped; different content is an error.
     Prints one line per artifact on stdout: `uploaded KEY` or `skipped KEY` (already in the bucket).
     """
-    from tapgen.artifacts import build_artifacts
-    from tapgen.package import upload_artifacts
+    from tapgen.code.artifacts import build_artifacts
+    from tapgen.code.package import upload_artifacts
 
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)

@@ -17,8 +17,8 @@ from tapgen.commands.common import (
     selected_settings,
     templates_dir,
 )
-from tapgen.config import Settings
 from tapgen.errors import EXIT_FINDINGS
+from tapgen.settings.config import Settings
 
 
 @click.command(
@@ -37,7 +37,7 @@ from tapgen.errors import EXIT_FINDINGS
 @config_option
 def render(env: str | None, all_envs: bool, check: bool, config_path: Path) -> None:
     """Render templates: print one (--env), write all (--all), or verify them (--check)."""
-    from tapgen import render as rendering
+    from tapgen.synth import render as rendering
 
     with reported_errors():
         environments = selected_settings(config_path, env, all_envs)

@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from tapgen.deploy.deployed import deployed_template, stack_parameters
+from tapgen.cfn.shapes import as_dict
+from tapgen.cfn.stateful import STATEFUL_TYPES
+from tapgen.cloud.deployed import deployed_template, stack_parameters
 from tapgen.errors import DeployError
-from tapgen.shapes import as_dict
-from tapgen.stateful import STATEFUL_TYPES
 
 if TYPE_CHECKING:
-    from tapgen.replacement_chain import ChainLink
+    from tapgen.cfn.replacement_chain import ChainLink
 
 # CloudFormation's words for "this change set would change nothing".
 NO_CHANGE_REASONS = ("didn't contain changes", "No updates are to be performed")
@@ -39,7 +39,7 @@ class ChangeDetail:
     evaluation: str = ""  # Static, Dynamic
 
     def line(self) -> str:
-        from tapgen.diff.values import shown
+        from tapgen.cfn.values import shown
 
         where = self.path or " ".join(part for part in (self.attribute, self.name) if part)
         values = ""
@@ -63,12 +63,12 @@ class ResourceChange:
     resource_type: str
     replacement: str = ""
     predicted: tuple[str, ...] = ()
-    """The changed property paths that the provider schemas say force replacement (`tapgen.replacement`), or
+    """The changed property paths that the provider schemas say force replacement (`tapgen.cfn.replacement`), or
     the create-only paths that reference a replaced resource (`chained`)."""
     policy_action: str = ""  # what happens to the old physical resource: Delete, Retain, Snapshot, ReplaceAnd...
     details: tuple[ChangeDetail, ...] = ()
     chained: tuple[ChainLink, ...] = ()
-    """For a replacement that follows from another: the references that cause it (`tapgen.replacement_chain`)."""
+    """For a replacement that follows from another: the references that cause it (`tapgen.cfn.replacement_chain`)."""
     listed: bool = True
     """False for a chained replacement the change set does not list (moto lists none): added by the prediction."""
 
@@ -199,9 +199,9 @@ def with_predicted_replacements(
     references a replaced resource (a row of its own when the change set does not list it). The guard then
     refuses on the union. The deployed template (and, when `parameters` are given, the deployed parameter
     values) is read only when a prediction could find such a replacement."""
-    from tapgen.parameter_values import changed_parameter_values
-    from tapgen.replacement import predict_resource_replacement
-    from tapgen.replacement_chain import chained_replacements
+    from tapgen.cfn.parameters import changed_parameter_values
+    from tapgen.cfn.replacement import predict_resource_replacement
+    from tapgen.cfn.replacement_chain import chained_replacements
 
     proposed = json.loads(template)
     after = _resources(proposed)
@@ -230,7 +230,7 @@ def _prediction_could_matter(
 ) -> bool:
     """Whether a stateful resource not reported replaced is modified, or would be replaced in a chain if every
     modified resource were: only then is there something to predict."""
-    from tapgen.replacement_chain import chained_replacements
+    from tapgen.cfn.replacement_chain import chained_replacements
 
     if any(c.action == "Modify" and c.resource_type in STATEFUL_TYPES and not c.replaced for c in changes):
         return True
@@ -246,7 +246,7 @@ def _predicted_changes(
     chains: Mapping[str, tuple[ChainLink, ...]],
 ) -> tuple[ResourceChange, ...]:
     """The stateful rows with their prediction, then a row for each chained stateful replacement not listed."""
-    from tapgen.replacement_chain import replaced_paths
+    from tapgen.cfn.replacement_chain import replaced_paths
 
     def predicted_row(change: ResourceChange) -> ResourceChange:
         if change.resource_type not in STATEFUL_TYPES or change.logical_id not in predicted:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tapgen.artifacts import FunctionArtifact
-from tapgen.deploy.aws import Clients
-from tapgen.deploy.stack import stack_resources
-from tapgen.package import sha256_checksum
+from tapgen.cloud.clients import Clients
+from tapgen.cloud.stack import stack_resources
+from tapgen.code.artifacts import FunctionArtifact
+from tapgen.code.package import sha256_checksum
 
 FUNCTION_TYPE = "AWS::Lambda::Function"
 

@@ -8,10 +8,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.deploy.aws import paged_items
+from tapgen.cloud.clients import paged_items
+from tapgen.cloud.stack import describe_stack, stack_resources
 from tapgen.deploy.changes import Sleep
 from tapgen.deploy.progress import Report
-from tapgen.deploy.stack import describe_stack, stack_resources
 from tapgen.errors import DeployError
 
 DRIFTED = ("MODIFIED", "DELETED")
@@ -135,7 +135,7 @@ def _drift(drift: Mapping[str, Any]) -> ResourceDrift:
 
 
 def as_text(report: DriftReport) -> str:
-    from tapgen.diff.values import shown
+    from tapgen.cfn.values import shown
 
     head = f"{report.stack}: {report.stack_status}"
     counts = f"{len(report.drifted)} drifted, {len(report.in_sync)} in sync, {len(report.not_checked)} not checked"

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from tapgen.artifacts import FunctionArtifact
-from tapgen.deploy.account import partition_of
-from tapgen.deploy.aws import Clients
+from tapgen.cloud.account import partition_of
+from tapgen.cloud.clients import Clients
+from tapgen.cloud.stack import describe_stack, stack_resources
+from tapgen.code.artifacts import FunctionArtifact
+from tapgen.code.package import UploadReport, ensure_object, upload_artifacts
 from tapgen.deploy.changes import (
     ChangeSet,
     ChangeSetRequest,
@@ -33,15 +35,12 @@ from tapgen.deploy.stack import (
     PROTECTIVE_POLICY,
     change_set_type,
     delete_stack,
-    describe_stack,
     empty_bucket,
     protect,
     set_policy,
-    stack_resources,
 )
 from tapgen.errors import DeployError
-from tapgen.naming import ARTIFACT_BUCKET, ENVIRONMENT_SUFFIX
-from tapgen.package import UploadReport, ensure_object, upload_artifacts
+from tapgen.synth.naming import ARTIFACT_BUCKET, ENVIRONMENT_SUFFIX
 
 # CloudFormation takes a TemplateBody up to this size; larger templates must come from S3.
 TEMPLATE_BODY_LIMIT = 51_200

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tapgen.deploy.aws import Clients
+from tapgen.cloud.clients import Clients
 from tapgen.errors import DeployError
 
 

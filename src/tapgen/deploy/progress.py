@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.deploy.aws import paged_items
+from tapgen.cloud.clients import paged_items
 from tapgen.deploy.changes import Sleep
 from tapgen.errors import DeployError
 

@@ -6,10 +6,11 @@ import json
 import time
 from typing import Any
 
+from tapgen.cfn.stateful import STATEFUL_TYPES
+from tapgen.cloud.stack import describe_stack, stack_resources
 from tapgen.deploy.changes import Sleep
 from tapgen.deploy.progress import DEFAULT_WAIT_TIMEOUT, Outcome, Report, latest_event_id, watch
 from tapgen.errors import DeployError
-from tapgen.stateful import STATEFUL_TYPES
 
 # A stack left in review (a change set never executed) takes another CREATE change set.
 CREATE_FROM = frozenset({"REVIEW_IN_PROGRESS"})
@@ -28,19 +29,6 @@ PROTECTIVE_POLICY = {
     ]
 }
 PERMISSIVE_POLICY = {"Statement": [PROTECTIVE_POLICY["Statement"][0]]}
-
-
-def describe_stack(cfn: Any, name: str) -> dict[str, Any] | None:
-    """The stack's description, or None when no such stack exists."""
-    from botocore.exceptions import ClientError
-
-    try:
-        stack: dict[str, Any] = cfn.describe_stacks(StackName=name)["Stacks"][0]
-    except ClientError as error:
-        if "does not exist" in error.response.get("Error", {}).get("Message", ""):
-            return None
-        raise
-    return stack
 
 
 def change_set_type(cfn: Any, name: str, report: Report, sleep: Sleep = time.sleep) -> str:
@@ -75,14 +63,6 @@ def delete_stack(
     total = len(stack_resources(cfn, stack_id))
     cfn.delete_stack(StackName=stack_id)
     return watch(cfn, stack_id, after, total, report, sleep, timeout)
-
-
-def stack_resources(cfn: Any, stack: str) -> list[dict[str, Any]]:
-    """Every resource summary of the stack (all pages)."""
-    summaries: list[dict[str, Any]] = []
-    for page in cfn.get_paginator("list_stack_resources").paginate(StackName=stack):
-        summaries.extend(page.get("StackResourceSummaries", []))
-    return summaries
 
 
 def protect(cfn: Any, stack: str) -> list[str]:

@@ -5,36 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.replacement_chain import ChainLink
-
-
-class _Absent:
-    """The value of something not in the template (distinct from a JSON null)."""
-
-    def __repr__(self) -> str:
-        return "ABSENT"
-
-
-ABSENT: Any = _Absent()
-
-
-@dataclass(frozen=True)
-class ValueChange:
-    """One place that differs: its path (keys and list indexes) and the value before and after."""
-
-    path: tuple[str, ...]
-    before: Any
-    after: Any
-
-    @property
-    def kind(self) -> str:
-        if self.before is ABSENT:
-            return "added"
-        return "removed" if self.after is ABSENT else "modified"
-
-    @property
-    def joined(self) -> str:
-        return "/".join(self.path)
+from tapgen.cfn.replacement_chain import ChainLink
+from tapgen.cfn.values import ValueChange
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from tapgen.diff.model import ABSENT, EntryDiff, ResourceDiff, SecurityChange, TemplateDiff, ValueChange
-from tapgen.diff.values import shown
+from tapgen.cfn.values import ABSENT, ValueChange, shown
+from tapgen.diff.model import EntryDiff, ResourceDiff, SecurityChange, TemplateDiff
 
 NO_DIFFERENCES = "no differences"
 SIGNS = {"add": "[+]", "remove": "[-]", "modify": "[~]", "added": "[+]", "removed": "[-]", "modified": "[~]"}

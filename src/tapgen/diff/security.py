@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from tapgen.cfn.policies import IDENTITY_POLICY_DOCUMENTS, RESOURCE_POLICY_DOCUMENTS
+from tapgen.cfn.replacement import is_intrinsic
+from tapgen.cfn.values import canonical
 from tapgen.diff.model import SecurityChange
-from tapgen.diff.values import canonical
-from tapgen.policy_documents import IDENTITY_POLICY_DOCUMENTS, RESOURCE_POLICY_DOCUMENTS
-from tapgen.replacement import is_intrinsic
 
 Resources = Mapping[str, Any]
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.deploy.deployed import deployed_template, stack_parameters
-from tapgen.deploy.stack import describe_stack
+from tapgen.cloud.deployed import deployed_template, stack_parameters
+from tapgen.cloud.stack import describe_stack
 from tapgen.diff.model import TemplateDiff
 from tapgen.diff.templates import diff_templates
 

@@ -6,14 +6,14 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from tapgen.diff.model import ABSENT, EntryDiff, ResourceDiff, TemplateDiff, ValueChange
+from tapgen.cfn.parameters import ParameterChanges, changed_parameter_values
+from tapgen.cfn.replacement import predict_resource_replacement
+from tapgen.cfn.replacement_chain import chained_replacements, replaced_paths
+from tapgen.cfn.shapes import as_dict, properties
+from tapgen.cfn.stateful import STATEFUL_TYPES
+from tapgen.cfn.values import ABSENT, ValueChange, value_changes
+from tapgen.diff.model import EntryDiff, ResourceDiff, TemplateDiff
 from tapgen.diff.security import security_changes
-from tapgen.diff.values import value_changes
-from tapgen.parameter_values import ParameterChanges, changed_parameter_values
-from tapgen.replacement import predict_resource_replacement
-from tapgen.replacement_chain import chained_replacements, replaced_paths
-from tapgen.shapes import as_dict, properties
-from tapgen.stateful import STATEFUL_TYPES
 
 Template = Mapping[str, Any]
 SECTIONS_OF_THEIR_OWN = ("Resources", "Outputs", "Parameters")

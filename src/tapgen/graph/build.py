@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tapgen.cfn.shapes import properties
 from tapgen.graph import permissions
 from tapgen.graph.actions import summary
 from tapgen.graph.flow import flow_edges
 from tapgen.graph.model import ACCESS, EXTERNAL_TYPE, FLOW, Edge, Graph, Node
 from tapgen.graph.references import Resolver, describe
-from tapgen.shapes import properties
 
 VIEWS = {"flow": (FLOW,), "access": (ACCESS,), "all": (FLOW, ACCESS)}
 # What a node shows beside its id, by type: the property that tells nodes of one type apart.

@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from tapgen.cfn.shapes import as_dict, as_list, mappings, properties
 from tapgen.graph.actions import summary
 from tapgen.graph.model import FLOW, Edge
 from tapgen.graph.permissions import Grant, Resources, target_id
 from tapgen.graph.references import Resolver, describe
-from tapgen.shapes import as_dict, as_list, mappings, properties
 
 NOTIFICATION_KINDS = (
     ("LambdaConfigurations", "Function"),

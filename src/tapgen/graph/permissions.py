@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tapgen.cfn.policies import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
+from tapgen.cfn.shapes import as_list, mappings, properties
 from tapgen.graph.references import Resolver, as_text, describe
-from tapgen.policy_documents import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
-from tapgen.shapes import as_list, mappings, properties
 
 ROLE = "AWS::IAM::Role"
 POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")

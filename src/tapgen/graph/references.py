@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.shapes import properties
+from tapgen.cfn.shapes import properties
 
 ARN_PREFIX = "arn:${AWS::Partition}:"
 REGIONAL = "${AWS::Region}:${AWS::AccountId}"

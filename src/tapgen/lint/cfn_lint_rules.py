@@ -13,11 +13,11 @@ from typing import Any
 
 from cfnlint.rules import CloudFormationLintRule, RuleMatch
 
+from tapgen.cfn.view import TemplateView
 from tapgen.lint.engine import rule_findings
 from tapgen.lint.expand import SAM, Expansion, expand_sam, transforms
 from tapgen.lint.rules import RULES, Rule
 from tapgen.lint.suppressions import read_waivers
-from tapgen.lint.view import TemplateView
 
 
 def cfn_lint_id(tap_id: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tapgen.cfn.view import TemplateView
 from tapgen.lint.cfn import cfn_lint_findings
 from tapgen.lint.conditions import branch_variants
 from tapgen.lint.expand import expand
@@ -15,7 +16,6 @@ from tapgen.lint.location import locate
 from tapgen.lint.rules import RULES, Problem, Rule
 from tapgen.lint.source import decode_template, without_leading_tabs
 from tapgen.lint.suppressions import Waivers, apply_waivers, read_waivers
-from tapgen.lint.view import TemplateView
 
 DEFAULT_REGION = "us-east-1"
 __all__ = ["DEFAULT_REGION", "LintReport", "TemplateError", "lint_text", "parse_template", "tapgen_findings"]

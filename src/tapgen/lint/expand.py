@@ -9,8 +9,8 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tapgen.cfn.shapes import as_dict
 from tapgen.lint.findings import Finding
-from tapgen.shapes import as_dict
 
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 SAM = "AWS::Serverless-2016-10-31"

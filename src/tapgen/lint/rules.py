@@ -12,7 +12,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from tapgen.lint.view import (
+from tapgen.cfn.policies import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
+from tapgen.cfn.rest_definition import DEFINITION_TYPES, definition_digest
+from tapgen.cfn.shapes import as_dict, as_list
+from tapgen.cfn.stateful import STATEFUL_TYPES
+from tapgen.cfn.view import (
     Json,
     Resource,
     TemplateView,
@@ -24,10 +28,6 @@ from tapgen.lint.view import (
     statements,
     statements_at,
 )
-from tapgen.policy_documents import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
-from tapgen.rest_definition import DEFINITION_TYPES, definition_digest
-from tapgen.shapes import as_dict, as_list
-from tapgen.stateful import STATEFUL_TYPES
 
 
 class Problem(NamedTuple):

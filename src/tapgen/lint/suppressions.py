@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tapgen.lint.findings import Finding, Suppression
-from tapgen.lint.view import (
+from tapgen.cfn.shapes import as_dict, as_list
+from tapgen.cfn.view import (
     Json,
     TemplateView,
     as_json_text,
 )
-from tapgen.shapes import as_dict, as_list
+from tapgen.lint.findings import Finding, Suppression
 
 INVALID_SUPPRESSION = "TAP000"
 MIN_REASON_WORDS = 4

@@ -103,9 +103,9 @@ def test_an_outputs_file_that_cannot_be_written_is_refused_before_deploying(
 def test_a_failed_outputs_write_after_a_deploy_says_the_deploy_succeeded(
     fresh_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from tapgen.code.package import UploadReport
     from tapgen.commands import deploy as command
     from tapgen.deploy import flow, outputs
-    from tapgen.package import UploadReport
 
     target = tmp_path / "flat.json"
 

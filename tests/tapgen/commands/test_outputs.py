@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from moto import mock_aws
 
 from tapgen.cli import main
-from tapgen.emulator import announced, running, state_file
+from tapgen.local.emulator import announced, running, state_file
 
 TEMPLATE = {
     "Resources": {"Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "q"}}},

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from moto import mock_aws
 
-from tapgen.artifacts import build_artifacts
 from tapgen.cli import main
-from tapgen.emulator import announced, running, state_file
+from tapgen.code.artifacts import build_artifacts
+from tapgen.local.emulator import announced, running, state_file
 from tests.conftest import CONTRACT
 
 

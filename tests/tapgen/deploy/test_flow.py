@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from botocore.stub import ANY
 
-from tapgen.artifacts import FunctionArtifact
+from tapgen.code.artifacts import FunctionArtifact
+from tapgen.code.package import ArtifactMismatch, sha256_checksum
 from tapgen.deploy.flow import TEMPLATE_BODY_LIMIT, Console, DeployPlan, deploy
 from tapgen.deploy.stack import PROTECTIVE_POLICY
 from tapgen.errors import DeployError
-from tapgen.package import ArtifactMismatch, sha256_checksum
 from tests.tapgen.deploy.stubs import (
     CHANGE_SET_ID,
     STACK_ID,

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from tapgen.cfn.stateful import STATEFUL_TYPES
+from tapgen.cfn.values import ABSENT
 from tapgen.diff import diff_templates
-from tapgen.diff.model import ABSENT, TemplateDiff
-from tapgen.render import render
-from tapgen.stateful import STATEFUL_TYPES
+from tapgen.diff.model import TemplateDiff
+from tapgen.synth.render import render
 from tests.conftest import CONTRACT, ENVIRONMENTS, ROOT, Template, rendered_template, settings_for
 
 

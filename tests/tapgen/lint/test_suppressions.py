@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from tapgen.cfn.view import TemplateView
 from tapgen.lint.findings import Finding, Suppression
 from tapgen.lint.suppressions import INVALID_SUPPRESSION, apply_waivers, read_waivers
-from tapgen.lint.view import TemplateView
 
 FINDING = Finding("TAP009", "ImageFunction", "does not have TracingConfig.Mode: Active")
 GOOD_REASON = "Tracing is off while the vendor fixes its X-Ray exporter."

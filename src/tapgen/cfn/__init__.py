@@ -1,0 +1,2 @@
+"""Reading any CloudFormation template, knowing nothing of tapgen.toml: the parsed view, shapes, policies,
+canonical values and replacement prediction."""

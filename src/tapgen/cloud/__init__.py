@@ -1,0 +1,1 @@
+"""AWS itself: clients, account and partition, and reading a deployed stack."""

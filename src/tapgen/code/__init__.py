@@ -1,0 +1,1 @@
+"""The Lambda code: the contract with lambdas/, deterministic zips, their digests and upload."""

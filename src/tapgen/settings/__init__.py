@@ -1,0 +1,1 @@
+"""tapgen.toml: limits, the schema, the reader and loading of environments."""

@@ -1,0 +1,432 @@
+"""The REST API flavour (`api.kind = "rest"`): resources and methods, authorisation, API keys and a usage plan,
+request validation, CORS preflight, a deployment that follows the definition, and a logged, traced stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from troposphere import AWSObject, GetAtt, Ref, Sub, apigateway, awslambda, logs
+
+from tapgen.cfn.rest_definition import definition_digest
+from tapgen.settings.config import Settings
+from tapgen.synth.builders.api_common import (
+    CORS_HEADERS,
+    CORS_MAX_AGE_SECONDS,
+    authorization,
+    cors_origins,
+    json_log_format,
+)
+from tapgen.synth.checkov import skip_checkov
+from tapgen.synth.naming import physical_name, standard_tags
+
+REST_API = "RestApi"
+REST_STAGE = "RestApiStage"
+DEPLOYMENT_PREFIX = "RestApiDeployment"
+COGNITO_AUTHORIZER = "ApiCognitoAuthorizer"
+REQUEST_VALIDATOR = "RestApiRequestValidator"
+CREATE_FILE_MODEL = "CreateFileRequestModel"
+USAGE_PLAN = "RestApiUsagePlan"
+API_KEY = "RestApiKey"
+USAGE_PLAN_KEY = "RestApiUsagePlanKey"
+STAGE_NAME = "v1"
+API_KEY_HEADER = "x-api-key"
+
+
+class PathSpec(NamedTuple):
+    """One path segment of the API: an `AWS::ApiGateway::Resource` under `parent` (None: the root)."""
+
+    logical_id: str
+    parent: str | None
+    part: str
+
+
+class MethodSpec(NamedTuple):
+    """One route; `parameters` are the request parameters the validator checks (name → required)."""
+
+    logical_id: str
+    resource: str
+    http_method: str
+    protected: bool = True
+    parameters: tuple[tuple[str, bool], ...] = ()
+    body_model: bool = False
+
+
+PATHS = (
+    PathSpec("HealthResource", None, "health"),
+    PathSpec("FilesResource", None, "files"),
+    PathSpec("FileResource", "FilesResource", "{id}"),
+    PathSpec("FileDownloadResource", "FileResource", "download"),
+)
+FILE_ID_PARAMETER = (("method.request.path.id", True),)
+METHODS = (
+    MethodSpec("HealthGetMethod", "HealthResource", "GET", protected=False),
+    MethodSpec("FilesPostMethod", "FilesResource", "POST", body_model=True),
+    MethodSpec(
+        "FilesGetMethod",
+        "FilesResource",
+        "GET",
+        parameters=(("method.request.querystring.cursor", False), ("method.request.querystring.limit", False)),
+    ),
+    MethodSpec("FileGetMethod", "FileResource", "GET", parameters=FILE_ID_PARAMETER),
+    MethodSpec("FileDownloadGetMethod", "FileDownloadResource", "GET", parameters=FILE_ID_PARAMETER),
+)
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "requestTime": "$context.requestTime",
+    "sourceIp": "$context.identity.sourceIp",
+    "userArn": "$context.identity.userArn",
+    "apiKeyId": "$context.identity.apiKeyId",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "path": "$context.path",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationError": "$context.integration.error",
+    "authorizerError": "$context.authorizer.error",
+    "wafResponseCode": "$context.wafResponseCode",
+    "errorMessage": "$context.error.message",
+}
+# Errors API Gateway answers itself, in the function's error shape: {"error": {"code", "message", "requestId"}}.
+GATEWAY_RESPONSES = (
+    ("BadRequestBodyResponse", "BAD_REQUEST_BODY", "400", "invalid_request"),
+    ("BadRequestParametersResponse", "BAD_REQUEST_PARAMETERS", "400", "invalid_request"),
+    ("Default4xxResponse", "DEFAULT_4XX", None, "request_rejected"),
+    ("Default5xxResponse", "DEFAULT_5XX", None, "gateway_error"),
+)
+
+
+OPEN_METHOD_REASON = {
+    "CKV_AWS_59": "GET /health is open by design for uptime probes and load balancers; it reads no data and "
+    "answers only the environment name and code version, and the stage throttle and WAF rate rule still apply",
+}
+NO_CACHE_REASON = {
+    "CKV_AWS_120": "caching is off by choice, for cost and for correctness: every answer is specific to the "
+    "signed caller and holds short-lived presigned URLs, so no cached response may be served to anyone else",
+}
+
+
+def path_of(spec: PathSpec) -> str:
+    """The full path of a resource, `/files/{id}`, from the table above."""
+    by_id = {p.logical_id: p for p in PATHS}
+    parts = [spec.part]
+    parent = spec.parent
+    while parent is not None:
+        parts.insert(0, by_id[parent].part)
+        parent = by_id[parent].parent
+    return "/" + "/".join(parts)
+
+
+def route_keys() -> list[str]:
+    """`METHOD /path` of every method, as the HTTP API names its routes."""
+    paths = {p.logical_id: path_of(p) for p in PATHS}
+    return [f"{m.http_method} {paths[m.resource]}" for m in METHODS]
+
+
+def api_name(settings: Settings) -> Sub:
+    """The REST API's name: its CloudWatch metrics are keyed by it (ApiName), not by its id."""
+    return physical_name(settings, "rest-api")
+
+
+def rest_api(settings: Settings) -> apigateway.RestApi:
+    return apigateway.RestApi(
+        REST_API,
+        Name=api_name(settings),
+        Description="TAP file API (REST)",
+        EndpointConfiguration=apigateway.EndpointConfiguration(Types=["REGIONAL"]),
+        ApiKeySourceType="HEADER",
+        Tags=standard_tags(settings),
+    )
+
+
+def path_resources(api: apigateway.RestApi) -> list[apigateway.Resource]:
+    return [
+        apigateway.Resource(
+            spec.logical_id,
+            RestApiId=Ref(api),
+            ParentId=GetAtt(api, "RootResourceId") if spec.parent is None else Ref(spec.parent),
+            PathPart=spec.part,
+        )
+        for spec in PATHS
+    ]
+
+
+def cognito_authorizer(settings: Settings, api: apigateway.RestApi) -> apigateway.Authorizer:
+    return apigateway.Authorizer(
+        COGNITO_AUTHORIZER,
+        RestApiId=Ref(api),
+        Name="cognito",
+        Type="COGNITO_USER_POOLS",
+        IdentitySource="method.request.header.Authorization",
+        ProviderARNs=list(settings.api.cognito_user_pool_arns),
+    )
+
+
+def create_file_model(settings: Settings, api: apigateway.RestApi) -> apigateway.Model:
+    """The `POST /files` body, checked at the edge; the function validates it again (and more)."""
+    schema = {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "title": "CreateFileRequest",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["filename", "contentType", "size"],
+        "properties": {
+            "filename": {"type": "string", "minLength": 1, "maxLength": 255},
+            "contentType": {"type": "string", "minLength": 1, "maxLength": 255},
+            "size": {"type": "integer", "minimum": 1, "maximum": settings.max_upload_bytes},
+        },
+    }
+    return apigateway.Model(
+        CREATE_FILE_MODEL,
+        RestApiId=Ref(api),
+        Name="CreateFileRequest",
+        ContentType="application/json",
+        Description="Body of POST /files",
+        Schema=schema,
+    )
+
+
+def request_validator(api: apigateway.RestApi) -> apigateway.RequestValidator:
+    return apigateway.RequestValidator(
+        REQUEST_VALIDATOR,
+        RestApiId=Ref(api),
+        Name="body-and-parameters",
+        ValidateRequestBody=True,
+        ValidateRequestParameters=True,
+    )
+
+
+class MethodTargets(NamedTuple):
+    """What every proxied method points at."""
+
+    api: apigateway.RestApi
+    function: awslambda.Function
+    validator: apigateway.RequestValidator
+    model: apigateway.Model
+    authorizer: apigateway.Authorizer | None
+
+
+def _authorization(settings: Settings, targets: MethodTargets, protected: bool) -> dict[str, object]:
+    """As a route's, and an API key where the environment asks for keys (never on the open method)."""
+    key_required = protected and settings.api.api_keys
+    return {**authorization(settings, targets.authorizer, protected), "ApiKeyRequired": key_required}
+
+
+def proxy_integration(settings: Settings, function: awslambda.Function) -> apigateway.Integration:
+    """Lambda proxy (payload 1.0): API Gateway always calls Lambda's Invoke with POST."""
+    invocations = f"2015-03-31/functions/${{{function.title}.Arn}}/invocations"
+    uri = f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/{invocations}"
+    return apigateway.Integration(
+        Type="AWS_PROXY",
+        IntegrationHttpMethod="POST",
+        Uri=Sub(uri),
+        TimeoutInMillis=settings.api_integration_timeout_ms,
+    )
+
+
+def methods(settings: Settings, targets: MethodTargets) -> list[apigateway.Method]:
+    """Every route: `/health` open, the rest authorised (and keyed when api_keys), all validated."""
+    built: list[apigateway.Method] = []
+    for spec in METHODS:
+        extra: dict[str, object] = {}
+        if spec.protected:
+            extra["RequestValidatorId"] = Ref(targets.validator)
+        if spec.parameters:
+            extra["RequestParameters"] = dict(spec.parameters)
+        if spec.body_model:
+            extra["RequestModels"] = {"application/json": Ref(targets.model)}
+        method = apigateway.Method(
+            spec.logical_id,
+            RestApiId=Ref(targets.api),
+            ResourceId=Ref(spec.resource),
+            HttpMethod=spec.http_method,
+            Integration=proxy_integration(settings, targets.function),
+            **_authorization(settings, targets, spec.protected),
+            **extra,
+        )
+        built.append(method if spec.protected else skip_checkov(method, OPEN_METHOD_REASON))
+    return built
+
+
+def _allowed_headers(settings: Settings) -> str:
+    return ",".join([*CORS_HEADERS, *([API_KEY_HEADER] if settings.api.api_keys else [])])
+
+
+def _origin_template(origins: Sequence[str]) -> str:
+    """VTL echoing the request's Origin only when it is one of `origins` (no header otherwise)."""
+    test = " || ".join(f'$origin == "{origin}"' for origin in origins)
+    return (
+        '#set($origin = $input.params().header.get("Origin"))\n'
+        '#if("$!origin" == "")#set($origin = $input.params().header.get("origin"))#end\n'
+        f"#if({test})#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end\n"
+    )
+
+
+def preflight_methods(settings: Settings, api: apigateway.RestApi) -> list[apigateway.Method]:
+    """OPTIONS on every resource, answered by API Gateway (mock) for the configured origins only."""
+    origins = cors_origins(settings)
+    header = "method.response.header."
+    built = []
+    for path in PATHS:
+        verbs = sorted({m.http_method for m in METHODS if m.resource == path.logical_id} | {"OPTIONS"})
+        static = {
+            f"{header}Access-Control-Allow-Headers": f"'{_allowed_headers(settings)}'",
+            f"{header}Access-Control-Allow-Methods": f"'{','.join(verbs)}'",
+            f"{header}Access-Control-Max-Age": f"'{CORS_MAX_AGE_SECONDS}'",
+            f"{header}Vary": "'Origin'",
+        }
+        if "*" in origins:
+            static[f"{header}Access-Control-Allow-Origin"] = "'*'"
+            template = ""
+        else:
+            template = _origin_template(origins)
+        built.append(
+            apigateway.Method(
+                f"{path.logical_id.removesuffix('Resource')}OptionsMethod",
+                RestApiId=Ref(api),
+                ResourceId=Ref(path.logical_id),
+                HttpMethod="OPTIONS",
+                AuthorizationType="NONE",
+                ApiKeyRequired=False,
+                Integration=apigateway.Integration(
+                    Type="MOCK",
+                    RequestTemplates={"application/json": '{"statusCode": 204}'},
+                    IntegrationResponses=[
+                        apigateway.IntegrationResponse(
+                            StatusCode="204",
+                            ResponseParameters=static,
+                            ResponseTemplates={"application/json": template},
+                        )
+                    ],
+                ),
+                MethodResponses=[
+                    apigateway.MethodResponse(
+                        StatusCode="204",
+                        ResponseParameters={f"{header}Access-Control-Allow-Origin": False}
+                        | dict.fromkeys(static, False),
+                    )
+                ],
+            )
+        )
+    return built
+
+
+def gateway_responses(api: apigateway.RestApi) -> list[apigateway.GatewayResponse]:
+    """Errors API Gateway answers itself (validation, auth, throttling), as JSON in the function's shape."""
+    built = []
+    for logical_id, response_type, status, code in GATEWAY_RESPONSES:
+        body = (
+            f'{{"error":{{"code":"{code}","message":$context.error.messageString,"requestId":"$context.requestId"}}}}'
+        )
+        built.append(
+            apigateway.GatewayResponse(
+                logical_id,
+                RestApiId=Ref(api),
+                ResponseType=response_type,
+                ResponseTemplates={"application/json": body},
+                ResponseParameters={"gatewayresponse.header.Cache-Control": "'no-store'"},
+                **({"StatusCode": status} if status else {}),
+            )
+        )
+    return built
+
+
+def deployment(
+    api: apigateway.RestApi, definition: Sequence[AWSObject], methods_built: Sequence[apigateway.Method]
+) -> apigateway.Deployment:
+    """A new logical id per definition, so CloudFormation creates a fresh deployment whenever the API changes."""
+    digest = definition_digest({resource.title: resource.to_dict() for resource in definition})
+    return apigateway.Deployment(
+        f"{DEPLOYMENT_PREFIX}{digest}",
+        RestApiId=Ref(api),
+        Description=f"TAP API definition {digest}",
+        DependsOn=[m.title for m in methods_built],
+    )
+
+
+def stage(
+    settings: Settings, api: apigateway.RestApi, deployed: apigateway.Deployment, group: logs.LogGroup
+) -> apigateway.Stage:
+    """JSON access logs, X-Ray, metrics, throttling and execution logging per settings; never request bodies."""
+    staged = apigateway.Stage(
+        REST_STAGE,
+        RestApiId=Ref(api),
+        DeploymentId=Ref(deployed),
+        StageName=STAGE_NAME,
+        Description="TAP file API",
+        AccessLogSetting=apigateway.AccessLogSetting(
+            DestinationArn=GetAtt(group, "Arn"), Format=json_log_format(ACCESS_LOG_FIELDS)
+        ),
+        TracingEnabled=True,
+        CacheClusterEnabled=False,
+        MethodSettings=[
+            apigateway.MethodSetting(
+                HttpMethod="*",
+                ResourcePath="/*",
+                MetricsEnabled=True,
+                DataTraceEnabled=False,
+                LoggingLevel=settings.api.execution_logging,
+                ThrottlingRateLimit=float(settings.api.throttling_rate),
+                ThrottlingBurstLimit=settings.api.throttling_burst,
+                CachingEnabled=False,
+                CacheDataEncrypted=True,
+            )
+        ],
+        Tags=standard_tags(settings),
+    )
+    return skip_checkov(staged, NO_CACHE_REASON)
+
+
+def usage_plan(settings: Settings, api: apigateway.RestApi, staged: apigateway.Stage) -> apigateway.UsagePlan:
+    """Each key's rate, burst and quota; the plan covers the API's one stage."""
+    config = settings.api
+    if config.usage_plan_rate is None or config.usage_plan_burst is None or config.usage_plan_quota is None:
+        raise ValueError("a usage plan needs usage_plan_rate, usage_plan_burst and usage_plan_quota")
+    return apigateway.UsagePlan(
+        USAGE_PLAN,
+        UsagePlanName=physical_name(settings, "usage-plan"),
+        Description="Rate, burst and quota of each API key",
+        ApiStages=[apigateway.ApiStage(ApiId=Ref(api), Stage=Ref(staged))],
+        Throttle=apigateway.ThrottleSettings(
+            RateLimit=float(config.usage_plan_rate), BurstLimit=config.usage_plan_burst
+        ),
+        Quota=apigateway.QuotaSettings(Limit=config.usage_plan_quota, Period=config.usage_plan_quota_period),
+        Tags=standard_tags(settings),
+    )
+
+
+def api_key(settings: Settings) -> apigateway.ApiKey:
+    """No Value: API Gateway generates the secret, so it is in no template, output or log."""
+    return apigateway.ApiKey(
+        API_KEY,
+        Name=physical_name(settings, "api-key"),
+        Description="Key of the API's usage plan; read its value with apigateway get-api-key --include-value",
+        Enabled=True,
+        Tags=standard_tags(settings),
+    )
+
+
+def usage_plan_key(plan: apigateway.UsagePlan, key: apigateway.ApiKey) -> apigateway.UsagePlanKey:
+    return apigateway.UsagePlanKey(USAGE_PLAN_KEY, KeyId=Ref(key), KeyType="API_KEY", UsagePlanId=Ref(plan))
+
+
+def stage_arn(api: apigateway.RestApi, staged: apigateway.Stage) -> Sub:
+    """The stage's ARN as WAF associations name it."""
+    return Sub(
+        f"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}::/restapis/${{{api.title}}}/stages/${{{staged.title}}}"
+    )
+
+
+def api_url(api: apigateway.RestApi) -> Sub:
+    """The stage's invoke URL (the stage name literal, so emulators that skip stages still resolve it)."""
+    return Sub(f"https://${{{api.title}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/{STAGE_NAME}")
+
+
+def invoke_scope() -> str:
+    """The part of the execute-api ARN that may invoke the function: this stage, any method and path."""
+    return f"{STAGE_NAME}/*/*"

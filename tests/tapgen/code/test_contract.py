@@ -1,0 +1,137 @@
+"""The contract between lambdas/ and the builders: a test fails the moment they drift apart."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from tapgen.code.artifacts import build_artifacts
+from tapgen.settings.config import Settings, load_all
+from tests.conftest import CONFIG, CONTRACT, ROOT, Template
+
+ARTIFACTS = build_artifacts(ROOT / "lambdas")
+IMPORT_HANDLER = """
+import importlib, sys
+module_name, _, attribute = sys.argv[1].rpartition(".")
+handler = getattr(importlib.import_module(module_name), attribute)
+assert callable(handler), sys.argv[1]
+assert all(not m.startswith("tapgen") for m in sys.modules), "a Lambda zip must not need tapgen"
+"""
+
+
+@pytest.mark.parametrize("function", sorted(ARTIFACTS))
+def test_handler_imports_from_its_zip_alone(tmp_path: Path, function: str) -> None:
+    """Unzip exactly what is shipped and import the handler with nothing else on the path."""
+    artifact = ARTIFACTS[function]
+    zipfile.ZipFile(io.BytesIO(artifact.zip_bytes)).extractall(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-E", "-s", "-c", IMPORT_HANDLER, artifact.handler],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("settings", load_all(CONFIG), ids=lambda s: s.name)
+def test_settings_size_every_contract_function_and_know_its_role(settings: Settings) -> None:
+    assert list(settings.functions) == [fn.name for fn in CONTRACT.FUNCTIONS]
+    assert settings.function_roles.api == CONTRACT.API.name
+    assert settings.function_roles.processors == tuple(fn.name for fn in CONTRACT.PROCESSORS)
+
+
+def test_template_handlers_are_the_contracts(template: Template) -> None:
+    handlers = {
+        r["Properties"]["FunctionName"]["Fn::Sub"].rsplit("-", 1)[1]: r["Properties"]["Handler"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Lambda::Function"
+    }
+    assert handlers == {fn.name: fn.handler for fn in CONTRACT.FUNCTIONS}
+
+
+def test_contract_environment_names_are_unique_and_prefixed() -> None:
+    names = [value for key, value in vars(CONTRACT).items() if key.startswith("ENV_")]
+    assert len(names) == len(set(names))
+    assert all(name.startswith("TAP_") for name in names)
+
+
+# Files that name the functions by design: the contract and the handlers (lambdas/), the handlers' tests, the
+# settings (tapgen.toml) and the least-privilege table. Everything else learns the names from the contract.
+NAMING_FILES = (
+    "lambdas/",
+    "tests/lambdas/",
+    "tests/tapgen/synth/test_least_privilege.py",
+    "tests/tapgen/code/test_contract.py",
+)
+# Strings spelled like a function that mean something else: the API's settings and metadata, diagram groups.
+OTHER_MEANINGS = {
+    ("src/tapgen/synth/template.py", "api"): "Metadata.tapgen.api, the REST API's account requirements",
+    ("src/tapgen/deploy/prerequisites.py", "api"): "Metadata.tapgen.api, read back",
+    ("src/tapgen/lint/rules.py", "api"): "Metadata.tapgen.api, read back",
+    ("src/tapgen/graph/model.py", "api"): "the diagram's group of API Gateway resources",
+    ("src/tapgen/graph/model.py", "data"): "the diagram's group of DynamoDB and SQS resources",
+    ("src/tapgen/lint/expand.py", "image"): "a SAM function's PackageType Image",
+}
+# Tests that use functions as examples, one per case, so that a new function needs no new case.
+EXAMPLE_TESTS = {"tests/tapgen/lint/test_rules.py": "each rule's breaking case picks one function's resource"}
+CODE_FILES = sorted(
+    path.relative_to(ROOT).as_posix()
+    for folder in ("src", "benchmarks", "tests")
+    for path in (ROOT / folder).rglob("*.py")
+    if not path.relative_to(ROOT).as_posix().startswith(NAMING_FILES)
+)
+
+
+# What follows a function's name in the logical ids of its resources: ImageFunction, ImageRole, ImageErrorsAlarm...
+FUNCTION_RESOURCES = (
+    "Function|FunctionName|Role|LogGroup|S3Permission|EventInvokeConfig|ErrorsAlarm|ThrottlesAlarm|DurationAlarm"
+)
+
+
+def named_functions(text: str, names: Iterable[str]) -> set[str]:
+    """The names written as a quoted string, a settings access (`functions.x`, `functions["x"]`), or as a quoted
+    logical id, alone or of one of the function's resources (`"Image"`, `"ImageRole"`)."""
+    return {
+        name
+        for name in names
+        if re.search(
+            rf"""(["']){name}\1|functions(\.|\[["']){name}\b|["']{name.capitalize()}({FUNCTION_RESOURCES})?["']""",
+            text,
+        )
+    }
+
+
+@pytest.mark.parametrize("path", [p for p in CODE_FILES if not p.startswith("tests/")])
+def test_code_names_no_function_the_contract_names(path: str) -> None:
+    names = named_functions((ROOT / path).read_text(encoding="utf-8"), (fn.name for fn in CONTRACT.FUNCTIONS))
+    assert {name for name in names if (path, name) not in OTHER_MEANINGS} == set()
+
+
+@pytest.mark.parametrize("path", [p for p in CODE_FILES if p.startswith("tests/") and p not in EXAMPLE_TESTS])
+def test_no_test_lists_the_processors(path: str) -> None:
+    """A test may use one function as its example; a list of them all would need a new function added to it."""
+    processors = {fn.name for fn in CONTRACT.PROCESSORS}
+    assert named_functions((ROOT / path).read_text(encoding="utf-8"), processors) != processors
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("sizing = settings.functions.image", {"image"}),
+        ('sizing = settings.functions["image"]', {"image"}),
+        ("labels = ('api', \"data\")", {"api", "data"}),
+        ('depends == ["DataS3Permission", "ImageRole"]', {"data", "image"}),
+        ('PROCESSORS = ("Image", "Document")', {"image", "document"}),
+        ('"PolicyDocument", "images", "ApiGateway", "apiId", "metadata", "ImageUri"', set()),
+    ],
+)
+def test_the_scan_finds_a_function_however_it_is_written(text: str, found: set[str]) -> None:
+    assert named_functions(text, ("api", "image", "document", "data")) == found
