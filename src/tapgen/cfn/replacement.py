@@ -13,12 +13,12 @@ from functools import cache
 from typing import Any
 
 from tapgen.cfn.parameters import ParameterChanges, resolved
+from tapgen.cfn.shapes import is_intrinsic
 
 Properties = Mapping[str, Any]
 GapRule = Callable[[Properties, Properties], Iterable[str]]
 
 _MISSING: Any = object()
-_INTRINSIC_PREFIX = "Fn::"
 
 
 def predict_replacement(
@@ -163,14 +163,6 @@ def _join(path: tuple[str, ...]) -> str:
 
 def _unescape(part: str) -> str:
     return part.replace("~1", "/").replace("~0", "~")
-
-
-def is_intrinsic(value: Any) -> bool:
-    """`{"Ref": ...}`, `{"Fn::GetAtt": ...}`, `{"Condition": ...}`: a one-key mapping CloudFormation resolves."""
-    if not isinstance(value, Mapping) or len(value) != 1:
-        return False
-    (key,) = value
-    return key in ("Ref", "Condition") or str(key).startswith(_INTRINSIC_PREFIX)
 
 
 def same_value(old: Any, new: Any) -> bool:

@@ -28,3 +28,11 @@ def mappings(value: Any) -> list[Mapping[str, Any]]:
 
 def properties(resource: Any) -> Mapping[str, Any]:
     return as_dict(as_dict(resource).get("Properties"))
+
+
+def is_intrinsic(value: Any) -> bool:
+    """`{"Ref": ...}`, `{"Fn::GetAtt": ...}`, `{"Condition": ...}`: a one-key mapping CloudFormation resolves."""
+    if not isinstance(value, Mapping) or len(value) != 1:
+        return False
+    (key,) = value
+    return key in ("Ref", "Condition") or str(key).startswith("Fn::")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from tapgen.cfn.replacement import is_intrinsic, same_value
+from tapgen.cfn.replacement import same_value
+from tapgen.cfn.shapes import is_intrinsic
 
 SHORT_LIMIT = 80
 

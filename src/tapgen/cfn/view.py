@@ -9,8 +9,10 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
+from tapgen.cfn.policies import PolicyDocument, PolicyKind, policy_documents
 from tapgen.cfn.shapes import as_dict, as_list
 from tapgen.cfn.stateful import STATEFUL_TYPES
 
@@ -90,6 +92,14 @@ class TemplateView:
             Resource(lid, str(body.get("Type", "")), body) for lid, body in resources.items() if isinstance(body, dict)
         ]
 
+    @cached_property
+    def policies(self) -> tuple[PolicyDocument, ...]:
+        """Every policy document of the template, read by the one policy reader (`tapgen.cfn.policies`)."""
+        return tuple(policy_documents(as_dict(self.template.get("Resources"))))
+
+    def policies_of_kind(self, kind: PolicyKind) -> list[PolicyDocument]:
+        return [policy for policy in self.policies if policy.kind is kind]
+
     def of_type(self, *types: str) -> list[Resource]:
         return [r for r in self.resources if r.type in types]
 
@@ -139,24 +149,11 @@ def statements(document: Json) -> Iterator[dict[str, Json]]:
         yield statement
 
 
-def identity_policies(view: TemplateView) -> Iterator[tuple[str, Path, Json]]:
-    """(logical id, path, policy document) of every identity-based policy: inline ones and IAM policies."""
-    for role in view.of_type("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group"):
-        for index, policy in enumerate(as_list(role.prop("Policies"))):
-            yield (
-                role.logical_id,
-                ("Properties", "Policies", str(index), "PolicyDocument"),
-                as_dict(policy).get("PolicyDocument"),
-            )
-    for policy in view.of_type("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy"):
-        yield policy.logical_id, ("Properties", "PolicyDocument"), policy.prop("PolicyDocument")
-
-
 def allow_statements_at(view: TemplateView) -> Iterator[tuple[str, Path, dict[str, Json]]]:
-    for logical_id, path, document in identity_policies(view):
-        for statement_path, statement in statements_at(document, path):
-            if statement.get("Effect") == "Allow":
-                yield logical_id, statement_path, statement
+    """(holder, path, statement) of each Allow of every identity policy, wherever the template keeps it."""
+    for document in view.policies_of_kind(PolicyKind.IDENTITY):
+        for path, statement in document.allow_statements():
+            yield document.holder, path, statement
 
 
 def allow_statements(view: TemplateView) -> Iterator[tuple[str, dict[str, Json]]]:

@@ -15,25 +15,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from tapgen.cfn.policies import IDENTITY_POLICY_DOCUMENTS, RESOURCE_POLICY_DOCUMENTS
-from tapgen.cfn.replacement import is_intrinsic
+from tapgen.cfn.policies import IDENTITY_HOLDERS, PERMISSION_TYPES, PolicyDocument, policy_documents
+from tapgen.cfn.shapes import is_intrinsic
 from tapgen.cfn.values import canonical
 from tapgen.diff.model import SecurityChange
 
 Resources = Mapping[str, Any]
 
-IDENTITY_HOLDERS = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
-POLICY_DOCUMENTS = {**IDENTITY_POLICY_DOCUMENTS, **RESOURCE_POLICY_DOCUMENTS}
-ROUTES = ("AWS::ApiGatewayV2::Route", "AWS::ApiGateway::Method")
+ROUTE_TYPES = ("AWS::ApiGatewayV2::Route", "AWS::ApiGateway::Method")
 AUTHORIZERS = ("AWS::ApiGatewayV2::Authorizer", "AWS::ApiGateway::Authorizer")
 ROUTE_AUTHORIZATION = ("AuthorizationType", "AuthorizerId", "AuthorizationScopes", "ApiKeyRequired")
-PERMISSION_CONDITIONS = {
-    "SourceArn": ("ArnLike", "AWS:SourceArn"),
-    "SourceAccount": ("StringEquals", "AWS:SourceAccount"),
-    "PrincipalOrgID": ("StringEquals", "aws:PrincipalOrgID"),
-    "FunctionUrlAuthType": ("StringEquals", "lambda:FunctionUrlAuthType"),
-    "EventSourceToken": ("StringEquals", "lambda:EventSourceToken"),
-}
 
 
 @dataclass(frozen=True)
@@ -188,67 +179,19 @@ _ACCOUNT_PRINCIPAL = re.compile(rf"AWS:(?:([0-9]{{12}})|arn:{_ARN_PART}:iam::({_
 
 
 def _statements(resources: Resources) -> Iterator[_Located]:
-    for logical_id in sorted(resources):
-        resource = resources[logical_id]
-        if not isinstance(resource, Mapping):
-            continue
-        kind = str(resource.get("Type", ""))
-        properties = resource.get("Properties", {})
-        if not isinstance(properties, Mapping):
-            continue
-        for policy, group, document in _documents(logical_id, kind, properties):
-            for written in _document_statements(document):
-                yield _Located(logical_id, kind, policy, group, _statement(written))
+    for policy in policy_documents(resources):
+        for _, written in policy.statements():
+            yield _Located(policy.holder, policy.holder_type, policy.name, _group(policy), _statement(written))
 
 
-def _documents(logical_id: str, kind: str, properties: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
-    """(policy, coverage group, document) of each policy the resource holds."""
-    if kind in IDENTITY_HOLDERS:
-        if "AssumeRolePolicyDocument" in properties:
-            yield "AssumeRolePolicyDocument", f"{logical_id}#trust", properties["AssumeRolePolicyDocument"]
-        policies = properties.get("Policies", [])
-        for index, policy in enumerate(policies if isinstance(policies, list) else [policies]):
-            name = policy.get("PolicyName", index) if _is_plain(policy) else index
-            document = policy.get("PolicyDocument") if _is_plain(policy) else policy
-            yield f"Policies/{_text(name)}", f"{logical_id}#identity", document
-    elif kind in POLICY_DOCUMENTS:
-        key = POLICY_DOCUMENTS[kind]
-        if key in properties:
-            yield key, logical_id, properties[key]
-    elif kind == "AWS::Lambda::Permission":
-        group = f"permission:{canonical(properties.get('FunctionName'))}"
-        yield "Permission", group, {"Statement": [_permission_statement(properties)]}
-
-
-def _permission_statement(properties: Mapping[str, Any]) -> dict[str, Any]:
-    """The resource-policy statement a Lambda permission adds to its function's policy."""
-    principal = properties.get("Principal")
-    statement: dict[str, Any] = {
-        "Effect": "Allow",
-        "Principal": _permission_principal(principal),
-        "Action": properties.get("Action"),
-        "Resource": properties.get("FunctionName"),
-    }
-    conditions: dict[str, dict[str, Any]] = {}
-    for name, (operator, key) in PERMISSION_CONDITIONS.items():
-        if name in properties:
-            conditions.setdefault(operator, {})[key] = properties[name]
-    if conditions:
-        statement["Condition"] = conditions
-    return statement
-
-
-def _permission_principal(principal: Any) -> Any:
-    if principal == "*" or not isinstance(principal, str):
-        return principal
-    return {"Service": principal} if principal.endswith(".amazonaws.com") else {"AWS": principal}
-
-
-def _document_statements(document: Any) -> list[Any]:
-    if not _is_plain(document):
-        return [document]  # an intrinsic function: one statement, not readable offline
-    statements = document.get("Statement", [])
-    return statements if isinstance(statements, list) else [statements]
+def _group(policy: PolicyDocument) -> str:
+    """The policies whose old statements cover a new one: a principal's inline policies together, its trust
+    apart, a permission by the function it opens; any other policy alone."""
+    if policy.holder_type in PERMISSION_TYPES:
+        return f"permission:{canonical(list(policy.attached_to))}"
+    if policy.holder_type in IDENTITY_HOLDERS:
+        return f"{policy.holder}#{policy.kind}"
+    return policy.holder
 
 
 def _statement(written: Any) -> Statement:
@@ -381,7 +324,7 @@ def _boundary_changes(old: Resources, new: Resources) -> Iterator[SecurityChange
 def _route_changes(old: Resources, new: Resources) -> Iterator[SecurityChange]:
     for logical_id in sorted(set(old) | set(new)):
         kind = str(_properties_of(new, logical_id, "Type") or _properties_of(old, logical_id, "Type"))
-        if kind not in ROUTES:
+        if kind not in ROUTE_TYPES:
             continue
         before = _authorization(old, logical_id)
         after = _authorization(new, logical_id)

@@ -8,14 +8,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tapgen.cfn.policies import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
-from tapgen.cfn.shapes import as_list, mappings, properties
+from tapgen.cfn.policies import PERMISSION_TYPES, PolicyDocument, PolicyKind, policy_documents
+from tapgen.cfn.shapes import as_list, properties
 from tapgen.graph.references import Resolver, as_text, describe
 
 ROLE = "AWS::IAM::Role"
-POLICY_TYPES = ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")
-# The resource policies drawn: a key's governs the key itself, the others what they are attached to.
-DRAWN_RESOURCE_POLICIES = ("AWS::KMS::Key", "AWS::S3::BucketPolicy", "AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy")
 Resources = Mapping[str, Mapping[str, Any]]
 
 
@@ -36,21 +33,22 @@ def target_id(resolver: Resolver, value: Any) -> str:
 
 
 def role_grants(resources: Resources, resolver: Resolver) -> list[Grant]:
-    """Every Allow statement of every role: inline policies and policies attached to it."""
-    documents: list[tuple[str, Any]] = []
-    for logical_id, resource in sorted(resources.items()):
-        props = properties(resource)
-        if resource.get("Type") == ROLE:
-            documents.extend((logical_id, policy.get("PolicyDocument")) for policy in mappings(props.get("Policies")))
-        elif resource.get("Type") in POLICY_TYPES:
-            roles = [target_id(resolver, role) for role in as_list(props.get("Roles"))]
-            documents.extend((role, props.get("PolicyDocument")) for role in roles)
+    """Every Allow statement of every identity policy (inline, attached or a `RolePolicy`), from each principal
+    it is attached to."""
     return [
-        Grant(role, target, actions, detail)
-        for role, document in documents
-        for statement in _allow_statements(document)
+        Grant(principal, target, actions, detail)
+        for policy in policy_documents(resources)
+        if policy.kind is PolicyKind.IDENTITY
+        for principal in _attached_principals(policy, resolver)
+        for _, statement in policy.allow_statements()
         for target, actions, detail in _statement_targets(statement, resolver, [])
     ]
+
+
+def _attached_principals(policy: PolicyDocument, resolver: Resolver) -> list[str]:
+    if policy.governs_holder:
+        return [policy.holder]
+    return [target_id(resolver, principal) for principal in policy.attached_to]
 
 
 def managed_policy_grants(resources: Resources) -> list[Grant]:
@@ -64,16 +62,14 @@ def managed_policy_grants(resources: Resources) -> list[Grant]:
 
 
 def resource_policy_grants(resources: Resources, resolver: Resolver) -> list[Grant]:
-    """Allow statements of key, bucket, queue and topic policies, from their principals."""
+    """Allow statements of resource policies (key, bucket, queue, topic, secret...), from their principals;
+    Lambda permissions are drawn by `invoke_permission_grants`."""
     grants: list[Grant] = []
-    for logical_id, resource in sorted(resources.items()):
-        kind = str(resource.get("Type"))
-        if kind not in DRAWN_RESOURCE_POLICIES:
+    for policy in policy_documents(resources):
+        if policy.kind is not PolicyKind.RESOURCE or policy.holder_type in PERMISSION_TYPES:
             continue
-        props = properties(resource)
-        attached_property, _ = POLICY_ATTACHMENTS.get(kind, ("", ""))
-        attached = [target_id(resolver, item) for item in as_list(props.get(attached_property))] or [logical_id]
-        for statement in _allow_statements(props.get(RESOURCE_POLICY_DOCUMENTS[kind])):
+        attached = [target_id(resolver, item) for item in policy.attached_to]
+        for _, statement in policy.allow_statements():
             for principal in _principals(statement.get("Principal"), resolver):
                 grants.extend(
                     Grant(principal, target, actions, detail)
@@ -101,12 +97,6 @@ def invoke_permission_grants(resources: Resources, resolver: Resolver) -> list[G
             )
         )
     return grants
-
-
-def _allow_statements(document: Any) -> list[Mapping[str, Any]]:
-    if not isinstance(document, Mapping):
-        return []
-    return [s for s in as_list(document.get("Statement")) if isinstance(s, Mapping) and s.get("Effect") == "Allow"]
 
 
 def _statement_targets(

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from tapgen.cfn.policies import POLICY_ATTACHMENTS, RESOURCE_POLICY_DOCUMENTS
+from tapgen.cfn.policies import PERMISSION_TYPES, PolicyDocument, PolicyKind
 from tapgen.cfn.rest_definition import DEFINITION_TYPES, definition_digest
 from tapgen.cfn.shapes import as_dict, as_list
 from tapgen.cfn.stateful import STATEFUL_TYPES
@@ -25,8 +25,6 @@ from tapgen.cfn.view import (
     is_false,
     is_true,
     referenced_ids,
-    statements,
-    statements_at,
 )
 
 
@@ -185,13 +183,12 @@ def _trust_is_right(services: set[str], want: str | None) -> bool:
 )
 def role_trusted_by_its_service(view: TemplateView) -> Problems:
     expected = _service_users(view)
+    trusts = {policy.holder: policy for policy in view.policies_of_kind(PolicyKind.TRUST)}
     for role in view.of_type("AWS::IAM::Role"):
         services: set[str] = set()
-        trust = ("Properties", "AssumeRolePolicyDocument")
-        for path, statement in statements_at(role.prop(*trust[1:]), trust):
+        trust = trusts.get(role.logical_id)
+        for path, statement in trust.allow_statements() if trust else ():
             principal = statement.get("Principal")
-            if statement.get("Effect") != "Allow":
-                continue
             if not isinstance(principal, dict) or set(principal) != {"Service"}:
                 message = f"is trusted by a principal that is not a service: {as_json_text(principal)}"
                 yield Problem(role.logical_id, message, (*path, "Principal"))
@@ -199,7 +196,7 @@ def role_trusted_by_its_service(view: TemplateView) -> Problems:
         want = expected.get(role.logical_id)
         if not _trust_is_right(services, want):
             message = f"is trusted by {sorted(services) or 'no service'}; expected {want or 'one service'}"
-            yield Problem(role.logical_id, message, trust)
+            yield Problem(role.logical_id, message, ("Properties", "AssumeRolePolicyDocument"))
 
 
 # Where each resource type names its KMS key (tables: see _table_problems).
@@ -305,6 +302,12 @@ def _table_problems(view: TemplateView, table: Resource) -> Problems:
 
 
 NAME_PROPERTY = {"AWS::S3::Bucket": "BucketName", "AWS::SQS::Queue": "QueueName", "AWS::SNS::Topic": "TopicName"}
+# The policies that guard buckets, queues and topics, and the type of what each governs.
+TLS_POLICY_TYPES = {
+    "AWS::S3::BucketPolicy": "AWS::S3::Bucket",
+    "AWS::SQS::QueuePolicy": "AWS::SQS::Queue",
+    "AWS::SNS::TopicPolicy": "AWS::SNS::Topic",
+}
 
 
 def _reaches_objects(statement: dict[str, Json]) -> bool:
@@ -312,22 +315,25 @@ def _reaches_objects(statement: dict[str, Json]) -> bool:
     return any(r == "*" or "/*" in as_json_text(r) for r in as_list(statement.get("Resource")))
 
 
-def _denies_plain_http(policy: Resource) -> bool:
+def _denies_plain_http(policy: PolicyDocument) -> bool:
     """A Deny for everyone (Principal "*") when aws:SecureTransport is false (on a bucket's objects too)."""
-    for statement in statements(policy.prop("PolicyDocument")):
+    for _, written in policy.statements():
+        statement = as_dict(written)
         secure = as_dict(as_dict(statement.get("Condition")).get("Bool")).get("aws:SecureTransport")
         everyone = statement.get("Principal") in ("*", {"AWS": "*"})
-        objects = policy.type != "AWS::S3::BucketPolicy" or _reaches_objects(statement)
+        objects = policy.holder_type != "AWS::S3::BucketPolicy" or _reaches_objects(statement)
         if statement.get("Effect") == "Deny" and everyone and is_false(secure) and objects:
             return True
     return False
 
 
-def _targets(view: TemplateView, policy: Resource) -> set[str]:
-    prop, target_type = POLICY_ATTACHMENTS[policy.type]
-    value = policy.prop(prop)
-    named = {t.logical_id for t in view.of_type(target_type) if t.prop(NAME_PROPERTY[target_type]) in as_list(value)}
-    return referenced_ids(value) | named
+def _targets(view: TemplateView, policy: PolicyDocument) -> set[str]:
+    """The buckets, queues or topics a policy governs: by reference, or by the literal name they carry."""
+    target_type = TLS_POLICY_TYPES[policy.holder_type]
+    named = {
+        t.logical_id for t in view.of_type(target_type) if t.prop(NAME_PROPERTY[target_type]) in policy.attached_to
+    }
+    return referenced_ids(list(policy.attached_to)) | named
 
 
 @rule(
@@ -340,11 +346,13 @@ def _targets(view: TemplateView, policy: Resource) -> set[str]:
 def tls_only_policies(view: TemplateView) -> Problems:
     """A policy lacking the statement is the finding; only a resource with no policy at all is one itself."""
     with_policy: set[str] = set()
-    for policy in view.of_type(*POLICY_ATTACHMENTS):
+    for policy in view.policies:
+        if policy.holder_type not in TLS_POLICY_TYPES:
+            continue
         with_policy |= _targets(view, policy)
         if not _denies_plain_http(policy):
             message = 'denies no principal ("*") requests without TLS (for buckets: on "/*" too)'
-            yield Problem(policy.logical_id, message, ("Properties", "PolicyDocument"))
+            yield Problem(policy.holder, message, policy.path)
     for resource in view.of_type(*NAME_PROPERTY):
         if resource.logical_id not in with_policy:
             yield resource.logical_id, "has no resource policy denying requests without TLS"
@@ -645,12 +653,13 @@ def _everyone(principal: Json) -> bool:
     docs="https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html",
 )
 def no_public_resource_policy(view: TemplateView) -> Problems:
-    for resource in view.of_type(*RESOURCE_POLICY_DOCUMENTS):
-        policy = ("Properties", RESOURCE_POLICY_DOCUMENTS[resource.type])
-        for path, statement in statements_at(resource.prop(*policy[1:]), policy):
-            if statement.get("Effect") == "Allow" and _everyone(statement.get("Principal")):
+    for policy in view.policies_of_kind(PolicyKind.RESOURCE):
+        if policy.holder_type in PERMISSION_TYPES:
+            continue  # below, in the words of a permission
+        for path, statement in policy.allow_statements():
+            if _everyone(statement.get("Principal")):
                 message = f"allows every principal ('*') in statement {statement.get('Sid', '')!r}"
-                yield Problem(resource.logical_id, message, (*path, "Principal"))
+                yield Problem(policy.holder, message, (*path, "Principal"))
     for permission in view.of_type("AWS::Lambda::Permission"):
         if permission.prop("Principal") == "*":
             message = "lets every principal ('*') invoke the function"
