@@ -36,18 +36,29 @@ class EntryDiff:
     changes: tuple[ValueChange, ...]
 
 
+BROADENING, NARROWING, NEUTRAL = "broadening", "narrowing", "neutral"
+
+
 @dataclass(frozen=True)
 class SecurityChange:
-    """A permission added or removed (an IAM or resource policy statement, a Lambda permission, an API route's
-    authorization), and whether it widens what someone may do."""
+    """A permission or exposure added, removed or modified (a policy statement, a Lambda permission, an API route's
+    authorization, a function URL, a security group rule, a bucket's public-access block), and whether it widens
+    what someone may do (broadening), narrows it, or neither (neutral), with the reasons for that."""
 
     resource: str  # logical id of the resource that holds it
     resource_type: str
     policy: str  # where in the resource: "AssumeRolePolicyDocument", "Policies/<name>", "KeyPolicy", ...
-    action: str  # "added" or "removed"
-    statement: Any  # the statement as written (normalised lists), or the route's authorization settings
+    action: str  # "added", "removed" or "modified"
+    statement: Any  # the statement as written (normalised lists), or the setting's before and after
     broadening: bool
     reasons: tuple[str, ...] = ()
+    narrowing: bool = False
+
+    @property
+    def classification(self) -> str:
+        if self.broadening:
+            return BROADENING
+        return NARROWING if self.narrowing else NEUTRAL
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ def _security_json(change: SecurityChange) -> dict[str, Any]:
         "policy": change.policy,
         "change": change.action,
         "statement": change.statement,
+        "classification": change.classification,
         "broadening": change.broadening,
         "reasons": list(change.reasons),
     }
@@ -135,7 +136,10 @@ def _entry_lines(entry: EntryDiff) -> list[str]:
 
 
 def _security_lines(change: SecurityChange) -> list[str]:
-    flag = f"  BROADENING: {', '.join(change.reasons)}" if change.broadening else ""
+    flag = (
+        f"  {change.classification.upper() if change.broadening else change.classification}" if change.reasons else ""
+    )
+    flag += f": {', '.join(change.reasons)}" if change.reasons else ""
     head = f"{SIGNS[change.action]} {change.resource} ({change.resource_type}) {change.policy}{flag}"
     return [head, *(f"      {line}" for line in _statement_lines(change.statement))]
 

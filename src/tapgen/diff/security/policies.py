@@ -11,7 +11,7 @@ from tapgen.cfn.policies import IDENTITY_HOLDERS, PERMISSION_TYPES, PolicyDocume
 from tapgen.cfn.values import canonical
 from tapgen.diff.model import SecurityChange
 from tapgen.diff.security.resources import Resources, properties_of, resource_field
-from tapgen.diff.security.statements import Statement, covers, likeness, normalised_written, statement_of, widenings
+from tapgen.diff.security.statements import Statement, covered, likeness, normalised_written, statement_of, widenings
 
 
 @dataclass(frozen=True)
@@ -35,48 +35,68 @@ def _located_changes(before: list[_Located], after: list[_Located]) -> Iterator[
     new_keys = {(s.resource, s.policy, s.statement.identity) for s in after}
     removed = [s for s in before if (s.resource, s.policy, s.statement.identity) not in new_keys]
     added = [s for s in after if (s.resource, s.policy, s.statement.identity) not in old_keys]
+    rewritten = {group for group in {s.group for s in (*removed, *added)} if _same_access(group, before, after)}
     for located in removed:
-        reasons = _removed_reasons(located, after)
-        yield _change(located, "removed", reasons)
+        if located.group not in rewritten:
+            yield _change(located, "removed", *_removed_reasons(located, after))
     for located in added:
-        yield _change(located, "added", _added_reasons(located, before, removed))
+        if located.group not in rewritten:
+            yield _change(located, "added", *_added_reasons(located, before, removed))
 
 
-def _change(located: _Located, action: str, reasons: tuple[str, ...]) -> SecurityChange:
+def _same_access(group: str, before: list[_Located], after: list[_Located]) -> bool:
+    """Whether a group's statements allow and deny exactly what they did (an equivalent rewrite: statements
+    split, merged, moved between a principal's inline policies)."""
+    old = [s.statement for s in before if s.group == group]
+    new = [s.statement for s in after if s.group == group]
+    if any(s.effect not in ("Allow", "Deny") for s in (*old, *new)):
+        return False
+    return all(covered(o, new) for o in old) and all(covered(n, old) for n in new)
+
+
+def _change(located: _Located, action: str, broadening: bool, reasons: tuple[str, ...]) -> SecurityChange:
     return SecurityChange(
         resource=located.resource,
         resource_type=located.resource_type,
         policy=located.policy,
         action=action,
         statement=normalised_written(located.statement.written),
-        broadening=bool(reasons),
+        broadening=broadening,
         reasons=reasons,
+        narrowing=not broadening and bool(reasons) and reasons[0] in NARROWING_REASONS,
     )
 
 
-def _added_reasons(located: _Located, before: list[_Located], removed: list[_Located]) -> tuple[str, ...]:
-    """Why an added statement widens access; empty when it does not (a Deny, or an Allow already granted)."""
+ALLOW_REMOVED = "Allow removed"
+DENY_ADDED = "Deny added"
+NARROWING_REASONS = (ALLOW_REMOVED, DENY_ADDED)
+
+
+def _added_reasons(located: _Located, before: list[_Located], removed: list[_Located]) -> tuple[bool, tuple[str, ...]]:
+    """Whether an added statement widens access, and why (or why not)."""
     statement = located.statement
     if statement.effect == "Deny":
-        return ()
+        return False, (DENY_ADDED,)
     if statement.effect != "Allow":
-        return ("statement not readable offline",)
+        return True, ("statement not readable offline",)
     olds = [s.statement for s in before if s.group == located.group and s.statement.effect == "Allow"]
-    if any(covers(old, statement) for old in olds):
-        return ()
+    if covered(statement, olds):
+        return False, ("already allowed by another statement",)
     edited = [s.statement for s in removed if s.group == located.group and s.statement.effect == "Allow"]
     if not edited:
-        return ("new Allow statement",)
+        return True, ("new Allow statement",)
     closest = max(edited, key=lambda old: likeness(old, statement))
-    return widenings(closest, statement) or ("new Allow statement",)
+    return True, widenings(closest, statement) or ("new Allow statement",)
 
 
-def _removed_reasons(located: _Located, after: list[_Located]) -> tuple[str, ...]:
+def _removed_reasons(located: _Located, after: list[_Located]) -> tuple[bool, tuple[str, ...]]:
     statement = located.statement
     if statement.effect != "Deny":
-        return ()
+        return False, (ALLOW_REMOVED,)
     news = [s.statement for s in after if s.group == located.group and s.statement.effect == "Deny"]
-    return () if any(covers(new, statement) for new in news) else ("Deny removed or narrowed",)
+    if covered(statement, news):
+        return False, ("still denied by another statement",)
+    return True, ("Deny removed or narrowed",)
 
 
 def _statements(resources: Resources) -> Iterator[_Located]:

@@ -28,3 +28,12 @@ def properties_of(resources: Resources, logical_id: str) -> Mapping[str, Any]:
 def resource_field(resources: Resources, logical_id: str, key: str) -> Any:
     resource = resources.get(logical_id)
     return resource.get(key) if isinstance(resource, Mapping) else None
+
+
+def resource_ids(old: Resources, new: Resources, types: tuple[str, ...]) -> list[str]:
+    """The logical ids, in order, of the resources of `types` in either template."""
+    return [
+        logical_id
+        for logical_id in sorted(set(old) | set(new))
+        if (resource_field(new, logical_id, "Type") or resource_field(old, logical_id, "Type")) in types
+    ]

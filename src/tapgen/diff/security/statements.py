@@ -3,9 +3,11 @@ principals); equivalent spellings of a statement read the same."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -30,13 +32,53 @@ class Statement:
         """The statement's content, whatever its Sid and the order of its lists."""
         if not is_plain(self.written):
             return canonical(self.written)
-        return canonical({k: v for k, v in normalised_written(self.written).items() if k != "Sid"})
+        return canonical({k: _case_folded(k, v) for k, v in normalised_written(self.written).items() if k != "Sid"})
+
+
+def _case_folded(key: str, value: Any) -> Any:
+    """IAM reads action names and condition keys without regard to case, and `"*"` as every AWS principal."""
+    if key in ("Action", "NotAction"):
+        return sorted(item.lower() if isinstance(item, str) else item for item in value)
+    if key in ("Principal", "NotPrincipal") and value == "*":
+        return {"AWS": ["*"]}
+    if key == "Condition" and is_plain(value):
+        return {
+            operator: {k.lower(): v for k, v in clauses.items()} if is_plain(clauses) else clauses
+            for operator, clauses in value.items()
+        }
+    return value
 
 
 def covers(wide: Statement, narrow: Statement) -> bool:
     """Whether `wide` applies to everything `narrow` applies to (same effect): then replacing one by the other
     grants (for Allow) or forbids (for Deny) nothing new."""
     return wide.effect == narrow.effect and wide.negated == narrow.negated and not widenings(wide, narrow)
+
+
+MAX_ATOMS = 512  # past this, a statement is compared whole rather than action by action
+
+
+def covered(statement: Statement, others: list[Statement]) -> bool:
+    """Whether `others` together apply to everything `statement` applies to: each principal, action and resource
+    of it is covered by one of them (so a statement merged from two, or split in two, covers the same)."""
+    if any(covers(other, statement) for other in others):
+        return True
+    dimensions = (statement.principals, statement.actions, statement.resources)
+    if math.prod(max(1, len(values)) for values in dimensions) > MAX_ATOMS or not others:
+        return False
+    return all(any(covers(other, atom) for other in others) for atom in _atoms(statement))
+
+
+def _atoms(statement: Statement) -> Iterator[Statement]:
+    """The statement one principal, one action and one resource at a time (an empty dimension stays empty)."""
+    for principal, action, resource in itertools.product(
+        _singles(statement.principals), _singles(statement.actions), _singles(statement.resources)
+    ):
+        yield replace(statement, principals=principal, actions=action, resources=resource)
+
+
+def _singles(values: frozenset[str]) -> list[frozenset[str]]:
+    return [frozenset({value}) for value in sorted(values)] or [frozenset()]
 
 
 def widenings(old: Statement, new: Statement) -> tuple[str, ...]:

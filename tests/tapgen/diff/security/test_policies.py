@@ -132,7 +132,7 @@ def new_topic_policy_statement(t: Template) -> None:
             "dev",
             widen_actions,
             [
-                ("ApiRole", "Policies/api-function", "removed", False, ()),
+                ("ApiRole", "Policies/api-function", "removed", False, ("Allow removed",)),
                 ("ApiRole", "Policies/api-function", "added", True, ("wider actions",)),
             ],
         ),
@@ -140,15 +140,15 @@ def new_topic_policy_statement(t: Template) -> None:
             "dev",
             narrow_actions,
             [
-                ("ApiRole", "Policies/api-function", "removed", False, ()),
-                ("ApiRole", "Policies/api-function", "added", False, ()),
+                ("ApiRole", "Policies/api-function", "removed", False, ("Allow removed",)),
+                ("ApiRole", "Policies/api-function", "added", False, ("already allowed by another statement",)),
             ],
         ),
         (
             "dev",
             widen_resources,
             [
-                ("ApiRole", "Policies/api-function", "removed", False, ()),
+                ("ApiRole", "Policies/api-function", "removed", False, ("Allow removed",)),
                 ("ApiRole", "Policies/api-function", "added", True, ("wider resources",)),
             ],
         ),
@@ -156,7 +156,7 @@ def new_topic_policy_statement(t: Template) -> None:
             "dev",
             wildcard_action,
             [
-                ("ApiRole", "Policies/api-function", "removed", False, ()),
+                ("ApiRole", "Policies/api-function", "removed", False, ("Allow removed",)),
                 ("ApiRole", "Policies/api-function", "added", True, ("wider actions",)),
             ],
         ),
@@ -165,7 +165,7 @@ def new_topic_policy_statement(t: Template) -> None:
             "prod",
             drop_key_condition,
             [
-                ("StackKey", "KeyPolicy", "removed", False, ()),
+                ("StackKey", "KeyPolicy", "removed", False, ("Allow removed",)),
                 ("StackKey", "KeyPolicy", "added", True, ("condition removed",)),
             ],
         ),
@@ -174,12 +174,12 @@ def new_topic_policy_statement(t: Template) -> None:
             drop_bucket_deny,
             [("UploadsBucketPolicy", "PolicyDocument", "removed", True, ("Deny removed or narrowed",))],
         ),
-        ("dev", add_queue_deny, [("DeadLetterQueuePolicy", "PolicyDocument", "added", False, ())]),
+        ("dev", add_queue_deny, [("DeadLetterQueuePolicy", "PolicyDocument", "added", False, ("Deny added",))]),
         (
             "dev",
             widen_trust,
             [
-                ("DataRole", "AssumeRolePolicyDocument", "removed", False, ()),
+                ("DataRole", "AssumeRolePolicyDocument", "removed", False, ("Allow removed",)),
                 ("DataRole", "AssumeRolePolicyDocument", "added", True, ("wider principal",)),
             ],
         ),
@@ -187,7 +187,7 @@ def new_topic_policy_statement(t: Template) -> None:
             "dev",
             drop_permission_source,
             [
-                ("ImageS3Permission", "Permission", "removed", False, ()),
+                ("ImageS3Permission", "Permission", "removed", False, ("Allow removed",)),
                 ("ImageS3Permission", "Permission", "added", True, ("condition removed",)),
             ],
         ),
@@ -293,7 +293,9 @@ def test_principal_changes_in_a_key_policy(principal: Any, broadening: bool) -> 
     removed, added = security("dev", edit)
     assert (removed.action, removed.broadening) == ("removed", False)
     assert (added.action, added.broadening) == ("added", broadening)
-    assert added.reasons == (("wider principal",) if broadening else ())
+    assert added.reasons == (("wider principal",) if broadening else ("already allowed by another statement",))
+    assert added.classification == ("broadening" if broadening else "neutral")
+    assert removed.classification == "narrowing"
 
 
 def test_the_order_of_lists_in_a_statement_means_nothing() -> None:
