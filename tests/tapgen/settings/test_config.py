@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tapgen.settings.config import (
+from tapgen.settings import (
     LOG_RETENTION_DAYS,
     ConfigError,
     ProcessingSettings,
