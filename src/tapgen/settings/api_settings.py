@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from tapgen.settings.checks import Problem, between, cors_origin, each, matches, one_of, setting
+from tapgen.settings.checks import SettingProblem, between, cors_origin, each, matches, one_of, setting
 from tapgen.settings.limits import COGNITO_USER_POOL_ARN, MAX_JWT_AUDIENCES
 
 # Settings that only one API flavour has, with the value that means "not set".
@@ -54,11 +54,11 @@ class ApiSettings:
     waf_rate_limit: int | None = setting(between(10, 2_000_000_000), default=None)
     execution_logging: Literal["OFF", "ERROR", "INFO"] = setting(one_of("OFF", "ERROR", "INFO"), default="OFF")
 
-    def problems(self) -> Iterator[Problem]:
+    def problems(self) -> Iterator[SettingProblem]:
         yield from self._flavour_problems()
         yield from self._auth_problems()
         if self.throttling_burst < self.throttling_rate:
-            yield Problem(
+            yield SettingProblem(
                 "throttling_burst",
                 self.throttling_burst,
                 f"at least throttling_rate ({self.throttling_rate})",
@@ -67,7 +67,7 @@ class ApiSettings:
         if self.kind == "rest":
             yield from self._rest_problems()
 
-    def _flavour_problems(self) -> Iterator[Problem]:
+    def _flavour_problems(self) -> Iterator[SettingProblem]:
         """A setting of the other flavour is a mistake, not something to ignore."""
         other, unset = ("rest", REST_ONLY_SETTINGS) if self.kind == "http" else ("http", HTTP_ONLY_SETTINGS)
         for name, default in unset.items():
@@ -75,40 +75,44 @@ class ApiSettings:
             if value != default:
                 shown = list(value) if isinstance(value, tuple) else value
                 allowed = f"left out: it applies only where api.kind = '{other}' (here '{self.kind}')"
-                yield Problem(name, shown, allowed, ("kind",))
+                yield SettingProblem(name, shown, allowed, ("kind",))
 
-    def _auth_problems(self) -> Iterator[Problem]:
+    def _auth_problems(self) -> Iterator[SettingProblem]:
         if self.kind == "http" and self.auth == "cognito":
             allowed = "'iam' or 'jwt' for an HTTP API (a Cognito user pool is a JWT issuer: use 'jwt')"
-            yield Problem("auth", self.auth, allowed, ("kind",))
+            yield SettingProblem("auth", self.auth, allowed, ("kind",))
         if self.kind == "rest" and self.auth == "jwt":
             allowed = (
                 "'iam' or 'cognito' for a REST API: REST APIs have no native JWT authorizer "
                 "(use 'cognito' with cognito_user_pool_arns)"
             )
-            yield Problem("auth", self.auth, allowed, ("kind",))
+            yield SettingProblem("auth", self.auth, allowed, ("kind",))
         if self.auth == "jwt" and not (self.jwt_issuer and self.jwt_audience):
             allowed = "an issuer and at least one jwt_audience when auth = 'jwt'"
-            yield Problem("jwt_issuer", self.jwt_issuer, allowed, ("auth", "jwt_audience"))
+            yield SettingProblem("jwt_issuer", self.jwt_issuer, allowed, ("auth", "jwt_audience"))
         if self.auth == "cognito" and not self.cognito_user_pool_arns:
-            yield Problem("cognito_user_pool_arns", [], "at least one user pool ARN when auth = 'cognito'", ("auth",))
+            yield SettingProblem(
+                "cognito_user_pool_arns", [], "at least one user pool ARN when auth = 'cognito'", ("auth",)
+            )
         if self.kind == "rest" and self.auth != "cognito" and self.cognito_user_pool_arns:
             pools = list(self.cognito_user_pool_arns)
-            yield Problem("cognito_user_pool_arns", pools, "left out unless auth = 'cognito'", ("auth", "kind"))
+            yield SettingProblem("cognito_user_pool_arns", pools, "left out unless auth = 'cognito'", ("auth", "kind"))
 
-    def _rest_problems(self) -> Iterator[Problem]:
+    def _rest_problems(self) -> Iterator[SettingProblem]:
         for name in USAGE_PLAN_SETTINGS:
             value = getattr(self, name)
             if self.api_keys and value is None:
                 allowed = "set when api_keys = true (the usage plan the keys belong to)"
-                yield Problem(name, value, allowed, ("api_keys",))
+                yield SettingProblem(name, value, allowed, ("api_keys",))
             if not self.api_keys and value is not None:
                 allowed = "left out unless api_keys = true (usage plans meter API keys)"
-                yield Problem(name, value, allowed, ("api_keys",))
+                yield SettingProblem(name, value, allowed, ("api_keys",))
         rate, burst = self.usage_plan_rate, self.usage_plan_burst
         if rate is not None and burst is not None and burst < rate:
-            yield Problem("usage_plan_burst", burst, f"at least usage_plan_rate ({rate})", ("usage_plan_rate",))
+            yield SettingProblem("usage_plan_burst", burst, f"at least usage_plan_rate ({rate})", ("usage_plan_rate",))
         if self.waf and self.waf_rate_limit is None:
-            yield Problem("waf_rate_limit", None, "requests per client IP per 5 minutes when waf = true", ("waf",))
+            yield SettingProblem(
+                "waf_rate_limit", None, "requests per client IP per 5 minutes when waf = true", ("waf",)
+            )
         if not self.waf and self.waf_rate_limit is not None:
-            yield Problem("waf_rate_limit", self.waf_rate_limit, "left out unless waf = true", ("waf",))
+            yield SettingProblem("waf_rate_limit", self.waf_rate_limit, "left out unless waf = true", ("waf",))

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from tapgen.settings.limits import RESERVED_TAG_KEYS
 
-Check = Callable[[Any], str | None]
+SettingCheck = Callable[[Any], str | None]
 """A check returns None when the value is allowed, else a description of what is allowed."""
 
 
@@ -23,21 +23,21 @@ class ConfigError(Exception):
         super().__init__("\n".join(f"{source}: {p}" for p in problems))
 
 
-def between(low: int, high: int) -> Check:
+def between(low: int, high: int) -> SettingCheck:
     return lambda v: None if low <= v <= high else f"an integer from {low} to {high}"
 
 
-def one_of(*allowed: object) -> Check:
+def one_of(*allowed: object) -> SettingCheck:
     shown = ", ".join(str(a) for a in allowed)
     return lambda v: None if v in allowed else f"one of {shown}"
 
 
-def matches(pattern: str, meaning: str) -> Check:
+def matches(pattern: str, meaning: str) -> SettingCheck:
     # Compiled on first use (re caches it): most settings' patterns never meet a value in a given render.
     return lambda v: None if re.fullmatch(pattern, v) else f"{meaning} (pattern {pattern})"
 
 
-def each(check: Check, at_most: int | None = None) -> Check:
+def each(check: SettingCheck, at_most: int | None = None) -> SettingCheck:
     def check_all(values: tuple[Any, ...]) -> str | None:
         if at_most is not None and len(values) > at_most:
             return f"a list of at most {at_most} items"
@@ -47,7 +47,7 @@ def each(check: Check, at_most: int | None = None) -> Check:
     return check_all
 
 
-def setting(check: Check | None = None, default: Any = MISSING, default_factory: Any = MISSING) -> Any:
+def setting(check: SettingCheck | None = None, default: Any = MISSING, default_factory: Any = MISSING) -> Any:
     """A dataclass field carrying its validation rule; on a table of free keys (a dict), `check` gets each
     (key, value) pair, so a problem names the entry."""
     return field(default=default, default_factory=default_factory, metadata={"check": check})
@@ -101,7 +101,7 @@ def tag(entry: tuple[str, str]) -> str | None:
     return None
 
 
-class Problem(NamedTuple):
+class SettingProblem(NamedTuple):
     """A rule across keys broken: `key` holds `value`, which must be `allowed`; `reads` names the other keys
     the rule depends on, so the problem is told against the table that set them."""
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Any, Literal, TypeVar
 
-from tapgen.settings.checks import Check
+from tapgen.settings.checks import SettingCheck
 from tapgen.settings.quoting import shortened, show_value, toml_key
 
 T = TypeVar("T")
@@ -71,7 +71,7 @@ class TableReader:
             self.fail(prefix + problem.key, problem.value, problem.allowed, reads)
         return built if len(self.problems) == before else None
 
-    def value(self, hint: Any, raw: Any, key: str, check: Check | None) -> Any:
+    def value(self, hint: Any, raw: Any, key: str, check: SettingCheck | None) -> Any:
         converted = self.convert(hint, raw, key)
         if converted is _BAD or check is None or converted is None:
             return converted

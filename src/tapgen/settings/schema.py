@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Literal
 
 from tapgen.settings.api_settings import ApiSettings
-from tapgen.settings.checks import Problem, between, email_address, fixed, matches, one_of, setting, tag
+from tapgen.settings.checks import SettingProblem, between, email_address, fixed, matches, one_of, setting, tag
 from tapgen.settings.limits import (
     ALARM_PERIOD_SECONDS,
     ASYNC_RETRY_WAITS_SECONDS,
@@ -105,14 +105,14 @@ class Settings:
         """The key that sets the api function's timeout, as problems name it."""
         return f"functions.{self.function_roles.api}.timeout_seconds"
 
-    def problems(self) -> Iterator[Problem]:
+    def problems(self) -> Iterator[SettingProblem]:
         api_timeout = self.functions[self.function_roles.api].timeout_seconds
         # HTTP API integrations time out after 30 s; a slower api function only burns money.
         if api_timeout > 29:
-            yield Problem(self._api_timeout_key, api_timeout, "at most 29 (HTTP API integration limit)")
+            yield SettingProblem(self._api_timeout_key, api_timeout, "at most 29 (HTTP API integration limit)")
         # A retained environment is pinned to its account, so no command can touch it in the wrong one.
         if self.retain_data and self.account is None:
-            yield Problem(
+            yield SettingProblem(
                 "account",
                 self.account,
                 "the environment's 12-digit AWS account id where retain_data = true",
@@ -120,16 +120,16 @@ class Settings:
             )
         if self.api.kind == "rest" and self.alarms.api_4xx_rate_percent is None:
             allowed = "the 4XX share (%) that raises the REST API's alarm"
-            yield Problem("alarms.api_4xx_rate_percent", None, allowed, ("api.kind",))
+            yield SettingProblem("alarms.api_4xx_rate_percent", None, allowed, ("api.kind",))
         if self.api.kind == "http" and self.alarms.api_4xx_rate_percent is not None:
-            yield Problem(
+            yield SettingProblem(
                 "alarms.api_4xx_rate_percent",
                 self.alarms.api_4xx_rate_percent,
                 "left out: it applies only where api.kind = 'rest'",
                 ("api.kind",),
             )
         if self.retain_data and "*" in self.api.cors_origins:
-            yield Problem(
+            yield SettingProblem(
                 "api.cors_origins",
                 list(self.api.cors_origins),
                 "explicit origins (no '*') where data is retained",
@@ -137,7 +137,7 @@ class Settings:
             )
         extra_tags = MAX_TAGS_PER_RESOURCE - len(RESERVED_TAG_KEYS)
         if len(self.tags) > extra_tags:
-            yield Problem(
+            yield SettingProblem(
                 "tags",
                 f"{len(self.tags)} tags",
                 f"at most {extra_tags} tags: AWS allows {MAX_TAGS_PER_RESOURCE} per resource and tapgen adds "
@@ -153,12 +153,12 @@ class Settings:
         """Each function's reserved concurrency, by function name."""
         return {name: function.reserved_concurrency for name, function in self.functions.items()}
 
-    def _concurrency_problems(self) -> Iterator[Problem]:
+    def _concurrency_problems(self) -> Iterator[SettingProblem]:
         reserved = self.reserved_concurrency
         needed = sum(reserved.values()) + UNRESERVED_CONCURRENCY_MINIMUM
         if self.account_concurrency_limit < needed:
             shown = " + ".join(f"{name} {count}" for name, count in reserved.items())
-            yield Problem(
+            yield SettingProblem(
                 "account_concurrency_limit",
                 self.account_concurrency_limit,
                 f"at least {needed}: the functions reserve {shown} and Lambda keeps {UNRESERVED_CONCURRENCY_MINIMUM} "
@@ -166,12 +166,12 @@ class Settings:
                 ("functions",),
             )
 
-    def _timing_problems(self) -> Iterator[Problem]:
+    def _timing_problems(self) -> Iterator[SettingProblem]:
         retries = self.processing.retry_attempts
         longest = max(self.functions[name].timeout_seconds for name in self.function_roles.processors)
         needed = (retries + 1) * longest + ASYNC_RETRY_WAITS_SECONDS[retries]
         if self.processing.max_event_age_seconds < needed:
-            yield Problem(
+            yield SettingProblem(
                 "processing.max_event_age_seconds",
                 self.processing.max_event_age_seconds,
                 f"at least {needed}, so {retries + 1} attempt(s) of a {longest} s processor and Lambda's waits "
@@ -179,11 +179,11 @@ class Settings:
                 ("processing.retry_attempts", "functions"),
             )
 
-    def _alarm_problems(self) -> Iterator[Problem]:
+    def _alarm_problems(self) -> Iterator[SettingProblem]:
         """Thresholds the API could never reach would leave an alarm that never fires."""
         gateway_ms = self.api_integration_timeout_ms
         if self.alarms.api_latency_p99_ms >= gateway_ms:
-            yield Problem(
+            yield SettingProblem(
                 "alarms.api_latency_p99_ms",
                 self.alarms.api_latency_p99_ms,
                 f"below {gateway_ms}, the most a request can take (api timeout_seconds + 1 s): above it the "
@@ -192,7 +192,7 @@ class Settings:
             )
         most_requests = self.api.throttling_rate * ALARM_PERIOD_SECONDS + self.api.throttling_burst
         if self.alarms.api_5xx_threshold > most_requests:
-            yield Problem(
+            yield SettingProblem(
                 "alarms.api_5xx_threshold",
                 self.alarms.api_5xx_threshold,
                 f"at most {most_requests}, the most requests throttling lets through in one "
@@ -200,10 +200,10 @@ class Settings:
                 ("api.throttling_rate", "api.throttling_burst"),
             )
 
-    def _name_problems(self) -> Iterator[Problem]:
+    def _name_problems(self) -> Iterator[SettingProblem]:
         for what, name, limit in longest_names(self.project, self.region, tuple(self.functions)):
             if len(name) > limit:
-                yield Problem(
+                yield SettingProblem(
                     "region",
                     self.region,
                     f"short enough for the {what} name: {name} (the longest suffix) is {len(name)} characters, "
