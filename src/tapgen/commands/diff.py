@@ -21,7 +21,7 @@ from tapgen.commands.cloud import (
 from tapgen.commands.common import config_option, examples, reported_errors
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.settings import load_settings
-from tapgen.synth.naming import ENVIRONMENT_SUFFIX
+from tapgen.settings.names import ENVIRONMENT_SUFFIX
 
 if TYPE_CHECKING:
     from tapgen.diff.stack import StackDiff

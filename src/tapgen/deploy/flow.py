@@ -40,7 +40,8 @@ from tapgen.deploy.stack import (
     set_policy,
 )
 from tapgen.errors import DeployError
-from tapgen.synth.naming import ARTIFACT_BUCKET, ENVIRONMENT_SUFFIX
+from tapgen.settings.names import ENVIRONMENT_SUFFIX
+from tapgen.synth.naming import ARTIFACT_BUCKET
 
 # CloudFormation takes a TemplateBody up to this size; larger templates must come from S3.
 TEMPLATE_BODY_LIMIT = 51_200

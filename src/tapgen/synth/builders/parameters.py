@@ -5,7 +5,8 @@ from __future__ import annotations
 from troposphere import Parameter
 
 from tapgen.settings import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, Settings
-from tapgen.synth.naming import ARTIFACT_BUCKET, ENVIRONMENT_SUFFIX
+from tapgen.settings.names import ENVIRONMENT_SUFFIX
+from tapgen.synth.naming import ARTIFACT_BUCKET
 
 
 def artifact_bucket() -> Parameter:
