@@ -8,11 +8,7 @@ import pytest
 
 from tapgen.settings import load_all, load_settings
 from tests.conftest import CONFIG, HTTP_ENVIRONMENTS, REST_ENVIRONMENTS
-from tests.tapgen.settings.helpers import (
-    BASE,
-    problems_for,
-    write_config,
-)
+from tests.tapgen.settings.helpers import BASE, problems_for, write_config
 
 
 def test_api_kind_defaults_to_http_and_partner_is_rest() -> None:

@@ -1,4 +1,5 @@
-"""The value validators: e-mail addresses as SNS takes them, CORS origins as browsers send them, AWS tags."""
+"""The checks: what the combinators say is allowed, and the value validators (e-mail addresses as SNS takes them,
+CORS origins as browsers send them, AWS tags)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tapgen.settings.helpers import (
-    dev_problems,
-    tags_table,
-)
+from tapgen.settings.checks import SettingCheck, between, each, matches, one_of
+from tests.tapgen.settings.helpers import dev_problems, tags_table
 
 
 @pytest.mark.parametrize(
@@ -118,3 +117,20 @@ def test_tags_every_resource_can_carry(tmp_path: Path, line: str, expected: str 
         assert problems == []
     else:
         assert len(problems) == 1 and problems[0].startswith(expected), problems
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "allowed"),
+    [
+        pytest.param(between(1, 5), 5, None, id="between-edge"),
+        pytest.param(between(1, 5), 6, "an integer from 1 to 5", id="between-above"),
+        pytest.param(one_of("a", 3), 3, None, id="one-of"),
+        pytest.param(one_of("a", 3), "b", "one of a, 3", id="one-of-other"),
+        pytest.param(matches(r"[a-z]+", "letters"), "A", "letters (pattern [a-z]+)", id="matches-whole-value"),
+        pytest.param(each(between(1, 2)), (1, 2), None, id="each"),
+        pytest.param(each(between(1, 2)), (1, 3), "a list of an integer from 1 to 2", id="each-names-the-item"),
+        pytest.param(each(between(1, 2), at_most=2), (1, 2, 1), "a list of at most 2 items", id="each-at-most"),
+    ],
+)
+def test_checks_say_what_is_allowed(check: SettingCheck, value: object, allowed: str | None) -> None:
+    assert check(value) == allowed

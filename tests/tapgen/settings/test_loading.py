@@ -8,11 +8,7 @@ import pytest
 
 from tapgen.settings import ConfigError, load_all, load_settings
 from tests.conftest import CONFIG, ENVIRONMENTS
-from tests.tapgen.settings.helpers import (
-    BASE,
-    problems_for,
-    write_config,
-)
+from tests.tapgen.settings.helpers import BASE, problems_for, write_config
 
 
 def test_all_environments_load() -> None:

@@ -6,11 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tapgen.settings.helpers import (
-    BASE,
-    dev_problems,
-    problems_for,
-)
+from tests.tapgen.settings.helpers import BASE, dev_problems, problems_for
 
 
 def test_a_rule_across_keys_is_told_against_the_table_that_broke_it(tmp_path: Path) -> None:

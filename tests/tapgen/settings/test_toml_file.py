@@ -8,11 +8,7 @@ from pathlib import Path
 import pytest
 
 from tapgen.settings import ConfigError, load_all
-from tests.tapgen.settings.helpers import (
-    BASE,
-    problems_for,
-    write_config,
-)
+from tests.tapgen.settings.helpers import BASE, problems_for, write_config
 
 
 @pytest.mark.parametrize(
