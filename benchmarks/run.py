@@ -32,7 +32,7 @@ from probes import (  # noqa: E402  (the lambdas path must be set first)
 )
 from tapgen.code.artifacts import build_artifacts  # noqa: E402
 from tapgen.code.contract import load_contract  # noqa: E402
-from tapgen.settings.config import load_all, load_settings  # noqa: E402
+from tapgen.settings import load_all, load_settings  # noqa: E402
 from tapgen.synth.render import render, render_all  # noqa: E402
 
 CONFIG = ROOT / "tapgen.toml"

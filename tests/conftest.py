@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tapgen.code.contract import load_contract
-from tapgen.settings.config import Settings, load_settings
+from tapgen.settings import Settings, load_settings
 from tapgen.synth.render import render
 
 ROOT = Path(__file__).resolve().parent.parent

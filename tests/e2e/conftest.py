@@ -19,7 +19,7 @@ from tapgen.local.emulator import (
     set_api_gateway_logging_role,
     supply_skipped_resources,
 )
-from tapgen.settings.config import load_all
+from tapgen.settings import load_all
 from tapgen.synth.render import render, template_path, write
 from tests.conftest import CONFIG, ROOT
 

@@ -13,7 +13,7 @@ import pytest
 
 from tapgen.code.artifacts import build_artifacts
 from tapgen.local.emulator import Emulator, patched_environ, supply_skipped_resources
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 from tapgen.synth.render import render, template_path, write
 from tests.conftest import CONTRACT
 from tests.e2e.conftest import BUCKET, Deployer, copy_project, deployed

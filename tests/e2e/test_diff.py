@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tapgen.local.emulator import Emulator
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 from tapgen.synth.render import render, template_path, write
 from tests.conftest import CONTRACT
 from tests.e2e.conftest import Deployer, copy_project, deployed

@@ -20,7 +20,7 @@ from tapgen.local.smoke import (
     run_smoke,
     samples,
 )
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 from tests.conftest import CONTRACT, ROOT
 from tests.e2e.conftest import Deployer, deployed
 

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 RENDER_AND_REPORT = """
 import sys
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 from tapgen.synth.render import render
 render(load_settings("prod", __import__("pathlib").Path("tapgen.toml")))
 print(sorted(name for name in sys.modules if name.split(".")[0] in ("cfn_flip", "yaml") and

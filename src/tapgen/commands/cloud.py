@@ -16,7 +16,7 @@ import click
 from tapgen.commands.common import F, emit, env_option, file_option, format_option, say, shortened, templates_dir
 from tapgen.errors import EXIT_FINDINGS, EXIT_USAGE, fail
 from tapgen.files import os_error_line
-from tapgen.settings.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
+from tapgen.settings import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, REGION_PATTERN, Settings
 
 if TYPE_CHECKING:
     from tapgen.cloud.clients import Clients

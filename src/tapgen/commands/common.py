@@ -16,7 +16,7 @@ import click
 
 from tapgen.errors import EXIT_USAGE, TapgenError, fail
 from tapgen.files import os_error_line
-from tapgen.settings.config import DEFAULT_CONFIG, ConfigError, Settings, load_all, load_settings
+from tapgen.settings import DEFAULT_CONFIG, ConfigError, Settings, load_all, load_settings
 
 PROBLEMS_SHOWN = 20  # a file of thousands of bad keys gets a screenful, and a count of the rest
 F = TypeVar("F", bound=Callable[..., Any])

@@ -30,7 +30,7 @@ from tapgen.commands.cloud import (
 from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.files import unwritable_reason
-from tapgen.settings.config import Settings, load_settings
+from tapgen.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from tapgen.deploy.flow import DeployPlan, DeployResult

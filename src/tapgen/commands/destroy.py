@@ -19,7 +19,7 @@ from tapgen.commands.cloud import (
 )
 from tapgen.commands.common import config_option, examples, reported_errors
 from tapgen.errors import fail
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 
 
 @click.command(

@@ -18,7 +18,7 @@ from tapgen.commands.cloud import (
 )
 from tapgen.commands.common import config_option, examples, reported_errors, say
 from tapgen.errors import EXIT_FINDINGS, fail
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 
 
 @click.command(

@@ -17,7 +17,7 @@ from tapgen.commands.cloud import (
     stack_target,
 )
 from tapgen.commands.common import config_option, examples, reported_errors
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 
 
 @click.command(

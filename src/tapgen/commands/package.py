@@ -17,7 +17,7 @@ from tapgen.commands.cloud import (
 )
 from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say, templates_dir
 from tapgen.files import TEMPLATE_BYTES_LIMIT, read_bounded
-from tapgen.settings.config import load_settings
+from tapgen.settings import load_settings
 
 
 @click.command(

@@ -18,7 +18,7 @@ from tapgen.commands.common import (
     templates_dir,
 )
 from tapgen.errors import EXIT_FINDINGS
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 
 
 @click.command(

@@ -28,7 +28,7 @@ from tapgen.code.artifacts import FunctionArtifact
 from tapgen.code.contract import load_contract
 from tapgen.errors import DeployError
 from tapgen.local.emulator import patched_environ
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 
 CALLER = "tapgen-smoke"
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from troposphere import AWSObject, Ref, Sub, Tags
 
-from tapgen.settings import names
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings, names
 from tapgen.settings.names import ENVIRONMENT_SUFFIX
 
 ARTIFACT_BUCKET = "ArtifactBucket"

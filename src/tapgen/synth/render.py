@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tapgen.code.digests import CodeAddress, code_digests
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.template import build_template
 
 

@@ -23,7 +23,7 @@ from troposphere import (
 
 from tapgen.code.contract import FunctionContract, load_contract
 from tapgen.code.digests import CodeAddress, code_digests
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders import (
     api,
     api_common,

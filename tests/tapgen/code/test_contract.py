@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tapgen.code.artifacts import build_artifacts
-from tapgen.settings.config import Settings, load_all
+from tapgen.settings import Settings, load_all
 from tests.conftest import CONFIG, CONTRACT, ROOT, Template
 
 ARTIFACTS = build_artifacts(ROOT / "lambdas")

@@ -14,7 +14,7 @@ from tapgen.code import artifacts
 from tapgen.code import digests as code_digests
 from tapgen.code.artifacts import build_artifacts
 from tapgen.code.digests import CACHE_FILE, CodeDigest, source_key
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.render import render
 from tests.conftest import ROOT
 

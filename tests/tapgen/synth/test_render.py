@@ -11,12 +11,12 @@ import pytest
 from cfnlint.api import lint
 from cfnlint.config import ManualArgs
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.render import stale_template, template_path
 from tests.conftest import ROOT, rendered_text
 
 RENDER_SNIPPET = (
-    "from tapgen.settings.config import load_settings; from tapgen.synth.render import render; import sys; "
+    "from tapgen.settings import load_settings; from tapgen.synth.render import render; import sys; "
     "sys.stdout.write(render(load_settings({env!r})))"
 )
 

@@ -8,7 +8,7 @@ import pytest
 from cfnlint.schema import PROVIDER_SCHEMA_MANAGER
 
 from tapgen.cfn.stateful import STATEFUL_TYPES
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders import compute
 from tests.conftest import CONTRACT, Template
 

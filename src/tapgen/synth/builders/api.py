@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from troposphere import GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders.api_common import (
     CORS_HEADERS,
     CORS_MAX_AGE_SECONDS,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from troposphere import AWSHelperFn, AWSObject, GetAtt, Ref, Sub, awslambda, logs
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders.log_groups import encrypted_log_group
 from tapgen.synth.naming import api_access_log_group_name_sub
 

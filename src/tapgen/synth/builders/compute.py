@@ -10,7 +10,7 @@ from troposphere import AWSHelperFn, GetAtt, Ref, Sub, awslambda, dynamodb, iam,
 
 from tapgen.code.contract import FunctionContract
 from tapgen.code.digests import CodeAddress
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders.log_groups import encrypted_log_group
 from tapgen.synth.checkov import skip_checkov
 from tapgen.synth.naming import (

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from troposphere import Sub, cloudwatch
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.naming import name_prefix, standard_tags
 
 DASHBOARD = "Dashboard"

@@ -6,7 +6,7 @@ from types import ModuleType
 
 from troposphere import AWSHelperFn, dynamodb
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.naming import apply_retention, physical_name, standard_tags
 
 METADATA_TABLE = "MetadataTable"

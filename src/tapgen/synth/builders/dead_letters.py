@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from troposphere import AWSHelperFn, GetAtt, Ref, sqs
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.naming import apply_retention, physical_name, standard_tags
 from tapgen.synth.statements import deny_insecure_transport, document
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from troposphere import AWSHelperFn, Sub, logs
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.naming import apply_retention, standard_tags
 
 

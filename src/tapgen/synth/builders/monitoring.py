@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from troposphere import AWSHelperFn, GetAtt, Ref, cloudwatch, sns
 
-from tapgen.settings.config import ALARM_PERIOD_SECONDS, Settings
+from tapgen.settings import ALARM_PERIOD_SECONDS, Settings
 from tapgen.synth.naming import arn, name_prefix, physical_name, standard_tags
 from tapgen.synth.statements import allow_service_on_behalf_of, deny_insecure_transport, document
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from troposphere import Parameter
 
-from tapgen.settings.config import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, Settings
+from tapgen.settings import BUCKET_NAME_PATTERN, ENV_NAME_PATTERN, Settings
 from tapgen.settings.names import ENVIRONMENT_SUFFIX
 from tapgen.synth.naming import ARTIFACT_BUCKET
 

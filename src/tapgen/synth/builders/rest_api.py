@@ -10,7 +10,7 @@ from typing import NamedTuple
 from troposphere import AWSObject, GetAtt, Ref, Sub, apigateway, awslambda, logs
 
 from tapgen.cfn.rest_definition import definition_digest
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders.api_common import (
     CORS_HEADERS,
     CORS_MAX_AGE_SECONDS,

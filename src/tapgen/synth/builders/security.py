@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from awacs.aws import ArnEquals, Condition, Principal, Statement
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, kms, secretsmanager
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.naming import apply_retention, name_prefix, physical_name, standard_tags
 from tapgen.synth.statements import actions, allow, document, service_principal
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from troposphere import AWSHelperFn, GetAtt, Ref, Sub, s3
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.checkov import skip_checkov
 from tapgen.synth.naming import (
     access_log_bucket_name_sub,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from troposphere import AWSHelperFn, GetAtt, logs, wafv2
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders.log_groups import encrypted_log_group
 from tapgen.synth.naming import log_group_arn, physical_name, standard_tags, waf_log_group_name_sub
 

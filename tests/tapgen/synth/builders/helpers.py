@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.render import render
 from tests.conftest import Template
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tests.conftest import HTTP_ENVIRONMENTS, Template, only_resource, resources_of_type
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tapgen.code.artifacts import build_artifacts
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tests.conftest import CONTRACT, ROOT, Template, resources_of_type
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN, as_list, statements
 

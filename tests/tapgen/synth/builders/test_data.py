@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tests.conftest import CONTRACT, Template, only_resource
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tap_shared import contract
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tests.conftest import CONTRACT, HTTP_ENVIRONMENTS, REST_ENVIRONMENTS, Template, only_resource, resources_of_type
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tap_api.routes import ROUTES as HANDLER_ROUTES
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders import rest_api
 from tests.conftest import (
     HTTP_ENVIRONMENTS,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tapgen.synth.builders.compute import logical_id
 from tests.conftest import CONTRACT, Template, props
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN, statements, tls_deny_resources

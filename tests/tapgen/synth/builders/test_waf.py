@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tapgen.settings.config import Settings
+from tapgen.settings import Settings
 from tests.conftest import REST_ENVIRONMENTS, Template, only_resource
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN, render_variant
 
