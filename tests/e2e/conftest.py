@@ -77,7 +77,10 @@ class Deployer:
         return CliRunner().invoke(main, [*args, "--config", str(self.config), *extra])
 
     def deploy(self, *extra: str) -> Result:
-        result = self.tapgen("deploy", "--bucket", BUCKET, "--yes", "--outputs-file", str(self.outputs_file), *extra)
+        """Deploy with --yes; the broadening gate is off unless `extra` sets it (its own tests do)."""
+        gate = () if {"--require-approval", "--approve"} & set(extra) else ("--require-approval", "never")
+        args = ("--bucket", BUCKET, "--yes", "--outputs-file", str(self.outputs_file), *gate, *extra)
+        result = self.tapgen("deploy", *args)
         if result.exit_code == 0 and "no changes" not in result.stderr:
             supply_skipped_resources(self.emulator, self.stack_name)
         return result

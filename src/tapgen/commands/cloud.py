@@ -198,7 +198,7 @@ def console(yes: bool) -> Console:
     """Messages on stderr; confirmation from the terminal unless --yes answered it already."""
     from tapgen.deploy.flow import Console
 
-    return Console(say=say, confirm=lambda question: yes or ask(question))
+    return Console(say=say, confirm=lambda question: yes or ask(question), interactive=not yes)
 
 
 def ask(question: str) -> bool:

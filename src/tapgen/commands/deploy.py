@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from tapgen.cfn.shapes import as_dict
 from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
@@ -51,6 +53,20 @@ LOCAL_BUCKET = "tapgen-local-artifacts"
 @click.option("--yes", is_flag=True, help="Execute without asking (required when not on a terminal).")
 @click.option("--no-execute", is_flag=True, help="Create the change set, print its name, and leave it for review.")
 @click.option("--allow-replacement", is_flag=True, help="Allow replacing or removing buckets, tables, keys, ...")
+@click.option(
+    "--require-approval",
+    type=click.Choice(["never", "broadening", "any-change"]),
+    default="broadening",
+    show_default=True,
+    help="Security changes that need an interactive yes or an approved plan; --yes alone does not execute them.",
+)
+@click.option(
+    "--approve",
+    "approved_plan",
+    metavar="PLAN",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A reviewed `tapgen diff --env NAME --format json`: execute only if the security changes are exactly its.",
+)
 @click.option("--keep", is_flag=True, help="With --local: keep the emulator serving until Ctrl-C.")
 @wait_timeout_option
 @outputs_file_option
@@ -63,6 +79,8 @@ def deploy(
     yes: bool,
     no_execute: bool,
     allow_replacement: bool,
+    require_approval: str,
+    approved_plan: Path | None,
     keep: bool,
     wait_timeout: float,
     outputs_file: Path,
@@ -71,8 +89,10 @@ def deploy(
     """Deploy the committed template of an environment as a CloudFormation stack.
 
     Refuses when templates/NAME.json is stale (deploy what was reviewed). Uploads the Lambda zips, creates
-    a change set, prints it, and refuses to replace or remove stateful resources unless
-    --allow-replacement. Asks before executing. On success prints the outputs as JSON on stdout and
+    a change set, prints it and its security changes, and refuses to replace or remove stateful resources
+    unless --allow-replacement. Asks before executing; a change set that broadens access (by default) runs
+    only on an interactive yes, with --require-approval never, or with --approve and a plan that lists
+    exactly its security changes. On success prints the outputs as JSON on stdout and
     writes them to --outputs-file; environments that retain data get termination protection and a
     stack policy. With --local everything runs against an embedded moto server, followed by a smoke
     test of the deployed service.
@@ -91,7 +111,9 @@ def deploy(
             fail(f"--outputs-file {reason} (checked before deploying)")
         target = stack_target(settings, stack)
         plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, aws.region, no_execute, allow_replacement)
-        plan = replace(plan, wait_timeout=wait_timeout)
+        plan = replace(
+            plan, wait_timeout=wait_timeout, **_security_gate(target.name, require_approval, approved_plan, aws.local)
+        )
         if aws.local:
             result = _deploy_local(plan, settings, config_path, yes, keep, outputs_file)
         else:
@@ -126,6 +148,33 @@ def _plan(
         execute=not no_execute,
         allow_replacement=allow_replacement,
     )
+
+
+def _security_gate(stack_name: str, mode: str, plan_path: Path | None, local: bool) -> dict[str, Any]:
+    """The deploy's security review (as `tapgen diff` words it) and its gate; `--local` shows it, gates nothing."""
+    from tapgen.deploy.gate import RequireApproval, SecurityReview
+    from tapgen.diff.approval import PlanError, describe, plan_differences, read_plan
+    from tapgen.diff.report import security_section
+    from tapgen.diff.security import security_changes
+
+    if local and plan_path:
+        fail("--approve gates real deploys; --local executes without one")
+    try:
+        approved = read_plan(plan_path) if plan_path else None
+    except PlanError as error:
+        fail(f"--approve: {error}")
+
+    def review(deployed: Mapping[str, Any], proposed: Mapping[str, Any]) -> SecurityReview:
+        changes = security_changes(as_dict(deployed.get("Resources")), as_dict(proposed.get("Resources")))
+        differences = None if approved is None else plan_differences(approved, stack_name, changes)
+        return SecurityReview(
+            lines=tuple(security_section(changes)),
+            broadenings=tuple(describe(change) for change in changes if change.broadening),
+            changes=tuple(describe(change) for change in changes),
+            plan_differences=differences,
+        )
+
+    return {"reviewer": review, "require_approval": RequireApproval.NEVER if local else RequireApproval(mode)}
 
 
 def _finish(plan: DeployPlan, result: DeployResult, outputs_file: Path, env: str) -> None:

@@ -13,12 +13,11 @@ from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
     deployed_stack_options,
-    report_format_option,
     reviewed_template,
     stack_clients,
     stack_target,
 )
-from tapgen.commands.common import config_option, examples, reported_errors
+from tapgen.commands.common import config_option, examples, format_option, reported_errors
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.settings import load_settings
 from tapgen.settings.names import ENVIRONMENT_SUFFIX
@@ -32,7 +31,13 @@ if TYPE_CHECKING:
 )
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @deployed_stack_options("Environment to compare (templates/NAME.json) with its stack.", required=False)
-@report_format_option
+@format_option(
+    {
+        "text": "for people",
+        "json": "(stable keys, see README) for machines and for deploy --approve",
+        "markdown": "for a pull-request comment",
+    }
+)
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when none (for CI gates).")
 @config_option
 def diff(
@@ -52,7 +57,10 @@ def diff(
     yet is everything added. Refuses a stale templates/NAME.json, as deploy does.
 
     `tapgen diff OLD NEW` compares two template files (JSON or YAML) the same way, offline.
+    `--format json` written to a file is a plan that `tapgen deploy --approve` accepts once reviewed;
+    `--format markdown` is a review for a pull-request comment (security changes first).
     """
+    from tapgen.diff.markdown import as_markdown
     from tapgen.diff.report import as_json, as_text
 
     with reported_errors(), aws_errors():
@@ -63,8 +71,8 @@ def diff(
         else:
             assert env is not None
             result = _compare_stack(env, config_path, stack, aws)
-        render = as_json if output_format == "json" else as_text
-        click.echo(render(result.diff, result.stack, result.exists), nl=False)
+        render = {"json": as_json, "markdown": as_markdown}.get(output_format, as_text)
+        click.echo(render(result.diff, result.stack, result.exists, offline=bool(files)), nl=False)
     if exit_code and not result.diff.empty:
         sys.exit(EXIT_FINDINGS)
 

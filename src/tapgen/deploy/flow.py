@@ -13,6 +13,7 @@ from typing import Any
 
 from tapgen.cloud.account import partition_of
 from tapgen.cloud.clients import Clients
+from tapgen.cloud.deployed import deployed_template
 from tapgen.cloud.stack import describe_stack, stack_resources
 from tapgen.code.artifacts import FunctionArtifact
 from tapgen.code.package import UploadReport, ensure_object, upload_artifacts
@@ -26,10 +27,11 @@ from tapgen.deploy.changes import (
     with_predicted_replacements,
 )
 from tapgen.deploy.code import code_mismatches
+from tapgen.deploy.gate import PlanMismatch, RequireApproval, Reviewer, judge, refusal
 from tapgen.deploy.outputs import flat_outputs
 from tapgen.deploy.prerequisites import require_account_prerequisites
 from tapgen.deploy.progress import DEFAULT_WAIT_TIMEOUT, latest_event_id, watch
-from tapgen.deploy.retention import deployed_template, retention_of
+from tapgen.deploy.retention import readable_template, retention_of
 from tapgen.deploy.stack import (
     PERMISSIVE_POLICY,
     PROTECTIVE_POLICY,
@@ -54,6 +56,7 @@ class Console:
 
     say: Callable[[str], None]
     confirm: Callable[[str], bool]
+    interactive: bool = True  # False when --yes answered every question before it was asked
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class DeployPlan:
     execute: bool = True
     allow_replacement: bool = False
     wait_timeout: float = DEFAULT_WAIT_TIMEOUT
+    reviewer: Reviewer | None = None  # the security review of the change; None: none shown, nothing gated
+    require_approval: RequireApproval = RequireApproval.BROADENING
 
 
 @dataclass(frozen=True)
@@ -114,12 +119,15 @@ def deploy(plan: DeployPlan, clients: Clients, console: Console, sleep: Sleep = 
         console.say(f"change set {change_set.name} for {plan.stack_name} ({request.change_set_type}):")
         console.say(change_table(change_set.changes))
         _guard(change_set, plan.allow_replacement)
+        held = _review_security(cfn, plan, request.change_set_type, console)
         if not plan.execute:
             console.say(
                 f"not executed; to run it: aws cloudformation execute-change-set --change-set-name {change_set.id}"
             )
             return DeployResult(upload, change_set, False, {})
-        if not console.confirm(f"Execute {len(change_set.changes)} change(s) on stack {plan.stack_name}?"):
+        question = f"Execute {len(change_set.changes)} change(s) on stack {plan.stack_name}"
+        question += f", approving {len(held)} held security change(s)?" if held else "?"
+        if not console.confirm(question):
             raise DeployError("cancelled: change set deleted, nothing changed")
     _execute(cfn, change_set, plan, console, sleep)
     _verify_code(clients, plan, console)
@@ -203,6 +211,28 @@ def _guard(change_set: ChangeSet, allowed: bool) -> None:
     )
 
 
+def _review_security(cfn: Any, plan: DeployPlan, change_set_type: str, console: Console) -> tuple[str, ...]:
+    """Print the security changes as `tapgen diff` does, and apply the gate: what a person must still approve
+    (empty: nothing), or a refusal when nobody can (--yes) or the approved plan differs."""
+    if plan.reviewer is None:
+        return ()
+    deployed = deployed_template(cfn, plan.stack_name) if change_set_type == "UPDATE" else {}
+    review = plan.reviewer(deployed, json.loads(plan.template))
+    for line in review.lines or ("no security changes",):
+        console.say(line)
+    if not plan.execute:
+        return ()
+    try:
+        verdict = judge(review, plan.require_approval)
+    except PlanMismatch as error:
+        raise DeployError(f"refusing to execute: {error}; change set deleted, nothing changed") from None
+    if verdict.approved_by_plan and verdict.held:
+        console.say(f"approved by the plan: {len(verdict.held)} held security change(s), exactly as reviewed")
+    if verdict.needs_a_person and not console.interactive:
+        raise DeployError(refusal(verdict, plan.require_approval))
+    return verdict.held if verdict.needs_a_person else ()
+
+
 def _execute(cfn: Any, change_set: ChangeSet, plan: DeployPlan, console: Console, sleep: Sleep) -> None:
     # The stack policy of a protected stack would stop the replacement the person just allowed.
     relax = plan.allow_replacement and plan.retain_data and bool(data_loss(change_set.changes))
@@ -258,7 +288,7 @@ def destroy(
         raise DeployError(f"stack {stack_name} does not exist")
     if stack.get("EnableTerminationProtection"):
         raise DeployError(f"stack {stack_name} has termination protection on: it holds data that must be kept")
-    retention = retention_of(deployed_template(cfn, stack["StackId"]))
+    retention = retention_of(readable_template(cfn, stack["StackId"]))
     if retention.reasons:
         raise DeployError(
             f"refusing to destroy {stack_name}: its data must outlive it ({'; '.join(retention.reasons)}); "

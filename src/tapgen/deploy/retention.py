@@ -45,7 +45,7 @@ def retention_of(template: Mapping[str, Any]) -> Retention:
     return Retention(marked=marked, kept=kept)
 
 
-def deployed_template(cfn: Any, stack: str) -> dict[str, Any]:
+def readable_template(cfn: Any, stack: str) -> dict[str, Any]:
     """The template the stack was last deployed from, as JSON data; an error when it cannot be read as such."""
     body = cfn.get_template(StackName=stack, TemplateStage="Original")["TemplateBody"]
     parsed = body if not isinstance(body, str) else _json_or_none(body)  # botocore parses a JSON body itself

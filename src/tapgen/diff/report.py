@@ -14,14 +14,15 @@ SIGNS = {"add": "[+]", "remove": "[-]", "modify": "[~]", "added": "[+]", "remove
 JSON_FORMAT_VERSION = 1
 
 
-def as_json(diff: TemplateDiff, stack: str, stack_exists: bool) -> str:
+def as_json(diff: TemplateDiff, stack: str, stack_exists: bool, offline: bool = False) -> str:
     document = {
         "formatVersion": JSON_FORMAT_VERSION,
         "stack": stack,
+        "offline": offline,
         "stackExists": stack_exists,
         "differences": not diff.empty,
         "resources": [_resource_json(r) for r in diff.resources],
-        "security": [_security_json(s) for s in diff.security],
+        "security": [security_json(s) for s in diff.security],
         "outputs": [_entry_json(e) for e in diff.outputs],
         "parameters": [_entry_json(e) for e in diff.parameters],
         "other": [_entry_json(e) for e in diff.other],
@@ -60,7 +61,7 @@ def _entry_json(entry: EntryDiff) -> dict[str, Any]:
     return {"name": entry.name, "action": entry.action, "changes": [_change_json(c) for c in entry.changes]}
 
 
-def _security_json(change: SecurityChange) -> dict[str, Any]:
+def security_json(change: SecurityChange) -> dict[str, Any]:
     return {
         "resource": change.resource,
         "type": change.resource_type,
@@ -73,14 +74,20 @@ def _security_json(change: SecurityChange) -> dict[str, Any]:
     }
 
 
-def as_text(diff: TemplateDiff, stack: str, stack_exists: bool) -> str:
+def heading(stack: str, stack_exists: bool, offline: bool = False) -> str:
+    """What is compared: two files offline (`OLD → NEW`), else the committed template with a stack."""
+    if offline:
+        return f"{stack}: changes"
+    return f"{stack}: " + ("changes to the deployed stack" if stack_exists else "stack does not exist; all added")
+
+
+def as_text(diff: TemplateDiff, stack: str, stack_exists: bool, offline: bool = False) -> str:
     if diff.empty:
         return f"{stack}: {NO_DIFFERENCES}\n"
-    heading = f"{stack}: " + ("changes to the deployed stack" if stack_exists else "stack does not exist; all added")
     sections = [
-        heading,
+        heading(stack, stack_exists, offline),
         *_section("Resources", [line for r in diff.resources for line in _resource_lines(r)]),
-        *_section("Security changes", [line for s in diff.security for line in _security_lines(s)]),
+        *_section("Security changes", [line for s in diff.security for line in security_lines(s)]),
         *_section("Outputs", [line for e in diff.outputs for line in _entry_lines(e)]),
         *_section("Parameters", [line for e in diff.parameters for line in _entry_lines(e)]),
         *_section("Other sections", [line for e in diff.other for line in _entry_lines(e)]),
@@ -135,13 +142,22 @@ def _entry_lines(entry: EntryDiff) -> list[str]:
     return lines + [f"    {_change_line(change)}" for change in entry.changes]
 
 
-def _security_lines(change: SecurityChange) -> list[str]:
-    flag = (
-        f"  {change.classification.upper() if change.broadening else change.classification}" if change.reasons else ""
-    )
-    flag += f": {', '.join(change.reasons)}" if change.reasons else ""
+def security_lines(change: SecurityChange) -> list[str]:
+    """A change as `tapgen diff` and `tapgen deploy` show it: holder, policy, classification and reasons, then the
+    statement or setting."""
+    label = change.classification.upper() if change.broadening else change.classification
+    flag = f"  {label}: {', '.join(change.reasons)}" if change.reasons else f"  {label}"
     head = f"{SIGNS[change.action]} {change.resource} ({change.resource_type}) {change.policy}{flag}"
     return [head, *(f"      {line}" for line in _statement_lines(change.statement))]
+
+
+def security_section(changes: tuple[SecurityChange, ...]) -> list[str]:
+    """The "Security changes" section with its count of broadenings; empty when there are no changes."""
+    if not changes:
+        return []
+    broadening = sum(change.broadening for change in changes)
+    lines = [line for change in changes for line in security_lines(change)]
+    return [f"Security changes ({len(changes)}, {broadening} broadening)", *lines]
 
 
 def _statement_lines(statement: Any) -> Iterable[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tapgen.deploy.retention import deployed_template, retention_of
+from tapgen.deploy.retention import readable_template, retention_of
 from tapgen.errors import DeployError
 from tests.conftest import ROOT
 from tests.tapgen.deploy.stubs import stubbed
@@ -52,4 +52,4 @@ def test_a_deployed_template_that_cannot_be_judged_is_refused(body: str) -> None
     cfn, stub = stubbed("cloudformation")
     stub.add_response("get_template", {"TemplateBody": body}, {"StackName": "s", "TemplateStage": "Original"})
     with stub, pytest.raises(DeployError, match="cannot tell whether it keeps data: refusing"):
-        deployed_template(cfn, "s")
+        readable_template(cfn, "s")

@@ -27,7 +27,7 @@ def test_json_has_stable_keys_and_every_change() -> None:
     statements.append({"Effect": "Allow", "Action": "s3:*", "Resource": "*"})
     document = json.loads(as_json(diff_templates(old, new), "tap-dev", True))
     sections = {"resources", "security", "outputs", "parameters", "other"}
-    assert set(document) == {"formatVersion", "stack", "stackExists", "differences", *sections}
+    assert set(document) == {"formatVersion", "stack", "stackExists", "offline", "differences", *sections}
     table = next(r for r in document["resources"] if r["logicalId"] == "MetadataTable")
     assert table == {
         "logicalId": "MetadataTable",
