@@ -13,7 +13,7 @@ from tapgen.lint.expand import expand
 from tapgen.lint.findings import Finding, Suppression, TemplateError
 from tapgen.lint.limits import size_findings, size_notes
 from tapgen.lint.location import locate
-from tapgen.lint.rules import RULES, Problem, Rule
+from tapgen.lint.rules import RULES, Rule, RuleFinding
 from tapgen.lint.source import decode_template, without_leading_tabs
 from tapgen.lint.suppressions import Waivers, apply_waivers, read_waivers
 
@@ -34,8 +34,8 @@ def parse_template(text: str, name: str) -> dict[str, Any]:
     return decode_template(text, name)
 
 
-def _path(problem: Problem) -> tuple[str, ...]:
-    return ("Resources", problem.resource, *problem.path) if problem.resource else problem.path
+def _path(found: RuleFinding) -> tuple[str, ...]:
+    return ("Resources", found.resource, *found.path) if found.resource else found.path
 
 
 def tapgen_findings(template: dict[str, Any]) -> list[Finding]:
@@ -49,10 +49,10 @@ def rule_findings(template: dict[str, Any], rules: Sequence[Rule]) -> list[Findi
     for variant in branch_variants(template):
         view = TemplateView(variant)
         for rule in rules:
-            for problem in map(Problem.of, rule.check(view)):
-                line, column = locate(template, _path(problem), min_depth=2 if problem.resource else 0) or (0, 0)
-                where = "/".join(_path(problem))
-                finding = Finding(rule.id, str(problem.resource), problem.message, rule.fix, line, column, where)
+            for found in map(RuleFinding.of, rule.check(view)):
+                line, column = locate(template, _path(found), min_depth=2 if found.resource else 0) or (0, 0)
+                where = "/".join(_path(found))
+                finding = Finding(rule.id, str(found.resource), found.message, rule.fix, line, column, where)
                 findings[finding] = None
     return list(findings)
 

@@ -75,7 +75,7 @@ NAMING_FILES = (
 OTHER_MEANINGS = {
     ("src/tapgen/synth/template.py", "api"): "Metadata.tapgen.api, the REST API's account requirements",
     ("src/tapgen/deploy/prerequisites.py", "api"): "Metadata.tapgen.api, read back",
-    ("src/tapgen/lint/rules.py", "api"): "Metadata.tapgen.api, read back",
+    ("src/tapgen/lint/rules/rest_api.py", "api"): "Metadata.tapgen.api, read back",
     ("src/tapgen/graph/model.py", "api"): "the diagram's group of API Gateway resources",
     ("src/tapgen/graph/model.py", "data"): "the diagram's group of DynamoDB and SQS resources",
     ("src/tapgen/lint/expand.py", "image"): "a SAM function's PackageType Image",

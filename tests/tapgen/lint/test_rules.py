@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from tapgen.lint.engine import tapgen_findings
-from tapgen.lint.rules import PUBLIC_ACCESS_BLOCKS, RULES
+from tapgen.lint.rules import RULES
+from tapgen.lint.rules.storage import PUBLIC_ACCESS_BLOCKS
 from tests.conftest import Template, props, rendered_template
 
 Breakage = Callable[[dict[str, Any]], None]
