@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import ModuleType
 from typing import NamedTuple
 
 from troposphere import (
@@ -21,7 +20,7 @@ from troposphere import (
     sqs,
 )
 
-from tapgen.code.contract import FunctionContract, load_contract
+from tapgen.code.contract import FunctionContract, LambdaContract, load_contract
 from tapgen.code.digests import CodeAddress, code_digests
 from tapgen.settings.config import Settings
 from tapgen.synth.builders import (
@@ -144,7 +143,7 @@ def _metadata(settings: Settings) -> dict[str, object]:
     return metadata
 
 
-def _log_group_arns(settings: Settings, contract: ModuleType) -> list[AWSHelperFn]:
+def _log_group_arns(settings: Settings, contract: LambdaContract) -> list[AWSHelperFn]:
     """The log groups the key may encrypt: one per function, the API's access log, and WAF's log."""
     names = [lambda_log_group_name_sub(settings, fn.name) for fn in contract.FUNCTIONS]
     names.append(api_access_log_group_name_sub(settings))
@@ -155,7 +154,7 @@ def _log_group_arns(settings: Settings, contract: ModuleType) -> list[AWSHelperF
 
 def _environment_values(
     settings: Settings,
-    contract: ModuleType,
+    contract: LambdaContract,
     artifacts: Mapping[str, CodeAddress],
     shared: compute.SharedResources,
 ) -> dict[str, object]:
@@ -304,7 +303,7 @@ def _add_waf(template: Template, settings: Settings, stage_arn: AWSHelperFn, key
 def _add_monitoring(
     template: Template,
     settings: Settings,
-    contract: ModuleType,
+    contract: LambdaContract,
     key_arn: AWSHelperFn,
     functions: Mapping[str, awslambda.Function],
     queue: sqs.Queue,
@@ -336,7 +335,7 @@ def _add_monitoring(
 def _dashboard(
     template: Template,
     settings: Settings,
-    contract: ModuleType,
+    contract: LambdaContract,
     functions: Mapping[str, awslambda.Function],
     queue: sqs.Queue,
     table: dynamodb.Table,
