@@ -8,6 +8,7 @@ never an AttributeError deep inside a builder.
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -36,6 +37,49 @@ class FunctionContract:
     def module(self) -> str:
         """The dotted module that holds the handler."""
         return self.handler.rsplit(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the API, as the contract's `ROUTES` gives it."""
+
+    name: str  # the stem of its logical ids: CreateFile → CreateFileRoute
+    method: str  # upper case: GET, POST...
+    path: str  # `/files/{id}`: a `{name}` segment is a path parameter
+    open: bool  # True: no authorisation; every other route is authorised
+    query: tuple[str, ...]  # its optional query-string parameters
+    body: bool  # takes a JSON body
+
+    @property
+    def key(self) -> str:
+        """`GET /files/{id}`: the HTTP API's route key."""
+        return f"{self.method} {self.path}"
+
+    @property
+    def segments(self) -> tuple[str, ...]:
+        return tuple(self.path.strip("/").split("/"))
+
+    @property
+    def path_parameters(self) -> tuple[str, ...]:
+        """The names of its `{name}` segments, in order."""
+        return tuple(s[1:-1] for s in self.segments if s.startswith("{"))
+
+    def path_for(self, **parameters: str) -> str:
+        """The concrete path, each `{name}` segment replaced by `parameters[name]`: `/files/abc`."""
+        return "/" + "/".join(parameters[s[1:-1]] if s.startswith("{") else s for s in self.segments)
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """The path parameters when `path` is one of this route's paths (`{}` when it has none); else None."""
+        have = tuple(path.strip("/").split("/"))
+        if len(have) != len(self.segments):
+            return None
+        found: dict[str, str] = {}
+        for want, segment in zip(self.segments, have, strict=True):
+            if want.startswith("{") and segment:
+                found[want[1:-1]] = segment
+            elif want != segment:
+                return None
+        return found
 
 
 @dataclass(frozen=True)
@@ -76,6 +120,20 @@ class LambdaContract:
     OUTCOME_METRICS: Mapping[str, str]
     METRIC_BYTES_READ: str
     METRIC_PROCESSING_DELAY: str
+    # The API's routes, in order.
+    ROUTES: tuple[Route, ...]
+
+    @property
+    def open_routes(self) -> frozenset[tuple[str, str]]:
+        """(method, path) of every route that needs no authorisation: {("GET", "/health")}."""
+        return frozenset((route.method, route.path) for route in self.ROUTES if route.open)
+
+    def route(self, name: str) -> Route:
+        """The route called `name` (`GetFile`); KeyError naming the routes there are otherwise."""
+        for route in self.ROUTES:
+            if route.name == name:
+                return route
+        raise KeyError(f"no route {name!r} in {self.source}; its routes are {[r.name for r in self.ROUTES]}")
 
     @property
     def environment_names(self) -> tuple[str, ...]:
@@ -127,6 +185,7 @@ def read_contract(module: ModuleType, path: Path) -> LambdaContract:
     if not callable(values["extension_of"]):
         problems.append("extension_of must be a function")
     functions = {name: _functions(name, values[name], problems) for name in _FUNCTION_FIELDS}
+    values["ROUTES"] = _routes(values["ROUTES"], problems)
     if not problems:
         api, processors = functions["API"][0], functions["PROCESSORS"]
         if functions["FUNCTIONS"] != (api, *processors):
@@ -157,4 +216,41 @@ def _functions(field: str, value: object, problems: list[str]) -> tuple[Function
             problems.append(f"{field}: function {name!r} needs its environment as a tuple of names")
         else:
             found.append(FunctionContract(name, handler, tuple(environment)))
+    return tuple(found)
+
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
+PATH_SEGMENT = re.compile(r"[a-z0-9][a-z0-9_-]*|\{[a-z][a-zA-Z0-9]*\}")
+
+
+def _routes(value: object, problems: list[str]) -> tuple[Route, ...]:
+    """The Routes of `ROUTES`; each problem noted (a bad name, method or path, a route given twice)."""
+    if not isinstance(value, tuple | list):
+        problems.append(f"ROUTES must be a tuple of routes, not {type(value).__name__}")
+        return ()
+    found: list[Route] = []
+    for entry in value:
+        name, method, path = (getattr(entry, a, None) for a in ("name", "method", "path"))
+        is_open, query, body = (getattr(entry, a, None) for a in ("open", "query", "body"))
+        label = f"ROUTES: route {name!r}"
+        if not isinstance(name, str) or not name.isidentifier() or not name[:1].isupper():
+            problems.append(f"{label} needs a capitalised identifier as its name (the stem of its logical ids)")
+        elif method not in HTTP_METHODS:
+            problems.append(f"{label} needs one of {', '.join(HTTP_METHODS)} as its method, not {method!r}")
+        elif (
+            not isinstance(path, str)
+            or not path.startswith("/")
+            or not all(PATH_SEGMENT.fullmatch(s) for s in path.split("/")[1:])
+        ):
+            problems.append(f"{label} needs a path of lower-case segments and {{name}} parameters, not {path!r}")
+        elif not isinstance(is_open, bool) or not isinstance(body, bool):
+            problems.append(f"{label}: open and body must be True or False")
+        elif not isinstance(query, tuple | list) or not all(isinstance(q, str) and q for q in query):
+            problems.append(f"{label}: query must be a tuple of parameter names")
+        else:
+            found.append(Route(name, method, path, is_open, tuple(query), body))
+    for what, keys in (("names", [r.name for r in found]), ("methods and paths", [r.key for r in found])):
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            problems.append(f"ROUTES: route {what} must be unique; given twice: {', '.join(twice)}")
     return tuple(found)

@@ -153,6 +153,13 @@ def test_the_loaded_contract_is_typed_and_complete() -> None:
     assert CONTRACT.source == ROOT / "lambdas" / "tap_shared" / "contract.py"
 
 
+def test_the_open_routes_are_the_contracts() -> None:
+    assert CONTRACT.open_routes == {("GET", "/health")}
+    assert CONTRACT.route("GetFile").path_for(id="abc") == "/files/abc"
+    assert CONTRACT.route("GetFile").match("/files/abc") == {"id": "abc"}
+    assert CONTRACT.route("GetFile").match("/files/abc/download") is None
+
+
 def test_a_contract_missing_names_is_one_error_naming_the_file_and_each_name(tmp_path: Path) -> None:
     path = write_contract(tmp_path, "del ENV_TABLE_NAME, OUTCOME_METRICS\n")
     with pytest.raises(ContractError) as caught:
@@ -169,6 +176,11 @@ def test_a_contract_missing_names_is_one_error_naming_the_file_and_each_name(tmp
         ("API = API._replace(handler='handle')\n", "API: function 'api' needs a handler `module.function`"),
         ("FUNCTIONS = PROCESSORS\n", "FUNCTIONS must be API followed by the PROCESSORS"),
         ("PROCESSORS = (*PROCESSORS, PROCESSORS[0])\nFUNCTIONS = (API, *PROCESSORS)\n", "names must be unique"),
+        ("ROUTES = (*ROUTES, Route('health', 'GET', '/up'))\n", "route 'health' needs a capitalised identifier"),
+        ("ROUTES = (*ROUTES, Route('Up', 'get', '/up'))\n", "route 'Up' needs one of GET, POST"),
+        ("ROUTES = (*ROUTES, Route('Up', 'GET', 'up'))\n", "route 'Up' needs a path of lower-case segments"),
+        ("ROUTES = (*ROUTES, Route('Up', 'GET', '/health'))\n", "given twice: GET /health"),
+        ("ROUTES = (*ROUTES, Route('Health', 'GET', '/up'))\n", "given twice: Health"),
     ],
 )
 def test_a_malformed_contract_says_what_is_wrong(tmp_path: Path, text: str, problem: str) -> None:
