@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tapgen.settings.config import Settings
+from tapgen.settings.config import INTEGRATION_TIMEOUT_CAP_MS, Settings
 from tests.conftest import CONTRACT, HTTP_ENVIRONMENTS, Template, only_resource, resources_of_type
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN
 
@@ -39,6 +39,11 @@ def test_lambda_proxy_integration_payload_two(template: Template) -> None:
     assert integration["IntegrationType"] == "AWS_PROXY"
     assert integration["PayloadFormatVersion"] == "2.0"
     assert integration["IntegrationUri"] == {"Fn::GetAtt": ["ApiFunction", "Arn"]}
+
+
+def test_the_gateway_waits_for_the_function_within_the_http_api_cap(template: Template, settings: Settings) -> None:
+    timeout = only_resource(template, "AWS::ApiGatewayV2::Integration")["Properties"]["TimeoutInMillis"]
+    assert timeout == settings.api_integration_timeout_ms <= INTEGRATION_TIMEOUT_CAP_MS["http"]
 
 
 def test_every_route_targets_the_integration(template: Template) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from tap_api.routes import ROUTES as HANDLER_ROUTES
 from tapgen.code.contract import Route
-from tapgen.settings.config import Settings
+from tapgen.settings.config import INTEGRATION_TIMEOUT_CAP_MS, Settings
 from tapgen.synth.builders import rest_api
 from tests.conftest import (
     CONTRACT,
@@ -79,7 +79,7 @@ def test_every_route_is_a_lambda_proxy_to_the_api_function(template: Template) -
         assert integration["Type"] == "AWS_PROXY", key
         assert integration["IntegrationHttpMethod"] == "POST", key
         assert "${ApiFunction.Arn}/invocations" in integration["Uri"]["Fn::Sub"], key
-        assert integration["TimeoutInMillis"] <= 29000, key
+        assert integration["TimeoutInMillis"] <= INTEGRATION_TIMEOUT_CAP_MS["rest"], key
 
 
 def test_only_health_is_open_and_the_rest_need_iam_and_a_key(template: Template, settings: Settings) -> None:
