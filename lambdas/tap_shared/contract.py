@@ -122,3 +122,24 @@ PROCESSORS: tuple[FunctionContract, ...] = tuple(
     for kind in KIND_SUFFIXES
 )
 FUNCTIONS: tuple[FunctionContract, ...] = (API, *PROCESSORS)
+
+
+class Route(NamedTuple):
+    """One route of the API: API Gateway passes it to the api function, whose `tap_api/routes.py` answers it."""
+
+    name: str  # the stem of its logical ids in the template: CreateFile → CreateFileRoute (HTTP API)
+    method: str
+    path: str  # a `{name}` segment is a path parameter
+    open: bool = False  # True: no authorisation at all (uptime probes); every other route needs a known caller
+    query: tuple[str, ...] = ()  # the optional query-string parameters
+    body: bool = False  # takes a JSON body, which the REST API checks against its model
+
+
+# Every route of the API, open or authorised; API Gateway answers anything else with the function's 404 or 405.
+ROUTES: tuple[Route, ...] = (
+    Route("Health", "GET", "/health", open=True),
+    Route("CreateFile", "POST", "/files", body=True),
+    Route("ListFiles", "GET", "/files", query=("cursor", "limit")),
+    Route("GetFile", "GET", "/files/{id}"),
+    Route("DownloadFile", "GET", "/files/{id}/download"),
+)

@@ -41,7 +41,7 @@ def runner(service: Deployer, emulator: Emulator) -> InProcessLambda:
     settings = load_settings(service.env, service.config)
     outputs = {o["OutputKey"]: o["OutputValue"] for o in service.stack()["Outputs"]}
     functions = deployed_functions(emulator.client, outputs, build_artifacts(settings.lambdas_dir))
-    return InProcessLambda(functions, emulator.environment(), settings.function_roles.api)
+    return InProcessLambda(functions, emulator.environment(), settings.function_roles.api, CONTRACT.ROUTES)
 
 
 def auth_of(service: Deployer) -> ApiFlavour:

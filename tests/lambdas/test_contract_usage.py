@@ -101,3 +101,11 @@ def test_the_checks_see_a_literal_read() -> None:
     reads = environment_reads(sample)
     assert [ast.unparse(r) for r in reads] == ["'TAP_X'", "'Y'", "contract.ENV_TABLE_NAME"]
     assert contract_names_used(sample) == {"ENV_TABLE_NAME"}
+
+
+def test_the_handler_answers_exactly_the_contracts_routes() -> None:
+    """The template sends the contract's routes to the api function; tap_api/routes.py must answer each, and no more."""
+    from tap_api.routes import ROUTES as HANDLER_ROUTES
+
+    handled = {(method, path) for path, methods in HANDLER_ROUTES.items() for method in methods}
+    assert handled == {(route.method, route.path) for route in contract.ROUTES}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from tapgen.code.contract import load_contract
+from tapgen.code.contract import ContractError, load_contract
 from tapgen.code.keys import artifact_s3_key
 
 # A fixed timestamp and mode keep the zip independent of checkout time and umask.
@@ -52,9 +52,43 @@ def build_artifacts(lambdas_dir: Path) -> dict[str, FunctionArtifact]:
 
 
 def build_artifact(lambdas_dir: Path, name: str, handler: str, graph: ImportGraph | None = None) -> FunctionArtifact:
-    module = handler.rsplit(".", 1)[0]
-    files = (graph or ImportGraph(lambdas_dir)).closure(module)
+    """The zip of the handler's module and all it imports; the module must exist and define the handler."""
+    module, _, attribute = handler.rpartition(".")
+    if not module or not attribute.isidentifier():
+        raise ContractError(f"function {name!r}: handler {handler!r} is not `module.function`")
+    graph = graph or ImportGraph(lambdas_dir)
+    files = graph.closure(module)
+    source = graph.module_file(module)
+    names = top_level_names(source.read_bytes())
+    if names is not None and attribute not in names:
+        raise ContractError(
+            f"function {name!r}: handler {handler!r} names {attribute}, which {source} does not define at its top level"
+        )
     return FunctionArtifact(name, handler, files, deterministic_zip(lambdas_dir, files))
+
+
+def top_level_names(source: bytes) -> set[str] | None:
+    """The names a module binds when it is imported: its defs, classes, assignments and imports, also those
+    under a top-level `if`, `try` or `with` (never those inside a def or class). None when it does not parse:
+    zipping is no syntax check (the handler's tests are), so the zip of such a module is built as before."""
+    try:
+        pending: list[ast.stmt] = list(ast.parse(source).body)
+    except SyntaxError:
+        return None
+    names: set[str] = set()
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for target in targets for n in ast.walk(target) if isinstance(n, ast.Name))
+        else:
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                pending.extend(getattr(node, field, []))
+    return names
 
 
 class ImportGraph:
@@ -67,6 +101,7 @@ class ImportGraph:
 
     def closure(self, module: str) -> tuple[str, ...]:
         """Relative paths of `module` and every module under the root it imports, transitively."""
+        self.module_file(module)
         found: set[str] = set()
         seen: set[str] = set()
         pending = [module]
@@ -80,9 +115,18 @@ class ImportGraph:
                 if relative not in found:
                     found.add(relative)
                     pending.extend(self._local_imports(path, owner))
-        if not any(f.endswith(".py") and not f.endswith("__init__.py") for f in found):
-            raise FileNotFoundError(f"handler module {module!r} not found under {self.root}")
         return tuple(sorted(found))
+
+    def module_file(self, module: str) -> Path:
+        """The file that is `module`: `a/b.py` or `a/b/__init__.py`; FileNotFoundError when there is neither."""
+        plain = self.root.joinpath(*module.split(".")).with_suffix(".py")
+        package = self.root.joinpath(*module.split("."), "__init__.py")
+        for path in (plain, package):
+            if path.is_file():
+                return path
+        raise FileNotFoundError(
+            f"handler module {module!r} not found under {self.root}: neither {plain} nor {package} exists"
+        )
 
     def _module_files(self, module: str) -> list[tuple[str, Path]]:
         """(name, file) of the module and of each package on its path, as importing runs them all."""

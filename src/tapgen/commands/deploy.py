@@ -218,10 +218,12 @@ def _deploy_local(
 
 
 def _smoke(local: Emulator, settings: Settings, plan: DeployPlan, result: DeployResult) -> None:
+    from tapgen.code.contract import load_contract
     from tapgen.local import smoke
 
     functions = smoke.deployed_functions(local.client, result.outputs, plan.artifacts)
-    runner = smoke.InProcessLambda(functions, local.environment(), settings.function_roles.api)
+    routes = load_contract(settings.lambdas_dir).ROUTES
+    runner = smoke.InProcessLambda(functions, local.environment(), settings.function_roles.api, routes)
     flavour = smoke.flavour_of(settings)
     say(
         "smoke test: upload -> process -> read back, one file of each kind, handlers run in-process "

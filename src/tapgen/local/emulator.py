@@ -309,7 +309,8 @@ def _ref(value: Any, physical: Mapping[str, str]) -> str:
     return physical.get(value.get("Ref", ""), "") if isinstance(value, dict) else ""
 
 
-def _properties_of(resources: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+def _properties_by_type(resources: Mapping[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """The Properties of each resource of `resource_type`, by logical id (diff's `_properties_of` is one value)."""
     return {lid: r.get("Properties", {}) for lid, r in resources.items() if r["Type"] == resource_type}
 
 
@@ -319,14 +320,14 @@ def _supply_rest_api(
     """The stage (on the deployment moto made), usage plan, API key and their binding, as the template says."""
     client = emulator.client("apigateway")
     supplied: dict[str, str] = {}
-    for logical_id, stage in _properties_of(resources, "AWS::ApiGateway::Stage").items():
+    for logical_id, stage in _properties_by_type(resources, "AWS::ApiGateway::Stage").items():
         api_id, name = _ref(stage.get("RestApiId"), physical), stage.get("StageName", "")
         if api_id and name not in {s["stageName"] for s in client.get_stages(restApiId=api_id)["item"]}:
             deployment = _ref(stage.get("DeploymentId"), physical)
             client.create_stage(restApiId=api_id, stageName=name, deploymentId=deployment, tracingEnabled=True)
         supplied[logical_id] = name
     plans = {plan["name"]: plan["id"] for plan in client.get_usage_plans()["items"]}
-    for logical_id, plan in _properties_of(resources, "AWS::ApiGateway::UsagePlan").items():
+    for logical_id, plan in _properties_by_type(resources, "AWS::ApiGateway::UsagePlan").items():
         name = f"{stack_name}-{logical_id}"
         stages = [
             {"apiId": _ref(s.get("ApiId"), physical), "stage": supplied.get(s.get("Stage", {}).get("Ref"), "")}
@@ -343,10 +344,10 @@ def _supply_rest_api(
             )["id"]
         )
     keys = {key["name"]: key["id"] for key in client.get_api_keys()["items"]}
-    for logical_id in _properties_of(resources, "AWS::ApiGateway::ApiKey"):
+    for logical_id in _properties_by_type(resources, "AWS::ApiGateway::ApiKey"):
         name = f"{stack_name}-{logical_id}"
         supplied[logical_id] = keys.get(name) or client.create_api_key(name=name, enabled=True)["id"]
-    for binding in _properties_of(resources, "AWS::ApiGateway::UsagePlanKey").values():
+    for binding in _properties_by_type(resources, "AWS::ApiGateway::UsagePlanKey").values():
         plan_id, key_id = supplied.get(binding["UsagePlanId"]["Ref"]), supplied.get(binding["KeyId"]["Ref"])
         if (
             plan_id

@@ -17,7 +17,7 @@ import sys
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from urllib.parse import quote_plus
 
 from tapgen.cloud.clients import Clients
 from tapgen.code.artifacts import FunctionArtifact
-from tapgen.code.contract import load_contract
+from tapgen.code.contract import Route, load_contract
 from tapgen.errors import DeployError
 from tapgen.local.emulator import patched_environ
 from tapgen.settings import Settings
@@ -98,10 +98,15 @@ class InProcessLambda:
     """Runs deployed functions in this process, each as a fresh container from its own zip."""
 
     def __init__(
-        self, functions: Mapping[str, DeployedFunction], base_environment: Mapping[str, str], api_function: str
+        self,
+        functions: Mapping[str, DeployedFunction],
+        base_environment: Mapping[str, str],
+        api_function: str,
+        routes: Sequence[Route],
     ) -> None:
         self.functions = functions
         self.api_function = api_function  # the one behind the API, as the contract names it
+        self.routes = {route.name: route for route in routes}  # the API's routes, as the contract gives them
         self.base_environment = dict(base_environment)
         self.logs = io.StringIO()
 
@@ -127,7 +132,8 @@ class InProcessLambda:
 
     def api(self, method: str, path: str, flavour: ApiFlavour, body: Mapping[str, Any] | None = None) -> Response:
         rest = flavour.kind == "rest"
-        event = rest_event(method, path, flavour.auth, body) if rest else api_event(method, path, flavour.auth, body)
+        make_event = rest_event if rest else api_event
+        event = make_event(self.routes.values(), method, path, flavour.auth, body)
         raw = self.checked(self.api_function, event)
         try:
             if rest and raw["isBase64Encoded"] is not False:  # payload 1.0 responses say how the body is encoded
@@ -161,9 +167,11 @@ def _fresh_modules(root: Path) -> Iterator[None]:
         sys.modules.update(saved)
 
 
-def api_event(method: str, path: str, auth: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) event, authorised as the smoke-test caller."""
-    route, parameters = _route(method, path)
+def api_event(
+    routes: Iterable[Route], method: str, path: str, auth: str, body: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload 2.0) event for one of `routes`, authorised as the smoke-test caller."""
+    route, parameters = _route(routes, method, path)
     identity = (
         {"jwt": {"claims": {"sub": CALLER}, "scopes": None}}
         if auth == "jwt"
@@ -189,9 +197,11 @@ def api_event(method: str, path: str, auth: str, body: Mapping[str, Any] | None 
     }
 
 
-def rest_event(method: str, path: str, auth: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """A REST API proxy event (payload 1.0), authorised as the smoke-test caller (IAM or Cognito)."""
-    route, parameters = _route(method, path)
+def rest_event(
+    routes: Iterable[Route], method: str, path: str, auth: str, body: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """A REST API proxy event (payload 1.0) for one of `routes`, authorised as the smoke caller (IAM or Cognito)."""
+    route, parameters = _route(routes, method, path)
     resource = route.split(" ", 1)[1]
     user_arn = None if auth == "cognito" else f"arn:aws:iam::123456789012:user/{CALLER}"
     headers = {"Content-Type": "application/json", "User-Agent": CALLER}
@@ -222,11 +232,12 @@ def rest_event(method: str, path: str, auth: str, body: Mapping[str, Any] | None
     }
 
 
-def _route(method: str, path: str) -> tuple[str, dict[str, str] | None]:
-    parts = path.strip("/").split("/")
-    if len(parts) >= 2 and parts[0] == "files":
-        template = "/files/{id}" + ("/" + "/".join(parts[2:]) if len(parts) > 2 else "")
-        return f"{method} {template}", {"id": parts[1]}
+def _route(routes: Iterable[Route], method: str, path: str) -> tuple[str, dict[str, str] | None]:
+    """The route key (`GET /files/{id}`) and path parameters (None when it has none) of the route `path` takes."""
+    for route in routes:
+        parameters = route.match(path) if route.method == method else None
+        if parameters is not None:
+            return route.key, parameters or None
     return f"{method} {path}", None
 
 
@@ -296,9 +307,10 @@ def run_smoke(
     runner: InProcessLambda, clients: Clients, flavour: ApiFlavour, bucket: str, files: Sequence[SampleFile]
 ) -> list[SmokeResult]:
     """Create, upload, process and read back each file (one of each kind) through the uploads `bucket`."""
-    health = runner.api("GET", "/health", flavour)
+    route = runner.routes["Health"]
+    health = runner.api(route.method, route.path, flavour)
     if health.status != 200:
-        raise DeployError(f"smoke test: GET /health answered {health.status}: {health.body}")
+        raise DeployError(f"smoke test: {route.key} answered {health.status}: {health.body}")
     return [process_one(runner, clients, flavour, bucket, sample) for sample in files]
 
 
@@ -306,16 +318,18 @@ def process_one(
     runner: InProcessLambda, clients: Clients, flavour: ApiFlavour, bucket: str, sample: SampleFile
 ) -> SmokeResult:
     request = {"filename": sample.filename, "contentType": sample.content_type, "size": len(sample.body)}
-    created = runner.api("POST", "/files", flavour, request)
+    create, read = runner.routes["CreateFile"], runner.routes["GetFile"]
+    created = runner.api(create.method, create.path, flavour, request)
     if created.status != 201:
-        raise DeployError(f"smoke test: POST /files for {sample.filename} answered {created.status}: {created.body}")
+        raise DeployError(f"smoke test: {create.key} for {sample.filename} answered {created.status}: {created.body}")
     status = post_upload(created.body["upload"], sample)
     if status >= 300:
         raise DeployError(f"smoke test: upload of {sample.filename} to the presigned URL answered HTTP {status}")
     key = created.body["objectKey"]
     head = clients("s3").head_object(Bucket=bucket, Key=key)
     runner.checked(sample.kind, s3_event(bucket, key, head))
-    item = runner.api("GET", f"/files/{created.body['fileId']}", flavour)
+    path = read.path_for(id=created.body["fileId"])
+    item = runner.api(read.method, path, flavour)
     if item.status != 200:
-        raise DeployError(f"smoke test: GET /files/{created.body['fileId']} answered {item.status}: {item.body}")
+        raise DeployError(f"smoke test: {read.method} {path} answered {item.status}: {item.body}")
     return SmokeResult(sample, created.body["fileId"], item.body)

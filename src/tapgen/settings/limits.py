@@ -26,7 +26,10 @@ BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")
 MAX_TAGS_PER_RESOURCE = 50  # every taggable AWS resource tapgen creates
 MAX_JWT_AUDIENCES = 50  # HTTP API: audiences per authorizer
-# How long API Gateway may wait for an integration, by API flavour.
+# How long API Gateway may wait for an integration, by API flavour, the one place these limits are named:
+# HTTP APIs: 30 s ("Maximum integration timeout", API Gateway quotas for HTTP APIs, developerguide/http-api-quotas);
+# REST APIs: 50 ms to 29 s by default ("Integration timeout", API Gateway quotas, developerguide/limits; Regional
+# and private REST APIs may raise it on request, which tapgen does not assume).
 INTEGRATION_TIMEOUT_CAP_MS = {"http": 30000, "rest": 29000}
 ALARM_PERIOD_SECONDS = 300  # every alarm judges one period of this length
 UNRESERVED_CONCURRENCY_MINIMUM = 100  # Lambda keeps this much of the account's concurrency unreserved

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import ModuleType
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from troposphere import (
@@ -21,7 +20,7 @@ from troposphere import (
     sqs,
 )
 
-from tapgen.code.contract import FunctionContract, load_contract
+from tapgen.code.contract import FunctionContract, LambdaContract, Route, load_contract
 from tapgen.code.digests import CodeAddress, code_digests
 from tapgen.settings import Settings
 from tapgen.synth.builders import (
@@ -108,7 +107,7 @@ def build_template(settings: Settings, artifacts: Mapping[str, CodeAddress] | No
     template.add_resource(storage.uploads_bucket_policy(settings, uploads))
 
     add_api = _add_rest_api if settings.api.kind == "rest" else _add_http_api
-    api_parts = add_api(template, settings, functions[contract.API.name], key_arn)
+    api_parts = add_api(template, settings, functions[contract.API.name], key_arn, contract.ROUTES)
     topic = _add_monitoring(template, settings, contract, key_arn, functions, queue, table, api_parts.alarm_specs)
     board = template.add_resource(_dashboard(template, settings, contract, functions, queue, table, api_parts))
 
@@ -144,7 +143,7 @@ def _metadata(settings: Settings) -> dict[str, object]:
     return metadata
 
 
-def _log_group_arns(settings: Settings, contract: ModuleType) -> list[AWSHelperFn]:
+def _log_group_arns(settings: Settings, contract: LambdaContract) -> list[AWSHelperFn]:
     """The log groups the key may encrypt: one per function, the API's access log, and WAF's log."""
     names = [lambda_log_group_name_sub(settings, fn.name) for fn in contract.FUNCTIONS]
     names.append(api_access_log_group_name_sub(settings))
@@ -155,7 +154,7 @@ def _log_group_arns(settings: Settings, contract: ModuleType) -> list[AWSHelperF
 
 def _environment_values(
     settings: Settings,
-    contract: ModuleType,
+    contract: LambdaContract,
     artifacts: Mapping[str, CodeAddress],
     shared: compute.SharedResources,
 ) -> dict[str, object]:
@@ -214,12 +213,16 @@ class ApiParts(NamedTuple):
 
 
 def _add_http_api(
-    template: Template, settings: Settings, function: awslambda.Function, key_arn: AWSHelperFn
+    template: Template,
+    settings: Settings,
+    function: awslambda.Function,
+    key_arn: AWSHelperFn,
+    routes: Sequence[Route],
 ) -> ApiParts:
     http_api = template.add_resource(api.http_api(settings))
     integration = template.add_resource(api.api_integration(settings, http_api, function))
     authorizer = template.add_resource(api.jwt_authorizer(settings, http_api)) if settings.api.auth == "jwt" else None
-    for route in api.routes(settings, http_api, integration, authorizer):
+    for route in api.routes(settings, http_api, integration, authorizer, routes):
         template.add_resource(route)
     group = template.add_resource(api_common.access_log_group(settings, key_arn))
     template.add_resource(api.default_stage(settings, http_api, group))
@@ -236,7 +239,11 @@ def _add_http_api(
 
 
 def _add_rest_api(
-    template: Template, settings: Settings, function: awslambda.Function, key_arn: AWSHelperFn
+    template: Template,
+    settings: Settings,
+    function: awslambda.Function,
+    key_arn: AWSHelperFn,
+    routes: Sequence[Route],
 ) -> ApiParts:
     # The REST flavour's builders load only for REST environments: an HTTP render skips them (and hashlib).
     from tapgen.synth.builders import rest_api
@@ -244,10 +251,11 @@ def _add_rest_api(
     rest = template.add_resource(rest_api.rest_api(settings))
     authorizer = rest_api.cognito_authorizer(settings, rest) if settings.api.auth == "cognito" else None
     validator, model = rest_api.request_validator(rest), rest_api.create_file_model(settings, rest)
-    proxied = rest_api.methods(settings, rest_api.MethodTargets(rest, function, validator, model, authorizer))
-    preflight = rest_api.preflight_methods(settings, rest)
+    targets = rest_api.MethodTargets(rest, function, validator, model, authorizer)
+    proxied = rest_api.methods(settings, targets, routes)
+    preflight = rest_api.preflight_methods(settings, rest, routes)
     definition: list[AWSObject] = [
-        *rest_api.path_resources(rest),
+        *rest_api.path_resources(rest, routes),
         validator,
         model,
         *([authorizer] if authorizer else []),
@@ -304,7 +312,7 @@ def _add_waf(template: Template, settings: Settings, stage_arn: AWSHelperFn, key
 def _add_monitoring(
     template: Template,
     settings: Settings,
-    contract: ModuleType,
+    contract: LambdaContract,
     key_arn: AWSHelperFn,
     functions: Mapping[str, awslambda.Function],
     queue: sqs.Queue,
@@ -336,7 +344,7 @@ def _add_monitoring(
 def _dashboard(
     template: Template,
     settings: Settings,
-    contract: ModuleType,
+    contract: LambdaContract,
     functions: Mapping[str, awslambda.Function],
     queue: sqs.Queue,
     table: dynamodb.Table,

@@ -16,7 +16,7 @@ from tapgen.code.artifacts import (
     deterministic_zip,
     imported_names,
 )
-from tapgen.code.contract import FunctionContract
+from tapgen.code.contract import ContractError, FunctionContract
 from tests.conftest import CONTRACT, ROOT
 
 TREE = {
@@ -67,6 +67,43 @@ def test_closure_leaves_out_what_is_not_imported(lambdas: Path) -> None:
 def test_missing_handler_module_is_an_error(lambdas: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"handler module 'svc\.absent' not found"):
         ImportGraph(lambdas).closure("svc.absent")
+
+
+def test_a_missing_handler_module_is_an_error_even_when_its_package_imports_code(lambdas: Path) -> None:
+    """The package's own imports once stood in for the module: a zip without the handler, built silently."""
+    (lambdas / "svc" / "__init__.py").write_text("from svc import routes\n")
+    with pytest.raises(FileNotFoundError) as caught:
+        build_artifact(lambdas, "svc", "svc.absent.handle")
+    assert str(caught.value) == (
+        f"handler module 'svc.absent' not found under {lambdas}: "
+        f"neither {lambdas / 'svc' / 'absent.py'} nor {lambdas / 'svc' / 'absent' / '__init__.py'} exists"
+    )
+
+
+def test_a_handler_its_module_does_not_define_is_an_error(lambdas: Path) -> None:
+    with pytest.raises(ContractError) as caught:
+        build_artifact(lambdas, "svc", "svc.handler.handel")
+    assert str(caught.value) == (
+        f"function 'svc': handler 'svc.handler.handel' names handel, which {lambdas / 'svc' / 'handler.py'} "
+        "does not define at its top level"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def handle(e, c):\n    return e\n",
+        "async def handle(e, c):\n    return e\n",
+        "handle = lambda e, c: e\n",
+        "handle: object = print\n",
+        "from shared.log import json as handle\n",
+        "import json as handle\n",
+        "if True:\n    def handle(e, c):\n        return e\n",
+    ],
+)
+def test_a_handler_may_be_defined_or_imported(lambdas: Path, source: str) -> None:
+    (lambdas / "svc" / "handler.py").write_text(source)
+    assert build_artifact(lambdas, "svc", "svc.handler.handle").handler == "svc.handler.handle"
 
 
 def test_zip_bytes_do_not_depend_on_mtime_or_line_endings(lambdas: Path) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tapgen.code.artifacts import build_artifacts
+from tapgen.code.contract import ContractError, FunctionContract, LambdaContract, load_contract
 from tapgen.settings import Settings, load_all
 from tests.conftest import CONFIG, CONTRACT, ROOT, Template
 
@@ -58,7 +59,7 @@ def test_template_handlers_are_the_contracts(template: Template) -> None:
 
 
 def test_contract_environment_names_are_unique_and_prefixed() -> None:
-    names = [value for key, value in vars(CONTRACT).items() if key.startswith("ENV_")]
+    names = CONTRACT.environment_names
     assert len(names) == len(set(names))
     assert all(name.startswith("TAP_") for name in names)
 
@@ -135,3 +136,55 @@ def test_no_test_lists_the_processors(path: str) -> None:
 )
 def test_the_scan_finds_a_function_however_it_is_written(text: str, found: set[str]) -> None:
     assert named_functions(text, ("api", "image", "document", "data")) == found
+
+
+def write_contract(tmp_path: Path, text: str) -> Path:
+    """A copy of the project's Lambda contract under tmp_path/lambdas, with `text` appended."""
+    path = tmp_path / "lambdas" / "tap_shared" / "contract.py"
+    path.parent.mkdir(parents=True)
+    path.write_text((ROOT / "lambdas" / "tap_shared" / "contract.py").read_text(encoding="utf-8") + text)
+    return path
+
+
+def test_the_loaded_contract_is_typed_and_complete() -> None:
+    assert isinstance(CONTRACT, LambdaContract)
+    assert (CONTRACT.API, *CONTRACT.PROCESSORS) == CONTRACT.FUNCTIONS
+    assert all(isinstance(fn, FunctionContract) for fn in CONTRACT.FUNCTIONS)
+    assert CONTRACT.source == ROOT / "lambdas" / "tap_shared" / "contract.py"
+
+
+def test_the_open_routes_are_the_contracts() -> None:
+    assert CONTRACT.open_routes == {("GET", "/health")}
+    assert CONTRACT.route("GetFile").path_for(id="abc") == "/files/abc"
+    assert CONTRACT.route("GetFile").match("/files/abc") == {"id": "abc"}
+    assert CONTRACT.route("GetFile").match("/files/abc/download") is None
+
+
+def test_a_contract_missing_names_is_one_error_naming_the_file_and_each_name(tmp_path: Path) -> None:
+    path = write_contract(tmp_path, "del ENV_TABLE_NAME, OUTCOME_METRICS\n")
+    with pytest.raises(ContractError) as caught:
+        load_contract(tmp_path / "lambdas")
+    assert str(caught.value) == f"the Lambda contract {path} does not define ENV_TABLE_NAME, OUTCOME_METRICS"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("UPLOAD_PREFIX = 3\n", "UPLOAD_PREFIX must be a non-empty string, not 3"),
+        ("KIND_SUFFIXES = ['.png']\n", "KIND_SUFFIXES must be a mapping, not list"),
+        ("extension_of = None\n", "extension_of must be a function"),
+        ("API = API._replace(handler='handle')\n", "API: function 'api' needs a handler `module.function`"),
+        ("FUNCTIONS = PROCESSORS\n", "FUNCTIONS must be API followed by the PROCESSORS"),
+        ("PROCESSORS = (*PROCESSORS, PROCESSORS[0])\nFUNCTIONS = (API, *PROCESSORS)\n", "names must be unique"),
+        ("ROUTES = (*ROUTES, Route('health', 'GET', '/up'))\n", "route 'health' needs a capitalised identifier"),
+        ("ROUTES = (*ROUTES, Route('Up', 'get', '/up'))\n", "route 'Up' needs one of GET, POST"),
+        ("ROUTES = (*ROUTES, Route('Up', 'GET', 'up'))\n", "route 'Up' needs a path of lower-case segments"),
+        ("ROUTES = (*ROUTES, Route('Up', 'GET', '/health'))\n", "given twice: GET /health"),
+        ("ROUTES = (*ROUTES, Route('Health', 'GET', '/up'))\n", "given twice: Health"),
+    ],
+)
+def test_a_malformed_contract_says_what_is_wrong(tmp_path: Path, text: str, problem: str) -> None:
+    path = write_contract(tmp_path, text)
+    with pytest.raises(ContractError, match=re.escape(f"the Lambda contract {path} is malformed: ")) as caught:
+        load_contract(tmp_path / "lambdas")
+    assert problem in str(caught.value)

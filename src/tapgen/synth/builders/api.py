@@ -5,10 +5,12 @@ Its access log group and invoke permission come from `api_common`, shared with t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from troposphere import GetAtt, Ref, Sub, apigatewayv2, awslambda, logs
 
+from tapgen.code.contract import Route
 from tapgen.settings import Settings
 from tapgen.synth.builders.api_common import (
     CORS_HEADERS,
@@ -33,14 +35,17 @@ class RouteSpec(NamedTuple):
 
 
 # `$default` sends every other method and path to the function, so it can answer 404 and 405 itself.
-ROUTES = (
-    RouteSpec("HealthRoute", "GET /health", protected=False),
-    RouteSpec("CreateFileRoute", "POST /files"),
-    RouteSpec("ListFilesRoute", "GET /files"),
-    RouteSpec("GetFileRoute", "GET /files/{id}"),
-    RouteSpec("DownloadFileRoute", "GET /files/{id}/download"),
-    RouteSpec("DefaultRoute", "$default"),
-)
+DEFAULT_ROUTE = RouteSpec("DefaultRoute", "$default")
+
+
+def route_specs(contract_routes: Sequence[Route]) -> tuple[RouteSpec, ...]:
+    """The HTTP API's routes: the contract's (`GetFile` → GetFileRoute, `GET /files/{id}`), then `$default`."""
+    return (
+        *(RouteSpec(f"{route.name}Route", route.key, protected=not route.open) for route in contract_routes),
+        DEFAULT_ROUTE,
+    )
+
+
 ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
     "requestTime": "$context.requestTime",
@@ -106,8 +111,9 @@ def routes(
     api: apigatewayv2.Api,
     integration: apigatewayv2.Integration,
     authorizer: apigatewayv2.Authorizer | None,
+    contract_routes: Sequence[Route],
 ) -> list[apigatewayv2.Route]:
-    """Every route but `/health` needs the environment's authoriser (IAM or JWT)."""
+    """Every route but the contract's open ones (`/health`) needs the environment's authoriser (IAM or JWT)."""
     return [
         apigatewayv2.Route(
             spec.logical_id,
@@ -116,7 +122,7 @@ def routes(
             Target=Sub(f"integrations/${{{integration.title}}}"),
             **authorization(settings, authorizer, spec.protected),
         )
-        for spec in ROUTES
+        for spec in route_specs(contract_routes)
     ]
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from types import ModuleType
-
 from troposphere import AWSHelperFn, dynamodb
 
+from tapgen.code.contract import LambdaContract
 from tapgen.settings import Settings
 from tapgen.synth.naming import apply_retention, physical_name, standard_tags
 
 METADATA_TABLE = "MetadataTable"
 
 
-def metadata_table(settings: Settings, key_arn: AWSHelperFn, contract: ModuleType) -> dynamodb.Table:
+def metadata_table(settings: Settings, key_arn: AWSHelperFn, contract: LambdaContract) -> dynamodb.Table:
     """On-demand, KMS-encrypted, point-in-time recoverable; key names come from the Lambda contract."""
     string_keys = (
         contract.TABLE_PARTITION_KEY,

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from troposphere import AWSObject, GetAtt, Ref, Sub, apigateway, awslambda, logs
 
 from tapgen.cfn.rest_definition import definition_digest
+from tapgen.code.contract import Route
 from tapgen.settings import Settings
 from tapgen.synth.builders.api_common import (
     CORS_HEADERS,
@@ -53,25 +54,6 @@ class MethodSpec(NamedTuple):
     body_model: bool = False
 
 
-PATHS = (
-    PathSpec("HealthResource", None, "health"),
-    PathSpec("FilesResource", None, "files"),
-    PathSpec("FileResource", "FilesResource", "{id}"),
-    PathSpec("FileDownloadResource", "FileResource", "download"),
-)
-FILE_ID_PARAMETER = (("method.request.path.id", True),)
-METHODS = (
-    MethodSpec("HealthGetMethod", "HealthResource", "GET", protected=False),
-    MethodSpec("FilesPostMethod", "FilesResource", "POST", body_model=True),
-    MethodSpec(
-        "FilesGetMethod",
-        "FilesResource",
-        "GET",
-        parameters=(("method.request.querystring.cursor", False), ("method.request.querystring.limit", False)),
-    ),
-    MethodSpec("FileGetMethod", "FileResource", "GET", parameters=FILE_ID_PARAMETER),
-    MethodSpec("FileDownloadGetMethod", "FileDownloadResource", "GET", parameters=FILE_ID_PARAMETER),
-)
 ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
     "extendedRequestId": "$context.extendedRequestId",
@@ -111,9 +93,55 @@ NO_CACHE_REASON = {
 }
 
 
-def path_of(spec: PathSpec) -> str:
-    """The full path of a resource, `/files/{id}`, from the table above."""
-    by_id = {p.logical_id: p for p in PATHS}
+def resource_id(path: str) -> str:
+    """`/files/{id}/download` → FileDownloadResource: its segments capitalised, a `{parameter}` segment naming one
+    item of the segment before it (Files → File)."""
+    stem: list[str] = []
+    for segment in path.strip("/").split("/"):
+        if segment.startswith("{"):
+            stem[-1] = stem[-1].removesuffix("s")
+        else:
+            stem.append(segment.capitalize())
+    return f"{''.join(stem)}Resource"
+
+
+def path_specs(routes: Sequence[Route]) -> tuple[PathSpec, ...]:
+    """Every resource the routes' paths need, each after its parent, in the order the routes first name them."""
+    specs: dict[str, PathSpec] = {}
+    for route in routes:
+        parent = None
+        for depth, part in enumerate(route.segments, start=1):
+            path = "/" + "/".join(route.segments[:depth])
+            spec = specs.setdefault(path, PathSpec(resource_id(path), parent, part))
+            parent = spec.logical_id
+    ids = [spec.logical_id for spec in specs.values()]
+    if len(set(ids)) != len(ids):
+        clash = sorted({i for i in ids if ids.count(i) > 1})
+        raise ValueError(f"two paths of the contract's routes would be the same resource: {', '.join(clash)}")
+    return tuple(specs.values())
+
+
+def method_specs(routes: Sequence[Route]) -> tuple[MethodSpec, ...]:
+    """One method per route (`GET /files/{id}` → FileGetMethod); the validator checks its path and query."""
+    return tuple(
+        MethodSpec(
+            f"{resource_id(route.path).removesuffix('Resource')}{route.method.capitalize()}Method",
+            resource_id(route.path),
+            route.method,
+            protected=not route.open,
+            parameters=(
+                *((f"method.request.path.{name}", True) for name in route.path_parameters),
+                *((f"method.request.querystring.{name}", False) for name in route.query),
+            ),
+            body_model=route.body,
+        )
+        for route in routes
+    )
+
+
+def path_of(spec: PathSpec, paths: Sequence[PathSpec]) -> str:
+    """The full path of a resource, `/files/{id}`, from its chain of parents."""
+    by_id = {p.logical_id: p for p in paths}
     parts = [spec.part]
     parent = spec.parent
     while parent is not None:
@@ -122,10 +150,11 @@ def path_of(spec: PathSpec) -> str:
     return "/" + "/".join(parts)
 
 
-def route_keys() -> list[str]:
-    """`METHOD /path` of every method, as the HTTP API names its routes."""
-    paths = {p.logical_id: path_of(p) for p in PATHS}
-    return [f"{m.http_method} {paths[m.resource]}" for m in METHODS]
+def route_keys(routes: Sequence[Route]) -> list[str]:
+    """`METHOD /path` of every method, from its resource's path, as the HTTP API names its routes."""
+    paths = path_specs(routes)
+    full = {p.logical_id: path_of(p, paths) for p in paths}
+    return [f"{m.http_method} {full[m.resource]}" for m in method_specs(routes)]
 
 
 def api_name(settings: Settings) -> Sub:
@@ -144,7 +173,7 @@ def rest_api(settings: Settings) -> apigateway.RestApi:
     )
 
 
-def path_resources(api: apigateway.RestApi) -> list[apigateway.Resource]:
+def path_resources(api: apigateway.RestApi, routes: Sequence[Route]) -> list[apigateway.Resource]:
     return [
         apigateway.Resource(
             spec.logical_id,
@@ -152,7 +181,7 @@ def path_resources(api: apigateway.RestApi) -> list[apigateway.Resource]:
             ParentId=GetAtt(api, "RootResourceId") if spec.parent is None else Ref(spec.parent),
             PathPart=spec.part,
         )
-        for spec in PATHS
+        for spec in path_specs(routes)
     ]
 
 
@@ -229,10 +258,11 @@ def proxy_integration(settings: Settings, function: awslambda.Function) -> apiga
     )
 
 
-def methods(settings: Settings, targets: MethodTargets) -> list[apigateway.Method]:
-    """Every route: `/health` open, the rest authorised (and keyed when api_keys), all validated."""
+def methods(settings: Settings, targets: MethodTargets, routes: Sequence[Route]) -> list[apigateway.Method]:
+    """Every route: the contract's open ones (`/health`) open, the rest authorised (and keyed when api_keys),
+    validated."""
     built: list[apigateway.Method] = []
-    for spec in METHODS:
+    for spec in method_specs(routes):
         extra: dict[str, object] = {}
         if spec.protected:
             extra["RequestValidatorId"] = Ref(targets.validator)
@@ -267,13 +297,14 @@ def _origin_template(origins: Sequence[str]) -> str:
     )
 
 
-def preflight_methods(settings: Settings, api: apigateway.RestApi) -> list[apigateway.Method]:
+def preflight_methods(settings: Settings, api: apigateway.RestApi, routes: Sequence[Route]) -> list[apigateway.Method]:
     """OPTIONS on every resource, answered by API Gateway (mock) for the configured origins only."""
     origins = cors_origins(settings)
     header = "method.response.header."
     built = []
-    for path in PATHS:
-        verbs = sorted({m.http_method for m in METHODS if m.resource == path.logical_id} | {"OPTIONS"})
+    specs = method_specs(routes)
+    for path in path_specs(routes):
+        verbs = sorted({m.http_method for m in specs if m.resource == path.logical_id} | {"OPTIONS"})
         static = {
             f"{header}Access-Control-Allow-Headers": f"'{_allowed_headers(settings)}'",
             f"{header}Access-Control-Allow-Methods": f"'{','.join(verbs)}'",

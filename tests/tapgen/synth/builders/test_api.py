@@ -7,7 +7,8 @@ import json
 import pytest
 
 from tapgen.settings import Settings
-from tests.conftest import HTTP_ENVIRONMENTS, Template, only_resource, resources_of_type
+from tapgen.settings.limits import INTEGRATION_TIMEOUT_CAP_MS
+from tests.conftest import CONTRACT, HTTP_ENVIRONMENTS, Template, only_resource, resources_of_type
 from tests.tapgen.synth.builders.helpers import STACK_KEY_ARN
 
 
@@ -41,6 +42,11 @@ def test_lambda_proxy_integration_payload_two(template: Template) -> None:
     assert integration["IntegrationUri"] == {"Fn::GetAtt": ["ApiFunction", "Arn"]}
 
 
+def test_the_gateway_waits_for_the_function_within_the_http_api_cap(template: Template, settings: Settings) -> None:
+    timeout = only_resource(template, "AWS::ApiGatewayV2::Integration")["Properties"]["TimeoutInMillis"]
+    assert timeout == settings.api_integration_timeout_ms <= INTEGRATION_TIMEOUT_CAP_MS["http"]
+
+
 def test_every_route_targets_the_integration(template: Template) -> None:
     found = routes(template)
     assert set(found) == ROUTE_KEYS
@@ -55,6 +61,16 @@ def test_only_health_is_open(template: Template, settings: Settings) -> None:
     assert {r["AuthorizationType"] for r in protected} == {expected}
     if settings.api.auth == "jwt":
         assert all(r["AuthorizerId"] == {"Ref": "ApiJwtAuthorizer"} for r in protected)
+
+
+def test_the_routes_are_the_contracts_with_its_names_and_its_open_ones_open(template: Template) -> None:
+    by_id = {lid: r["Properties"] for lid, r in resources_of_type(template, "AWS::ApiGatewayV2::Route").items()}
+    assert {lid: r["RouteKey"] for lid, r in by_id.items()} == {
+        **{f"{route.name}Route": route.key for route in CONTRACT.ROUTES},
+        "DefaultRoute": "$default",
+    }
+    open_keys = {r["RouteKey"] for r in by_id.values() if r["AuthorizationType"] == "NONE"}
+    assert open_keys == {f"{method} {path}" for method, path in CONTRACT.open_routes}
 
 
 def test_jwt_authorizer_only_where_configured(template: Template, settings: Settings) -> None:

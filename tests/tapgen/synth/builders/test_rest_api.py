@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
 from tap_api.routes import ROUTES as HANDLER_ROUTES
+from tapgen.code.contract import Route
 from tapgen.settings import Settings
+from tapgen.settings.limits import INTEGRATION_TIMEOUT_CAP_MS
 from tapgen.synth.builders import rest_api
 from tests.conftest import (
+    CONTRACT,
     HTTP_ENVIRONMENTS,
     REST_ENVIRONMENTS,
     Template,
@@ -67,7 +71,7 @@ def test_http_environments_have_no_rest_api(template: Template) -> None:
 def test_same_routes_as_the_http_api_and_the_handler(template: Template) -> None:
     assert set(proxied(template)) == HTTP_ROUTE_KEYS - {"$default"}
     assert set(proxied(template)) == {f"{m} {path}" for path, verbs in HANDLER_ROUTES.items() for m in verbs}
-    assert set(rest_api.route_keys()) == set(proxied(template))
+    assert set(rest_api.route_keys(CONTRACT.ROUTES)) == set(proxied(template))
 
 
 def test_every_route_is_a_lambda_proxy_to_the_api_function(template: Template) -> None:
@@ -76,7 +80,7 @@ def test_every_route_is_a_lambda_proxy_to_the_api_function(template: Template) -
         assert integration["Type"] == "AWS_PROXY", key
         assert integration["IntegrationHttpMethod"] == "POST", key
         assert "${ApiFunction.Arn}/invocations" in integration["Uri"]["Fn::Sub"], key
-        assert integration["TimeoutInMillis"] <= 29000, key
+        assert integration["TimeoutInMillis"] <= INTEGRATION_TIMEOUT_CAP_MS["rest"], key
 
 
 def test_only_health_is_open_and_the_rest_need_iam_and_a_key(template: Template, settings: Settings) -> None:
@@ -195,11 +199,15 @@ def test_an_unchanged_definition_keeps_its_deployment_id(settings: Settings) -> 
 
 def test_a_changed_route_yields_a_new_deployment_id(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     before = set(deployments(rendered_template(settings.name)))
-    changed = tuple(
-        m._replace(parameters=(("method.request.querystring.limit", True),)) if m.logical_id == "FilesGetMethod" else m
-        for m in rest_api.METHODS
-    )
-    monkeypatch.setattr(rest_api, "METHODS", changed)
+    specs = rest_api.method_specs
+
+    def changed(routes: Sequence[Route]) -> tuple[rest_api.MethodSpec, ...]:
+        limit_required = (("method.request.querystring.limit", True),)
+        return tuple(
+            m._replace(parameters=limit_required) if m.logical_id == "FilesGetMethod" else m for m in specs(routes)
+        )
+
+    monkeypatch.setattr(rest_api, "method_specs", changed)
     after = set(deployments(render_variant(settings)))
     assert len(after) == 1 and after != before
 
