@@ -13,10 +13,7 @@ from tapgen.cfn.rest_definition import definition_digest
 from tapgen.code.contract import Route
 from tapgen.settings import Settings
 from tapgen.synth.builders.api_common import (
-    CORS_HEADERS,
-    CORS_MAX_AGE_SECONDS,
     authorization,
-    cors_origins,
     json_log_format,
 )
 from tapgen.synth.checkov import skip_checkov
@@ -28,9 +25,6 @@ DEPLOYMENT_PREFIX = "RestApiDeployment"
 COGNITO_AUTHORIZER = "ApiCognitoAuthorizer"
 REQUEST_VALIDATOR = "RestApiRequestValidator"
 CREATE_FILE_MODEL = "CreateFileRequestModel"
-USAGE_PLAN = "RestApiUsagePlan"
-API_KEY = "RestApiKey"
-USAGE_PLAN_KEY = "RestApiUsagePlanKey"
 STAGE_NAME = "v1"
 API_KEY_HEADER = "x-api-key"
 
@@ -283,70 +277,6 @@ def methods(settings: Settings, targets: MethodTargets, routes: Sequence[Route])
     return built
 
 
-def _allowed_headers(settings: Settings) -> str:
-    return ",".join([*CORS_HEADERS, *([API_KEY_HEADER] if settings.api.api_keys else [])])
-
-
-def _origin_template(origins: Sequence[str]) -> str:
-    """VTL echoing the request's Origin only when it is one of `origins` (no header otherwise)."""
-    test = " || ".join(f'$origin == "{origin}"' for origin in origins)
-    return (
-        '#set($origin = $input.params().header.get("Origin"))\n'
-        '#if("$!origin" == "")#set($origin = $input.params().header.get("origin"))#end\n'
-        f"#if({test})#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)#end\n"
-    )
-
-
-def preflight_methods(settings: Settings, api: apigateway.RestApi, routes: Sequence[Route]) -> list[apigateway.Method]:
-    """OPTIONS on every resource, answered by API Gateway (mock) for the configured origins only."""
-    origins = cors_origins(settings)
-    header = "method.response.header."
-    built = []
-    specs = method_specs(routes)
-    for path in path_specs(routes):
-        verbs = sorted({m.http_method for m in specs if m.resource == path.logical_id} | {"OPTIONS"})
-        static = {
-            f"{header}Access-Control-Allow-Headers": f"'{_allowed_headers(settings)}'",
-            f"{header}Access-Control-Allow-Methods": f"'{','.join(verbs)}'",
-            f"{header}Access-Control-Max-Age": f"'{CORS_MAX_AGE_SECONDS}'",
-            f"{header}Vary": "'Origin'",
-        }
-        if "*" in origins:
-            static[f"{header}Access-Control-Allow-Origin"] = "'*'"
-            template = ""
-        else:
-            template = _origin_template(origins)
-        built.append(
-            apigateway.Method(
-                f"{path.logical_id.removesuffix('Resource')}OptionsMethod",
-                RestApiId=Ref(api),
-                ResourceId=Ref(path.logical_id),
-                HttpMethod="OPTIONS",
-                AuthorizationType="NONE",
-                ApiKeyRequired=False,
-                Integration=apigateway.Integration(
-                    Type="MOCK",
-                    RequestTemplates={"application/json": '{"statusCode": 204}'},
-                    IntegrationResponses=[
-                        apigateway.IntegrationResponse(
-                            StatusCode="204",
-                            ResponseParameters=static,
-                            ResponseTemplates={"application/json": template},
-                        )
-                    ],
-                ),
-                MethodResponses=[
-                    apigateway.MethodResponse(
-                        StatusCode="204",
-                        ResponseParameters={f"{header}Access-Control-Allow-Origin": False}
-                        | dict.fromkeys(static, False),
-                    )
-                ],
-            )
-        )
-    return built
-
-
 def gateway_responses(api: apigateway.RestApi) -> list[apigateway.GatewayResponse]:
     """Errors API Gateway answers itself (validation, auth, throttling), as JSON in the function's shape."""
     built = []
@@ -411,39 +341,6 @@ def stage(
         Tags=standard_tags(settings),
     )
     return skip_checkov(staged, NO_CACHE_REASON)
-
-
-def usage_plan(settings: Settings, api: apigateway.RestApi, staged: apigateway.Stage) -> apigateway.UsagePlan:
-    """Each key's rate, burst and quota; the plan covers the API's one stage."""
-    config = settings.api
-    if config.usage_plan_rate is None or config.usage_plan_burst is None or config.usage_plan_quota is None:
-        raise ValueError("a usage plan needs usage_plan_rate, usage_plan_burst and usage_plan_quota")
-    return apigateway.UsagePlan(
-        USAGE_PLAN,
-        UsagePlanName=physical_name(settings, "usage-plan"),
-        Description="Rate, burst and quota of each API key",
-        ApiStages=[apigateway.ApiStage(ApiId=Ref(api), Stage=Ref(staged))],
-        Throttle=apigateway.ThrottleSettings(
-            RateLimit=float(config.usage_plan_rate), BurstLimit=config.usage_plan_burst
-        ),
-        Quota=apigateway.QuotaSettings(Limit=config.usage_plan_quota, Period=config.usage_plan_quota_period),
-        Tags=standard_tags(settings),
-    )
-
-
-def api_key(settings: Settings) -> apigateway.ApiKey:
-    """No Value: API Gateway generates the secret, so it is in no template, output or log."""
-    return apigateway.ApiKey(
-        API_KEY,
-        Name=physical_name(settings, "api-key"),
-        Description="Key of the API's usage plan; read its value with apigateway get-api-key --include-value",
-        Enabled=True,
-        Tags=standard_tags(settings),
-    )
-
-
-def usage_plan_key(plan: apigateway.UsagePlan, key: apigateway.ApiKey) -> apigateway.UsagePlanKey:
-    return apigateway.UsagePlanKey(USAGE_PLAN_KEY, KeyId=Ref(key), KeyType="API_KEY", UsagePlanId=Ref(plan))
 
 
 def stage_arn(api: apigateway.RestApi, staged: apigateway.Stage) -> Sub:
