@@ -87,7 +87,7 @@ def as_text(diff: TemplateDiff, stack: str, stack_exists: bool, offline: bool = 
     sections = [
         heading(stack, stack_exists, offline),
         *_section("Resources", [line for r in diff.resources for line in _resource_lines(r)]),
-        *_section("Security changes", [line for s in diff.security for line in security_lines(s)]),
+        *(["", *security_section(diff.security)] if diff.security else []),
         *_section("Outputs", [line for e in diff.outputs for line in _entry_lines(e)]),
         *_section("Parameters", [line for e in diff.parameters for line in _entry_lines(e)]),
         *_section("Other sections", [line for e in diff.other for line in _entry_lines(e)]),
