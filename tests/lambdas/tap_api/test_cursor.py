@@ -24,7 +24,7 @@ def signed(aws: Aws) -> Iterator[str]:
     yield cursor.encode(ALICE.owner, POSITION)
 
 
-def _invalid(owner: str, text: str) -> None:
+def assert_invalid(owner: str, text: str) -> None:
     with pytest.raises(ApiError) as raised:
         cursor.decode(owner, text)
     assert (raised.value.status, raised.value.code) == (400, "invalid_cursor")
@@ -36,7 +36,7 @@ def test_a_cursor_round_trips_for_its_owner(signed: str) -> None:
 
 
 def test_another_callers_cursor_is_rejected(signed: str) -> None:
-    _invalid(BOB.owner, signed)
+    assert_invalid(BOB.owner, signed)
 
 
 def _flips(text: str) -> Iterator[str]:
@@ -75,12 +75,12 @@ def test_every_changed_character_is_rejected(signed: str) -> None:
     ids=["empty", "garbage", "short", "two-dots", "dot", "spaces", "non-ascii", "symbols", "bad-padding", "too-long"],
 )
 def test_garbage_is_rejected(aws: Aws, text: str) -> None:
-    _invalid(ALICE.owner, text)
+    assert_invalid(ALICE.owner, text)
 
 
 def test_an_overly_long_cursor_is_rejected_before_any_work(signed: str) -> None:
     payload, signature = signed.split(".")
-    _invalid(ALICE.owner, payload + "A" * cursor.MAX_CURSOR_LENGTH + "." + signature)
+    assert_invalid(ALICE.owner, payload + "A" * cursor.MAX_CURSOR_LENGTH + "." + signature)
 
 
 def _sign(owner: str, payload: bytes) -> str:
@@ -98,7 +98,7 @@ def test_a_cursor_signed_like_the_service_signs_is_accepted(aws: Aws) -> None:
     ids=["array", "number-value", "string"],
 )
 def test_a_signed_payload_that_is_not_a_position_is_rejected(aws: Aws, payload: bytes) -> None:
-    _invalid(ALICE.owner, _sign(ALICE.owner, payload))
+    assert_invalid(ALICE.owner, _sign(ALICE.owner, payload))
 
 
 def test_the_signing_key_is_fetched_once_per_container(aws: Aws) -> None:

@@ -215,6 +215,9 @@ def test_malformed_documents_never_raise(malformed: Any) -> None:
         "Q": {"Type": "AWS::IAM::Role", "Properties": {"Policies": [malformed, {"PolicyDocument": malformed}]}},
         "Odd": "not a resource",
     }
-    for document in policy_documents(resources):
-        list(document.statements())
-        list(document.allow_statements())
+    documents = list(policy_documents(resources))
+    assert {d.name for d in documents if d.holder == "Q"} == {"Policies/0", "Policies/1"}
+    assert "Odd" not in {d.holder for d in documents}
+    for document in documents:
+        (unread,) = document.statements()  # an unreadable document is one statement: itself, or what it holds
+        assert list(document.allow_statements()) == [], unread

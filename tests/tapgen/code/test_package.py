@@ -81,6 +81,7 @@ def test_an_object_with_the_right_bytes_but_no_stored_checksum_is_verified_by_re
 def test_uploads_carry_a_sha256_that_s3_verifies_and_reports(s3: Any) -> None:
     artifacts = build_artifacts(ROOT / "lambdas")
     upload_artifacts(s3, "artifacts", artifacts)
+    assert artifacts
     for artifact in artifacts.values():
         head = s3.head_object(Bucket="artifacts", Key=artifact.s3_key, ChecksumMode="ENABLED")
         assert head["ChecksumSHA256"] == sha256_checksum(artifact.zip_bytes)

@@ -6,8 +6,10 @@ import errno
 import json
 from pathlib import Path
 
+import boto3
 import pytest
 from click.testing import CliRunner
+from moto import mock_aws
 
 from tapgen.cli import main
 
@@ -38,9 +40,15 @@ def test_bad_usage_exits_2_with_one_line(fresh_project: Path, args: list[str], c
 def test_stale_template_is_refused_before_anything_is_uploaded(fresh_project: Path, no_aws_account: None) -> None:
     handler = fresh_project.parent / "lambdas" / "tap_api" / "handler.py"
     handler.write_text(handler.read_text() + "\n# changed after the render\n")
-    exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "artifacts", "--yes")
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="artifacts")
+        exit_code, stderr = deploy(fresh_project, "--env", "dev", "--bucket", "artifacts", "--yes")
+        uploaded = s3.list_objects_v2(Bucket="artifacts").get("KeyCount", 0)
+        stacks = boto3.client("cloudformation", region_name="us-east-1").list_stacks()["StackSummaries"]
     assert exit_code == 1
     assert "dev.json is stale" in stderr and "tapgen render --all" in stderr
+    assert (uploaded, stacks) == (0, [])
 
 
 def test_no_credentials_is_a_clear_configuration_error(fresh_project: Path, no_aws_account: None) -> None:

@@ -25,8 +25,13 @@ def apigateway(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield boto3.client("apigateway", region_name=REGION)
 
 
-def clients_of(client: Any) -> Any:
-    return lambda service: {"apigateway": client}[service]
+def clients_of(client: Any, asked: list[str] | None = None) -> Any:
+    def clients(service: str) -> Any:
+        if asked is not None:
+            asked.append(service)
+        return {"apigateway": client}[service]
+
+    return clients
 
 
 def test_rest_execution_logging_without_the_account_role_is_refused_with_the_remedy(apigateway: Any) -> None:
@@ -41,13 +46,17 @@ def test_rest_execution_logging_without_the_account_role_is_refused_with_the_rem
 def test_rest_execution_logging_with_the_account_role_may_deploy(apigateway: Any) -> None:
     role = "arn:aws:iam::123456789012:role/apigateway-cloudwatch"
     apigateway.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}])
-    require_account_prerequisites(rendered_text("partner"), clients_of(apigateway), REGION)
+    asked: list[str] = []
+    require_account_prerequisites(rendered_text("partner"), clients_of(apigateway, asked), REGION)
+    assert asked == ["apigateway"]  # the account was consulted, and its role let the deploy through
 
 
 def test_a_rest_api_without_execution_logging_needs_no_account_role(apigateway: Any) -> None:
     template = json.loads(rendered_text("partner"))
     template["Metadata"]["tapgen"]["api"].update(executionLogging="OFF", accountCloudWatchRole="unused")
-    require_account_prerequisites(json.dumps(template), clients_of(apigateway), REGION)
+    asked: list[str] = []
+    require_account_prerequisites(json.dumps(template), clients_of(apigateway, asked), REGION)
+    assert asked == []  # the account, which has no role, was not asked for one
 
 
 @pytest.mark.parametrize(

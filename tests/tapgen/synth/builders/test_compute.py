@@ -90,6 +90,7 @@ def role_statements(template: Template, function: str) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_role_names_every_action(template: Template, function: str) -> None:
+    assert role_statements(template, function)
     for statement in role_statements(template, function):
         for action in as_list(statement["Action"]):
             service, _, name = action.partition(":")
@@ -100,6 +101,7 @@ def test_role_names_every_action(template: Template, function: str) -> None:
 def test_role_resources_are_this_stacks(template: Template, function: str) -> None:
     """`*` only for X-Ray; everything else a Ref/GetAtt of a template resource or a name built from the suffix."""
     logical_ids = set(template["Resources"])
+    assert role_statements(template, function)
     for statement in role_statements(template, function):
         for resource_ in as_list(statement["Resource"]):
             if resource_ == "*":

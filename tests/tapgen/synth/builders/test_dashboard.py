@@ -152,6 +152,7 @@ def test_every_alarm_appears_once(template: Template) -> None:
 
 def test_widgets_tile_the_grid_without_overlap(template: Template) -> None:
     cells: set[tuple[int, int]] = set()
+    assert body(template)["widgets"]
     for widget in body(template)["widgets"]:
         assert widget["x"] >= 0 and widget["x"] + widget["width"] <= GRID_WIDTH
         area = {

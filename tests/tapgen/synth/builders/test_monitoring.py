@@ -44,6 +44,7 @@ def test_email_subscription_only_when_configured(template: Template, settings: S
 
 
 def test_every_alarm_notifies_the_topic_and_ignores_missing_data(template: Template) -> None:
+    assert alarms(template)
     for alarm in alarms(template).values():
         assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
         assert alarm["TreatMissingData"] == "notBreaching"

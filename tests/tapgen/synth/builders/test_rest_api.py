@@ -75,6 +75,7 @@ def test_same_routes_as_the_http_api_and_the_handler(template: Template) -> None
 
 
 def test_every_route_is_a_lambda_proxy_to_the_api_function(template: Template) -> None:
+    assert proxied(template)
     for key, method in proxied(template).items():
         integration = method["Integration"]
         assert integration["Type"] == "AWS_PROXY", key
@@ -239,10 +240,11 @@ def test_preflight_answers_only_the_configured_origins(template: Template, setti
 
 def test_a_wildcard_origin_is_answered_statically(settings: Settings) -> None:
     template = render_variant(settings, cors_origins=("*",))
-    for key, method in method_routes(template).items():
-        if key.startswith("OPTIONS "):
-            (response,) = method["Integration"]["IntegrationResponses"]
-            assert response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] == "'*'"
+    preflights = {key: method for key, method in method_routes(template).items() if key.startswith("OPTIONS ")}
+    assert preflights
+    for method in preflights.values():
+        (response,) = method["Integration"]["IntegrationResponses"]
+        assert response["ResponseParameters"]["method.response.header.Access-Control-Allow-Origin"] == "'*'"
 
 
 def test_gateway_errors_answer_in_the_functions_error_shape(template: Template) -> None:

@@ -16,6 +16,7 @@ def test_key_rotates(template: Template) -> None:
 
 
 def test_key_policy_never_grants_everyone(template: Template) -> None:
+    assert key_statements(template)
     for statement in key_statements(template).values():
         assert statement["Principal"] != "*"
         assert "*" not in as_list(statement["Principal"].get("AWS", []))
