@@ -25,6 +25,7 @@ from tapgen.settings.limits import (
     ASYNC_RETRY_WAITS_SECONDS,
     INTEGRATION_TIMEOUT_CAP_MS,
     LOG_RETENTION_DAYS,
+    MAX_REGIONS,
     MAX_TAGS_PER_RESOURCE,
     REGION_PATTERN,
     RESERVED_TAG_KEYS,
@@ -107,6 +108,18 @@ class Settings:
     # the canary of a rollout, for code that acts on one region). Defaults here only so either may be left out.
     region: str = setting(matches(REGION_PATTERN, "an AWS region such as eu-west-1"), default="")
     regions: tuple[str, ...] = setting(region_list, default=())
+    # How many regions a rollout deploys at once after the first (the canary) has succeeded alone; unset: 1 where
+    # data is retained (one region's failure stops the rest before they start), else 2 (see parallel_regions).
+    max_parallel_regions: int | None = setting(between(1, MAX_REGIONS), default=None)
+
+    @property
+    def parallel_regions(self) -> int:
+        """Regions deployed at once after the canary. Retained environments go one at a time, so a failure
+        stops the rollout with every region not yet started untouched; others two at a time: the rollout takes
+        about half as long, and a failure still leaves at most one more region changed."""
+        if self.max_parallel_regions is not None:
+            return self.max_parallel_regions
+        return 1 if self.retain_data else 2
 
     def __post_init__(self) -> None:
         if not self.regions and self.region:
