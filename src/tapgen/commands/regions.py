@@ -98,3 +98,45 @@ def _keyed(regions: tuple[str, ...], by_region: Mapping[str, dict[str, str]]) ->
     if len(regions) == 1:
         return by_region.get(regions[0], {})
     return dict(by_region)
+
+
+def outputs_regions(settings: Settings, stack_name: str, regions: tuple[str, ...], clients_in: Any, path: Path) -> None:
+    """`tapgen outputs` of several regions: keyed by region, or flat for one region picked with --region."""
+    from tapgen.deploy.flow import read_outputs
+
+    by_region = {region: read_outputs(clients_in(region)("cloudformation"), stack_name) for region in regions}
+    show_outputs(_keyed(regions, by_region), path)
+
+
+def destroy_regions(stack_name: str, regions: tuple[str, ...], clients_in: Any, yes: bool, wait_timeout: float) -> None:
+    """`tapgen destroy` of several regions, one at a time, the first region (the canary) last; each region with
+    destroy's own refusals. A region whose stack is already gone counts as done; a failure stops the rest."""
+    from tapgen.deploy.flow import destroy as run_destroy
+    from tapgen.deploy.rollout import DONE
+    from tapgen.errors import DeployError
+
+    def run_one(region: str, own: Console) -> tuple[str, None]:
+        try:
+            run_destroy(stack_name, clients_in(region), own, wait_timeout=wait_timeout)
+        except DeployError as error:
+            if str(error) != f"stack {stack_name} does not exist":
+                raise
+            own.say(f"stack {stack_name} does not exist here: nothing to delete")
+        return DONE, None
+
+    order = tuple(reversed(regions))
+    rollout = in_each_region(order, 1, run_one, yes, f"destroy of {stack_name}")
+    if rollout.failed:
+        fail(f"destroy of {stack_name} stopped: a region failed (summary above)", EXIT_FINDINGS)
+
+
+def in_sections(regions: tuple[str, ...], output_format: str, section: Callable[[str], str]) -> str:
+    """One section per region: a `[region]` heading before each (text, markdown), or one JSON object keyed by
+    region (json)."""
+    import json
+
+    texts = {region: section(region) for region in regions}
+    if output_format == "json":
+        return json.dumps({r: json.loads(text) for r, text in texts.items()}, indent=2, sort_keys=True) + "\n"
+    heading = "## {}" if output_format == "markdown" else "[{}]"
+    return "\n".join(f"{heading.format(region)}\n{text}" for region, text in texts.items())
