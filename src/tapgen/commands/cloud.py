@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -42,10 +42,19 @@ class StackTarget:
 class AwsOptions:
     """Where a command's AWS is: --region, --profile, --endpoint-url, or --local (the embedded emulator)."""
 
-    region: str | None = None
+    regions: tuple[str, ...] = ()  # --region, repeatable: empty means the environment's regions
     profile: str | None = None
     endpoint_url: str | None = None
     local: bool = False
+
+    @property
+    def region(self) -> str | None:
+        """The one --region of a command that acts on one region (the first, should several be given)."""
+        return self.regions[0] if self.regions else None
+
+    def in_region(self, region: str) -> AwsOptions:
+        """The same options, for one region of the environment."""
+        return replace(self, regions=(region,))
 
 
 def aws_options(command: F) -> F:
@@ -53,14 +62,25 @@ def aws_options(command: F) -> F:
 
     @functools.wraps(command)
     def bundled(
-        *args: Any, region: str | None, profile: str | None, endpoint_url: str | None, local: bool, **kwargs: Any
+        *args: Any,
+        region: tuple[str, ...],
+        profile: str | None,
+        endpoint_url: str | None,
+        local: bool,
+        **kwargs: Any,
     ) -> Any:
         if local and (profile or endpoint_url):
             raise click.UsageError("--local runs its own emulator: it takes neither --profile nor --endpoint-url")
-        return command(*args, aws=AwsOptions(region, profile, endpoint_url, local), **kwargs)
+        return command(*args, aws=AwsOptions(tuple(dict.fromkeys(region)), profile, endpoint_url, local), **kwargs)
 
     options = [
-        click.option("--region", metavar="REGION", help="AWS region [default: the environment's region]."),
+        click.option(
+            "--region",
+            metavar="REGION",
+            multiple=True,
+            help="AWS region [default: the environment's regions]; repeat it to act on some of an environment's "
+            "regions. For an environment of one region, another region to act in.",
+        ),
         click.option("--profile", metavar="NAME", help="Named AWS profile for credentials."),
         click.option("--endpoint-url", metavar="URL", help="Talk to this endpoint (an emulator) instead of AWS."),
         click.option("--local", is_flag=True, help=LOCAL_HELP),
@@ -173,6 +193,48 @@ def remote_clients(settings: Settings, aws: AwsOptions) -> Clients:
     return clients
 
 
+def chosen_regions(settings: Settings, aws: AwsOptions) -> tuple[str, ...]:
+    """The regions a command acts on: the environment's, or those --region picks from them (exit 2 for one that
+    is not among them). An environment of one region takes any one --region instead, as it always has."""
+    for region in aws.regions:
+        if not re.fullmatch(REGION_PATTERN, region):
+            fail(f"--region {_quoted(region)}: must be an AWS region such as eu-west-1")
+    if not aws.regions:
+        return settings.regions
+    if len(settings.regions) == 1 and len(aws.regions) == 1:
+        return aws.regions
+    outside = [region for region in aws.regions if region not in settings.regions]
+    if outside:
+        fail(f"--region {outside[0]}: not one of environment {settings.name}'s regions ({', '.join(settings.regions)})")
+    return tuple(region for region in settings.regions if region in aws.regions)  # in the environment's order
+
+
+REGION_PLACEHOLDER = "{region}"
+
+
+def bucket_in(pattern: str, region: str) -> str:
+    """--bucket for one region: `{region}` replaced by it."""
+    return pattern.replace(REGION_PLACEHOLDER, region)
+
+
+def checked_bucket_pattern(pattern: str, regions: tuple[str, ...]) -> str:
+    """--bucket for these regions: several need the {region} placeholder (a bucket lives in one region), and
+    each region's name must be an S3 bucket name; exit 2 before anything happens otherwise."""
+    if len(regions) > 1 and REGION_PLACEHOLDER not in pattern:
+        fail(
+            f"--bucket {_quoted(pattern)}: deploying to {len(regions)} regions needs a bucket per region; "
+            "put {region} in the name, e.g. --bucket my-artifacts-{region}"
+        )
+    for region in regions:
+        bucket = bucket_in(pattern, region)
+        if not re.fullmatch(BUCKET_NAME_PATTERN, bucket):
+            fail(
+                f"--bucket {_quoted(pattern)}: {_quoted(bucket)} in {region} must be an S3 bucket name "
+                f"(pattern {BUCKET_NAME_PATTERN})"
+            )
+    return pattern
+
+
 def _is_http_url(text: str) -> bool:
     from urllib.parse import urlsplit
 
@@ -216,7 +278,7 @@ def require_confirmation_source(yes: bool) -> None:
         fail("not a terminal, so nobody can confirm: pass --yes to proceed without asking")
 
 
-def show_outputs(outputs: dict[str, str], path: Path, deployed_env: str | None = None) -> None:
+def show_outputs(outputs: Mapping[str, object], path: Path, deployed_env: str | None = None) -> None:
     """Outputs as flat JSON on stdout and in `path`; `deployed_env` names the environment just deployed.
 
     When the file cannot be written the outputs still reach stdout, and after a deploy the error says that

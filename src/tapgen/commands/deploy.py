@@ -18,7 +18,10 @@ from tapgen.commands.cloud import (
     StackChoice,
     StackTarget,
     aws_options,
+    bucket_in,
     checked_bucket,
+    checked_bucket_pattern,
+    chosen_regions,
     console,
     outputs_file_option,
     remote_clients,
@@ -30,6 +33,7 @@ from tapgen.commands.cloud import (
     wait_timeout_option,
 )
 from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say
+from tapgen.commands.regions import deploy_regions, is_multi_region, region_clients_factory
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.files import unwritable_reason
 from tapgen.settings import Settings, load_settings
@@ -99,12 +103,15 @@ def deploy(
     """
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
+        regions = chosen_regions(settings, aws)
         if keep and not aws.local:
             fail("--keep applies to --local only")
         if not (bucket or aws.local):
             fail("--bucket is required (the artifact bucket), unless --local")
-        if bucket:
-            checked_bucket(bucket)
+        if bucket and is_multi_region(settings):
+            checked_bucket_pattern(bucket, regions)
+        elif bucket:
+            bucket = checked_bucket(bucket_in(bucket, regions[0]))
         if not (yes or no_execute):
             require_confirmation_source(yes)
         if not no_execute and (reason := unwritable_reason(outputs_file)):
@@ -114,7 +121,10 @@ def deploy(
         plan = replace(
             plan, wait_timeout=wait_timeout, **_security_gate(target.name, require_approval, approved_plan, aws.local)
         )
-        if aws.local:
+        if is_multi_region(settings) and not aws.local:
+            clients_in = region_clients_factory(settings, aws, config_path)
+            deploy_regions(plan, settings, regions, bucket or LOCAL_BUCKET, clients_in, yes, outputs_file)
+        elif aws.local:
             result = _deploy_local(plan, settings, config_path, yes, keep, outputs_file)
         else:
             from tapgen.deploy.flow import deploy as run_deploy

@@ -10,6 +10,7 @@ from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
+    chosen_regions,
     console,
     deployed_stack_options,
     require_confirmation_source,
@@ -18,6 +19,7 @@ from tapgen.commands.cloud import (
     wait_timeout_option,
 )
 from tapgen.commands.common import config_option, examples, reported_errors
+from tapgen.commands.regions import destroy_regions, is_multi_region, region_clients_factory
 from tapgen.errors import fail
 from tapgen.settings import load_settings
 
@@ -55,7 +57,13 @@ def destroy(
         require_confirmation_source(yes)
         target = stack_target(settings, stack)
         ui = console(yes)
-        if not ui.confirm(f"Delete stack {target.name} and every object in its buckets?"):
+        regions = chosen_regions(settings, aws) if is_multi_region(settings) else ()
+        where = f" in {', '.join(regions)}" if regions else ""
+        if not ui.confirm(f"Delete stack {target.name}{where} and every object in its buckets?"):
             fail("cancelled: nothing deleted", 1)
+        if regions:
+            clients_in = region_clients_factory(settings, aws, config_path)
+            destroy_regions(target.name, regions, clients_in, yes, wait_timeout)
+            return
         with stack_clients(settings, config_path, aws) as clients:
             run_destroy(target.name, clients, ui, wait_timeout=wait_timeout)

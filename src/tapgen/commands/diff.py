@@ -12,14 +12,16 @@ from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
+    chosen_regions,
     deployed_stack_options,
     reviewed_template,
     stack_clients,
     stack_target,
 )
 from tapgen.commands.common import config_option, examples, format_option, reported_errors
+from tapgen.commands.regions import in_sections, is_multi_region, region_clients_factory
 from tapgen.errors import EXIT_FINDINGS, fail
-from tapgen.settings import load_settings
+from tapgen.settings import Settings, load_settings
 from tapgen.settings.names import ENVIRONMENT_SUFFIX
 
 if TYPE_CHECKING:
@@ -66,29 +68,41 @@ def diff(
     with reported_errors(), aws_errors():
         if bool(files) == bool(env):
             fail("give either --env NAME (compare with the deployed stack) or two template files OLD NEW")
+        render = {"json": as_json, "markdown": as_markdown}.get(output_format, as_text)
         if files:
-            result = _compare_files(files, aws.region)
+            results = [_compare_files(files, aws.region)]
         else:
             assert env is not None
-            result = _compare_stack(env, config_path, stack, aws)
-        render = {"json": as_json, "markdown": as_markdown}.get(output_format, as_text)
-        click.echo(render(result.diff, result.stack, result.exists, offline=bool(files)), nl=False)
-    if exit_code and not result.diff.empty:
+            settings = load_settings(env, config_path)
+            regions = chosen_regions(settings, aws) if is_multi_region(settings) else (aws.region or settings.region,)
+            results = [_compare_stack(settings, config_path, stack, aws.in_region(region)) for region in regions]
+        if len(results) == 1:
+            result = results[0]
+            click.echo(render(result.diff, result.stack, result.exists, offline=bool(files)), nl=False)
+        else:
+            shown = dict(zip(regions, results, strict=True))
+            text = in_sections(regions, output_format, lambda r: render(shown[r].diff, shown[r].stack, shown[r].exists))
+            click.echo(text, nl=False)
+    if exit_code and not all(result.diff.empty for result in results):
         sys.exit(EXIT_FINDINGS)
 
 
 def _compare_stack(
-    env: str,
+    settings: Settings,
     config_path: Path,
     stack: StackChoice,
     aws: AwsOptions,
 ) -> StackDiff:
+    """The stack in `aws.region` (the environment's region when none), against the committed template."""
     from tapgen.diff.stack import diff_stack
 
-    settings = load_settings(env, config_path)
     target = stack_target(settings, stack)
     template = reviewed_template(settings, config_path).text
     parameters = {ENVIRONMENT_SUFFIX: target.suffix}
+    if is_multi_region(settings):
+        assert aws.region is not None
+        clients = region_clients_factory(settings, aws, config_path)(aws.region)
+        return diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region)
     with stack_clients(settings, config_path, aws) as clients:
         return diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region or settings.region)
 

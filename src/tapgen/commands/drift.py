@@ -11,12 +11,14 @@ from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
+    chosen_regions,
     deployed_stack_options,
     remote_clients,
     report_format_option,
     stack_target,
 )
 from tapgen.commands.common import config_option, examples, reported_errors, say
+from tapgen.commands.regions import in_sections, is_multi_region
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.settings import load_settings
 
@@ -50,8 +52,19 @@ def drift(
         if aws.local:
             fail("moto, the --local emulator, does not implement drift detection (DetectStackDrift)")
         target = stack_target(settings, stack)
-        clients = remote_clients(settings, aws)
-        report = detect_drift(clients("cloudformation"), target.name, say)
-        click.echo((as_json if output_format == "json" else as_text)(report), nl=False)
-    if report.drifted:
+        render = as_json if output_format == "json" else as_text
+        if is_multi_region(settings):
+            regions = chosen_regions(settings, aws)
+            reports = {
+                r: detect_drift(remote_clients(settings, aws.in_region(r))("cloudformation"), target.name, say)
+                for r in regions
+            }
+            click.echo(in_sections(regions, output_format, lambda r: render(reports[r])), nl=False)
+            drifted = any(bool(report.drifted) for report in reports.values())
+        else:
+            clients = remote_clients(settings, aws)
+            report = detect_drift(clients("cloudformation"), target.name, say)
+            click.echo(render(report), nl=False)
+            drifted = bool(report.drifted)
+    if drifted:
         sys.exit(EXIT_FINDINGS)

@@ -10,6 +10,7 @@ from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
+    chosen_regions,
     deployed_stack_options,
     outputs_file_option,
     show_outputs,
@@ -17,6 +18,7 @@ from tapgen.commands.cloud import (
     stack_target,
 )
 from tapgen.commands.common import config_option, examples, reported_errors
+from tapgen.commands.regions import is_multi_region, outputs_regions, region_clients_factory
 from tapgen.settings import load_settings
 
 
@@ -41,6 +43,11 @@ def outputs(
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
         target = stack_target(settings, stack)
+        if is_multi_region(settings):
+            regions = chosen_regions(settings, aws)
+            clients_in = region_clients_factory(settings, aws, config_path)
+            outputs_regions(settings, target.name, regions, clients_in, outputs_file)
+            return
         with stack_clients(settings, config_path, aws) as clients:
             values = read_outputs(clients("cloudformation"), target.name)
         show_outputs(values, outputs_file)

@@ -16,10 +16,10 @@ def flat_outputs(stack: Mapping[str, Any]) -> dict[str, str]:
     return dict(sorted(pairs))
 
 
-def outputs_json(outputs: Mapping[str, str]) -> str:
+def outputs_json(outputs: Mapping[str, object]) -> str:
     return json.dumps(dict(outputs), indent=2, sort_keys=True) + "\n"
 
 
-def write_outputs(path: Path, outputs: Mapping[str, str]) -> None:
+def write_outputs(path: Path, outputs: Mapping[str, object]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(outputs_json(outputs), encoding="utf-8")

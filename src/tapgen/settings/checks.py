@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import MISSING, field
 from typing import Any, NamedTuple
 
-from tapgen.settings.limits import RESERVED_TAG_KEYS
+from tapgen.settings.limits import KNOWN_REGIONS, MAX_REGIONS, RESERVED_TAG_KEYS
 
 SettingCheck = Callable[[Any], str | None]
 """A check returns None when the value is allowed, else a description of what is allowed."""
@@ -98,6 +98,29 @@ def tag(entry: tuple[str, str]) -> str | None:
         return "a tag key of 1-128 letters, digits, spaces or _.:/=+-@, not starting with aws:"
     if not re.fullmatch(f"{_TAG_TEXT}{{0,256}}", value) or value.lower().startswith("aws:"):
         return "a tag value of 0-256 letters, digits, spaces or _.:/=+-@, not starting with aws:"
+    return None
+
+
+def partition_name(region: str) -> str | None:
+    """The partition of a known region (`aws`, `aws-cn`, `aws-us-gov`), None for a name AWS does not have."""
+    return next((name for name, regions in KNOWN_REGIONS.items() if region in regions), None)
+
+
+def region_list(regions: tuple[str, ...]) -> str | None:
+    """`regions`: 1 to MAX_REGIONS known region names, each once, all in one partition (one account's ARNs)."""
+    if not 1 <= len(regions) <= MAX_REGIONS:
+        return f'a list of 1 to {MAX_REGIONS} regions such as ["us-east-1", "eu-west-1"]'
+    unknown = [region for region in regions if partition_name(region) is None]
+    if unknown:
+        return f'a list of AWS regions such as ["us-east-1", "eu-west-1"] ("{unknown[0]}" is not one)'
+    repeated = sorted({region for region in regions if regions.count(region) > 1})
+    if repeated:
+        return f"a list of distinct regions ({', '.join(repeated)} appears more than once)"
+    partitions = dict.fromkeys(partition_name(region) for region in regions)
+    if len(partitions) > 1:
+        first = {p: next(r for r in regions if partition_name(r) == p) for p in partitions}
+        shown = ", ".join(f"{region} is in {partition}" for partition, region in first.items())
+        return f"regions of one partition, as one account's are ({shown})"
     return None
 
 

@@ -21,6 +21,22 @@ LOG_RETENTION_DAYS = (
 SUPPORTED_RUNTIMES = ("python3.13", "python3.14")
 ENV_NAME_PATTERN = rf"^[a-z][a-z0-9-]{{0,{MAX_SUFFIX_LENGTH - 1}}}$"
 REGION_PATTERN = r"[a-z]{2}(-gov)?-[a-z]{1,12}-[0-9]{1,2}"
+# The regions an environment's `regions` list takes, by partition: botocore's endpoint data for CloudFormation
+# (boto3 Session.get_available_regions), copied so that loading settings never imports botocore (a test keeps
+# this a subset of botocore's, partition by partition). Only partitions tapgen's ARNs and endpoints know.
+KNOWN_REGIONS = {
+    "aws": (
+        "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1",
+        "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+        "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2",
+        "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1",
+        "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1",
+        "us-west-2",
+    ),
+    "aws-cn": ("cn-north-1", "cn-northwest-1"),
+    "aws-us-gov": ("us-gov-east-1", "us-gov-west-1"),
+}  # fmt: skip
+MAX_REGIONS = 20  # per environment: a rollout of more is a StackSet's job (README: several regions)
 # S3's bucket-name rule, as the ArtifactBucket parameter and --bucket take it.
 BUCKET_NAME_PATTERN = r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"
 RESERVED_TAG_KEYS = ("Project", "Environment", "ManagedBy")

@@ -11,7 +11,7 @@ from typing import Any
 from tapgen.files import os_error_reason
 from tapgen.settings.checks import ConfigError
 from tapgen.settings.limits import DEFAULT_CONFIG, ENV_NAME_PATTERN, LAMBDAS_DIR, UNRESERVED_CONCURRENCY_MINIMUM
-from tapgen.settings.quoting import shortened, toml_key
+from tapgen.settings.quoting import shortened, show_value, toml_key
 from tapgen.settings.reader import TableReader
 from tapgen.settings.schema import FunctionRoles, Settings
 from tapgen.settings.toml_file import read_config
@@ -45,7 +45,8 @@ def _shared_account_problems(environments: list[Settings]) -> Iterator[str]:
     groups: dict[tuple[str, str], list[Settings]] = {}
     for settings in environments:
         if settings.account is not None:
-            groups.setdefault((settings.account, settings.region), []).append(settings)
+            for region in settings.regions:
+                groups.setdefault((settings.account, region), []).append(settings)
     for (account, region), sharing in groups.items():
         total = sum(sum(s.reserved_concurrency.values()) for s in sharing)
         limit = min(s.account_concurrency_limit for s in sharing)
@@ -73,6 +74,7 @@ def _resolve_each(envs: list[str], document: Mapping[str, Any], path: Path) -> l
     defaults = document.get("defaults", {})
     problems: list[str] = []
     # [defaults] alone: what no environment may inherit
+    problems.extend(_both_region_keys("[defaults]", defaults))
     TableReader(None, problems, entries=_function_entries(roles)).build(Settings, defaults, "")
     resolved = [_resolve(env, defaults, document["env"][env], path, roles, problems) for env in envs]
     if problems:
@@ -111,7 +113,25 @@ def _resolve(
     overridden, defaulted = frozenset(_dotted_keys(overrides)), frozenset(_dotted_keys(defaults))
     reader = TableReader(env, problems, overridden, defaulted, _function_entries(roles))
     preset = {"name": env, "lambdas_dir": path.parent / LAMBDAS_DIR, "function_roles": roles}
-    return reader.build(Settings, _deep_merge(defaults, overrides), "", preset)
+    both = list(_both_region_keys(table, overrides))
+    problems.extend(both)
+    merged = _deep_merge(defaults, overrides)
+    # An environment's own `region` or `regions` replaces whichever of the two it inherits.
+    for own, inherited in (("regions", "region"), ("region", "regions")):
+        if own in overrides and not both:
+            merged.pop(inherited, None)
+    if "region" not in merged and "regions" not in merged:
+        problems.append(f"{table} missing key region (or regions, a list)")
+        return None
+    return reader.build(Settings, merged, "", preset)
+
+
+def _both_region_keys(table: str, values: Mapping[str, Any]) -> Iterator[str]:
+    if "region" in values and "regions" in values:
+        yield (
+            f"{table} sets both region and regions: set one (region = {show_value(values['region'])} means "
+            f"regions = [{show_value(values['region'])}])"
+        )
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

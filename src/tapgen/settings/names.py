@@ -31,9 +31,17 @@ def role_name_sub(project: str, function: str) -> str:
     return f"{function_name_sub(project, function)}-${{AWS::Region}}"
 
 
-def longest_names(project: str, region: str, functions: tuple[str, ...]) -> list[tuple[str, str, int]]:
+def dashboard_name_sub(project: str) -> str:
+    """CloudWatch dashboards are global to the account (one namespace for every region), so the region is part
+    of the name: one template deploys to several regions of one account."""
+    return f"{name_prefix(project)}-${{AWS::Region}}"
+
+
+def longest_names(project: str, regions: tuple[str, ...], functions: tuple[str, ...]) -> list[tuple[str, str, int]]:
     """(what, longest possible name, AWS's limit) of each name that grows with the region: the names
-    as the longest suffix (`EnvironmentSuffix` allows MAX_SUFFIX_LENGTH characters) and any account make them."""
+    as the longest suffix (`EnvironmentSuffix` allows MAX_SUFFIX_LENGTH characters), any account and the longest
+    of the environment's regions make them."""
+    region = max(regions, key=len)
     names = [
         ("uploads bucket", bucket_name_sub(project, "uploads"), BUCKET_NAME_LIMIT),
         ("access-log bucket", bucket_name_sub(project, "logs"), BUCKET_NAME_LIMIT),

@@ -9,12 +9,23 @@ from pathlib import Path
 from typing import Literal
 
 from tapgen.settings.api_settings import ApiSettings
-from tapgen.settings.checks import SettingProblem, between, email_address, fixed, matches, one_of, setting, tag
+from tapgen.settings.checks import (
+    SettingProblem,
+    between,
+    email_address,
+    fixed,
+    matches,
+    one_of,
+    region_list,
+    setting,
+    tag,
+)
 from tapgen.settings.limits import (
     ALARM_PERIOD_SECONDS,
     ASYNC_RETRY_WAITS_SECONDS,
     INTEGRATION_TIMEOUT_CAP_MS,
     LOG_RETENTION_DAYS,
+    MAX_REGIONS,
     MAX_TAGS_PER_RESOURCE,
     REGION_PATTERN,
     RESERVED_TAG_KEYS,
@@ -74,7 +85,6 @@ class Settings:
 
     name: str = fixed("an environment's name is the name of its table, [env.NAME]")
     project: str = setting(matches(r"[a-z][a-z0-9]{1,5}", "2-6 lower-case letters or digits (bucket names ≤ 63)"))
-    region: str = setting(matches(REGION_PATTERN, "an AWS region such as eu-west-1"))
     runtime: str = setting(one_of(*SUPPORTED_RUNTIMES))
     architecture: Literal["arm64", "x86_64"] = setting(one_of("arm64", "x86_64"))
     log_retention_days: int = setting(one_of(*LOG_RETENTION_DAYS))
@@ -93,6 +103,29 @@ class Settings:
     account_concurrency_limit: int = setting(between(UNRESERVED_CONCURRENCY_MINIMUM, 1_000_000), default=1000)
     tags: dict[str, str] = setting(tag, default_factory=dict)
     lambdas_dir: Path = fixed("the Lambda code is always lambdas/ beside tapgen.toml", default=Path("lambdas"))
+    # Where the environment runs: `region` is a list of one; `regions` replaces a `region` it inherits (and the
+    # other way round); one table setting both is an error. Either fills the other (`region`: the first region,
+    # the canary of a rollout, for code that acts on one region). Defaults here only so either may be left out.
+    region: str = setting(matches(REGION_PATTERN, "an AWS region such as eu-west-1"), default="")
+    regions: tuple[str, ...] = setting(region_list, default=())
+    # How many regions a rollout deploys at once after the first (the canary) has succeeded alone; unset: 1 where
+    # data is retained (one region's failure stops the rest before they start), else 2 (see parallel_regions).
+    max_parallel_regions: int | None = setting(between(1, MAX_REGIONS), default=None)
+
+    @property
+    def parallel_regions(self) -> int:
+        """Regions deployed at once after the canary. Retained environments go one at a time, so a failure
+        stops the rollout with every region not yet started untouched; others two at a time: the rollout takes
+        about half as long, and a failure still leaves at most one more region changed."""
+        if self.max_parallel_regions is not None:
+            return self.max_parallel_regions
+        return 1 if self.retain_data else 2
+
+    def __post_init__(self) -> None:
+        if not self.regions and self.region:
+            object.__setattr__(self, "regions", (self.region,))
+        elif self.regions and not self.region:
+            object.__setattr__(self, "region", self.regions[0])
 
     @property
     def api_integration_timeout_ms(self) -> int:
@@ -201,11 +234,12 @@ class Settings:
             )
 
     def _name_problems(self) -> Iterator[SettingProblem]:
-        for what, name, limit in longest_names(self.project, self.region, tuple(self.functions)):
+        key, value = ("regions", list(self.regions)) if len(self.regions) > 1 else ("region", self.region)
+        for what, name, limit in longest_names(self.project, self.regions, tuple(self.functions)):
             if len(name) > limit:
                 yield SettingProblem(
-                    "region",
-                    self.region,
+                    key,
+                    value,
                     f"short enough for the {what} name: {name} (the longest suffix) is {len(name)} characters, "
                     f"AWS allows {limit}",
                     ("project",),

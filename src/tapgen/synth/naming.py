@@ -46,6 +46,11 @@ def role_name_sub(settings: Settings, function: str) -> str:
     return names.role_name_sub(settings.project, function)
 
 
+def dashboard_name_sub(settings: Settings) -> str:
+    """Dashboards are global to the account, so the name carries the region (one template, several regions)."""
+    return names.dashboard_name_sub(settings.project)
+
+
 def arn(service: str, resource: str, *, region: bool = True, account: bool = True) -> Sub:
     """An ARN in this stack's partition (and region and account unless told otherwise)."""
     where = f"{'${AWS::Region}' if region else ''}:{'${AWS::AccountId}' if account else ''}"

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from troposphere import Sub, cloudwatch
 
 from tapgen.settings import Settings
-from tapgen.synth.naming import name_prefix, standard_tags
+from tapgen.synth.naming import dashboard_name_sub, standard_tags
 
 DASHBOARD = "Dashboard"
 GRID_WIDTH = 24
@@ -180,7 +180,7 @@ def dashboard_body(widgets: Sequence[Widget]) -> str:
 
 def dashboard(settings: Settings, widgets: Sequence[Widget]) -> cloudwatch.Dashboard:
     board = cloudwatch.Dashboard(
-        DASHBOARD, DashboardName=Sub(name_prefix(settings)), DashboardBody=Sub(dashboard_body(widgets))
+        DASHBOARD, DashboardName=Sub(dashboard_name_sub(settings)), DashboardBody=Sub(dashboard_body(widgets))
     )
     # troposphere's Dashboard predates the Tags property CloudFormation accepts, so it is set past validation.
     board.properties["Tags"] = standard_tags(settings)

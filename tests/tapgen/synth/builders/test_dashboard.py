@@ -172,8 +172,9 @@ def test_console_url_output(template: Template) -> None:
         "https://${AWS::Region}.console.aws.amazon.com/cloudwatch/home?region=${AWS::Region}"
         "#dashboards/dashboard/${Dashboard}"
     )
+    # Dashboards are global to the account: the region in the name lets one template deploy to several regions.
     assert only_resource(template, "AWS::CloudWatch::Dashboard")["Properties"]["DashboardName"] == {
-        "Fn::Sub": "tap-${EnvironmentSuffix}"
+        "Fn::Sub": "tap-${EnvironmentSuffix}-${AWS::Region}"
     }
 
 
