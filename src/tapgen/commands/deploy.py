@@ -174,9 +174,9 @@ def _security_gate(stack_name: str, mode: str, plan_path: Path | None, local: bo
     except PlanError as error:
         fail(f"--approve: {error}")
 
-    def review(deployed: Mapping[str, Any], proposed: Mapping[str, Any]) -> SecurityReview:
+    def review(deployed: Mapping[str, Any], proposed: Mapping[str, Any], region: str) -> SecurityReview:
         changes = security_changes(as_dict(deployed.get("Resources")), as_dict(proposed.get("Resources")))
-        differences = None if approved is None else plan_differences(approved, stack_name, changes)
+        differences = None if approved is None else plan_differences(approved, stack_name, changes, region)
         return SecurityReview(
             lines=tuple(security_section(changes)),
             broadenings=tuple(describe(change) for change in changes if change.broadening),

@@ -217,7 +217,7 @@ def _review_security(cfn: Any, plan: DeployPlan, change_set_type: str, console: 
     if plan.reviewer is None:
         return ()
     deployed = deployed_template(cfn, plan.stack_name) if change_set_type == "UPDATE" else {}
-    review = plan.reviewer(deployed, json.loads(plan.template))
+    review = plan.reviewer(deployed, json.loads(plan.template), plan.region)
     for line in review.lines or ("no security changes",):
         console.say(line)
     if not plan.execute:

@@ -33,8 +33,8 @@ class SecurityReview:
     plan_differences: tuple[str, ...] | None = None
 
 
-# The deployed template (empty for a new stack) and the proposed one → their review.
-Reviewer = Callable[[Mapping[str, Any], Mapping[str, Any]], SecurityReview]
+# The deployed template (empty for a new stack), the proposed one and the region → their review.
+Reviewer = Callable[[Mapping[str, Any], Mapping[str, Any], str], SecurityReview]
 
 
 @dataclass(frozen=True)

@@ -26,34 +26,53 @@ class PlanError(Exception):
 
 @dataclass(frozen=True)
 class ApprovedPlan:
+    """The reviewed security changes of each region (`""`: a diff of one region, for any region)."""
+
     stack: str
-    security: tuple[Mapping[str, Any], ...]
+    regions: Mapping[str, tuple[Mapping[str, Any], ...]]
 
 
 def read_plan(path: Path) -> ApprovedPlan:
-    """The plan's stack and security changes; a precise PlanError for anything else."""
+    """The plan's stack and security changes, of one region or keyed by region (a diff of several regions);
+    a precise PlanError for anything else."""
     try:
         document = json.loads(read_bounded(path, PLAN_BYTES_LIMIT))
     except FileTooLarge:
         raise PlanError(f"{path} is larger than {PLAN_BYTES_LIMIT} bytes: not a plan") from None
     except OSError as error:
-        raise PlanError(f"cannot read {path}: {os_error_reason(error)}") from None
+        raise PlanError(f"{path}: cannot read it: {os_error_reason(error)}") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise PlanError(f"{path} is not JSON ({error}): write it with `tapgen diff --env NAME --format json`") from None
+    if isinstance(document, dict) and "formatVersion" not in document and document:
+        sections = {region: _section(path, value) for region, value in sorted(document.items())}
+    else:
+        sections = {"": _section(path, document)}
+    stacks = {stack for stack, _ in sections.values()}
+    if len(stacks) != 1:
+        raise PlanError(f"{path}: its regions are of different stacks ({', '.join(sorted(stacks))})")
+    return ApprovedPlan(stacks.pop(), {region: security for region, (_, security) in sections.items()})
+
+
+def _section(path: Path, document: Any) -> tuple[str, tuple[Mapping[str, Any], ...]]:
     if not isinstance(document, dict) or document.get("formatVersion") != JSON_FORMAT_VERSION:
         raise PlanError(f"{path} is not the JSON of `tapgen diff --format json` (formatVersion {JSON_FORMAT_VERSION})")
     security = document.get("security")
     if not isinstance(security, list) or not all(_is_record(entry) for entry in security):
         raise PlanError(f"{path}: 'security' must be a list of security changes, as `tapgen diff` writes it")
-    return ApprovedPlan(str(document.get("stack", "")), tuple(security))
+    return str(document.get("stack", "")), tuple(security)
 
 
-def plan_differences(plan: ApprovedPlan, stack: str, changes: Iterable[SecurityChange]) -> tuple[str, ...]:
-    """How the deploy's security changes differ from the plan's; empty when they are exactly the same."""
+def plan_differences(
+    plan: ApprovedPlan, stack: str, changes: Iterable[SecurityChange], region: str = ""
+) -> tuple[str, ...]:
+    """How the deploy's security changes (in `region`) differ from the plan's; empty when exactly the same."""
     if plan.stack != stack:
         return (f"the plan is for stack {plan.stack!r}, this deploy is of {stack!r}",)
+    approved_changes = plan.regions.get(region, plan.regions.get(""))
+    if approved_changes is None:
+        return (f"the plan has no section for region {region} (it has {', '.join(plan.regions)})",)
     changes = list(changes)
-    approved = Counter(_key(entry) for entry in plan.security)
+    approved = Counter(_key(entry) for entry in approved_changes)
     present = Counter(_key(security_json(change)) for change in changes)
     found = {_key(security_json(change)): change for change in changes}
     missing = [key for key in approved if approved[key] > present[key]]
@@ -62,7 +81,7 @@ def plan_differences(plan: ApprovedPlan, stack: str, changes: Iterable[SecurityC
         *(f"not in the plan: {describe(found[key])}" for key in extra),
         *(
             f"in the plan but not in this deploy: {_described(entry)}"
-            for entry in plan.security
+            for entry in approved_changes
             if _key(entry) in missing
         ),
     )

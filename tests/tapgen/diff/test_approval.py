@@ -74,3 +74,27 @@ def test_anything_but_a_diffs_json_is_a_clear_error(tmp_path: Path, content: byt
 def test_a_missing_plan_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="cannot read"):
         read_plan(tmp_path / "absent.json")
+
+
+def test_a_plan_of_several_regions_is_compared_region_by_region(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    sections = {"eu-west-1": json.loads(as_json(diff_templates(OLD, NEW), "tap-dev", True))}
+    sections["us-east-1"] = json.loads(as_json(diff_templates(NEW, NEW), "tap-dev", True))
+    path.write_text(json.dumps(sections))
+    plan = read_plan(path)
+    changes = diff_templates(OLD, NEW).security
+    assert plan_differences(plan, "tap-dev", changes, "eu-west-1") == ()
+    assert plan_differences(plan, "tap-dev", changes, "us-east-1") == (
+        "not in the plan: P PolicyDocument added (broadening)",
+    )
+    assert plan_differences(plan, "tap-dev", changes, "ap-south-1") == (
+        "the plan has no section for region ap-south-1 (it has eu-west-1, us-east-1)",
+    )
+
+
+def test_a_plan_whose_regions_are_of_different_stacks_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    sections = {r: json.loads(as_json(diff_templates(OLD, NEW), f"tap-{r}", True)) for r in ("a", "b")}
+    path.write_text(json.dumps(sections))
+    with pytest.raises(PlanError, match="different stacks"):
+        read_plan(path)
