@@ -22,6 +22,7 @@ COMMANDS = {
     "render": "tapgen.commands.render:render",
     "lint": "tapgen.commands.lint:lint",
     "graph": "tapgen.commands.graph:graph",
+    "bootstrap": "tapgen.commands.bootstrap:bootstrap",
     "package": "tapgen.commands.package:package",
     "deploy": "tapgen.commands.deploy:deploy",
     "diff": "tapgen.commands.diff:diff",
