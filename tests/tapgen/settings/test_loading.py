@@ -65,7 +65,7 @@ def test_all_environments_problems_are_reported_together(tmp_path: Path) -> None
 
 
 def test_a_defaults_problem_is_reported_once_against_defaults(tmp_path: Path) -> None:
-    text = BASE.replace("memory_mb = 256", "memory_mb = 1")  # inherited by dev and staging, not prod
+    text = BASE.replace("memory_mb = 256", "memory_mb = 1", 1)  # [defaults]' api, inherited by dev and staging
     with pytest.raises(ConfigError) as caught:
         load_all(write_config(tmp_path, text))
     assert caught.value.problems == ["[defaults] functions.api.memory_mb = 1: must be an integer from 128 to 10240"]
