@@ -17,7 +17,7 @@ from tapgen.commands.cloud import (
     stack_clients,
     stack_target,
 )
-from tapgen.commands.common import config_option, examples, format_option, reported_errors
+from tapgen.commands.common import config_option, examples, format_option, reported_errors, say
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.settings import load_settings
 from tapgen.settings.names import ENVIRONMENT_SUFFIX
@@ -66,14 +66,17 @@ def diff(
     with reported_errors(), aws_errors():
         if bool(files) == bool(env):
             fail("give either --env NAME (compare with the deployed stack) or two template files OLD NEW")
+        marks: list[str] = []
         if files:
             result = _compare_files(files, aws.region)
         else:
             assert env is not None
-            result = _compare_stack(env, config_path, stack, aws)
+            result, marks = _compare_stack(env, config_path, stack, aws)
         render = {"json": as_json, "markdown": as_markdown}.get(output_format, as_text)
         click.echo(render(result.diff, result.stack, result.exists, offline=bool(files)), nl=False)
-    if exit_code and not result.diff.empty:
+        for line in marks:  # what the stack's template cannot show: code put in place by `deploy --hotswap`
+            say(f"hotswapped: {line}")
+    if exit_code and (marks or not result.diff.empty):
         sys.exit(EXIT_FINDINGS)
 
 
@@ -82,7 +85,9 @@ def _compare_stack(
     config_path: Path,
     stack: StackChoice,
     aws: AwsOptions,
-) -> StackDiff:
+) -> tuple[StackDiff, list[str]]:
+    """The differences, and a line per function whose code a hotswap put in place."""
+    from tapgen.cloud.hotswap_marks import stack_hotswap_lines
     from tapgen.diff.stack import diff_stack
 
     settings = load_settings(env, config_path)
@@ -90,7 +95,8 @@ def _compare_stack(
     template = reviewed_template(settings, config_path).text
     parameters = {ENVIRONMENT_SUFFIX: target.suffix}
     with stack_clients(settings, config_path, aws) as clients:
-        return diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region or settings.region)
+        found = diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region or settings.region)
+        return found, stack_hotswap_lines(clients, target.name) if found.exists else []
 
 
 def _compare_files(files: tuple[Path, ...], region: str | None) -> StackDiff:

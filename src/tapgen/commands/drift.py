@@ -43,15 +43,24 @@ def drift(
     resources that were MODIFIED or DELETED outside CloudFormation, each property as expected → actual, and
     the resources CloudFormation cannot check. Exit 1 when anything drifted, 0 when the stack is in sync.
     """
+    from tapgen.cloud.hotswap_marks import stack_hotswap_lines
     from tapgen.deploy.drift import as_json, as_text, detect_drift
 
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
-        if aws.local:
+        if aws.local:  # `tapgen diff --local` reports hotswapped functions there
             fail("moto, the --local emulator, does not implement drift detection (DetectStackDrift)")
         target = stack_target(settings, stack)
         clients = remote_clients(settings, aws)
         report = detect_drift(clients("cloudformation"), target.name, say)
         click.echo((as_json if output_format == "json" else as_text)(report), nl=False)
-    if report.drifted:
+        # CloudFormation's drift detection does not compare function code: the hotswap marks do.
+        hotswapped = stack_hotswap_lines(clients, target.name)
+        _say_hotswapped(hotswapped)
+    if report.drifted or hotswapped:
         sys.exit(EXIT_FINDINGS)
+
+
+def _say_hotswapped(lines: list[str]) -> None:
+    for line in lines:
+        say(f"drifted by a hotswap: {line}")
