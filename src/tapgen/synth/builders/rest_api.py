@@ -1,5 +1,6 @@
-"""The REST API flavour (`api.kind = "rest"`): resources and methods, authorisation, API keys and a usage plan,
-request validation, CORS preflight, a deployment that follows the definition, and a logged, traced stage.
+"""The REST API flavour (`api.kind = "rest"`): resources and methods, authorisation, request validation, CORS
+preflight, a deployment that follows the definition, and a logged, traced stage (API keys and the usage plan:
+rest_usage.py).
 """
 
 from __future__ import annotations
@@ -411,39 +412,6 @@ def stage(
         Tags=standard_tags(settings),
     )
     return skip_checkov(staged, NO_CACHE_REASON)
-
-
-def usage_plan(settings: Settings, api: apigateway.RestApi, staged: apigateway.Stage) -> apigateway.UsagePlan:
-    """Each key's rate, burst and quota; the plan covers the API's one stage."""
-    config = settings.api
-    if config.usage_plan_rate is None or config.usage_plan_burst is None or config.usage_plan_quota is None:
-        raise ValueError("a usage plan needs usage_plan_rate, usage_plan_burst and usage_plan_quota")
-    return apigateway.UsagePlan(
-        USAGE_PLAN,
-        UsagePlanName=physical_name(settings, "usage-plan"),
-        Description="Rate, burst and quota of each API key",
-        ApiStages=[apigateway.ApiStage(ApiId=Ref(api), Stage=Ref(staged))],
-        Throttle=apigateway.ThrottleSettings(
-            RateLimit=float(config.usage_plan_rate), BurstLimit=config.usage_plan_burst
-        ),
-        Quota=apigateway.QuotaSettings(Limit=config.usage_plan_quota, Period=config.usage_plan_quota_period),
-        Tags=standard_tags(settings),
-    )
-
-
-def api_key(settings: Settings) -> apigateway.ApiKey:
-    """No Value: API Gateway generates the secret, so it is in no template, output or log."""
-    return apigateway.ApiKey(
-        API_KEY,
-        Name=physical_name(settings, "api-key"),
-        Description="Key of the API's usage plan; read its value with apigateway get-api-key --include-value",
-        Enabled=True,
-        Tags=standard_tags(settings),
-    )
-
-
-def usage_plan_key(plan: apigateway.UsagePlan, key: apigateway.ApiKey) -> apigateway.UsagePlanKey:
-    return apigateway.UsagePlanKey(USAGE_PLAN_KEY, KeyId=Ref(key), KeyType="API_KEY", UsagePlanId=Ref(plan))
 
 
 def stage_arn(api: apigateway.RestApi, staged: apigateway.Stage) -> Sub:
