@@ -27,6 +27,8 @@ COMMANDS = {
     "deploy": "tapgen.commands.deploy:deploy",
     "diff": "tapgen.commands.diff:diff",
     "drift": "tapgen.commands.drift:drift",
+    "invoke": "tapgen.commands.invoke:invoke",
+    "logs": "tapgen.commands.logs:logs",
     "outputs": "tapgen.commands.outputs:outputs",
     "destroy": "tapgen.commands.destroy:destroy",
 }

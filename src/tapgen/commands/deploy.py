@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,14 +32,15 @@ from tapgen.commands.cloud import (
     stack_target,
     wait_timeout_option,
 )
-from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say
+from tapgen.commands.common import config_option, emit, env_option, examples, reported_errors, say, templates_dir
 from tapgen.commands.regions import deploy_regions, is_multi_region, region_clients_factory
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.files import unwritable_reason
-from tapgen.settings import Settings, load_settings
+from tapgen.settings import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
-    from tapgen.deploy.flow import DeployPlan, DeployResult
+    from tapgen.cloud.clients import Clients
+    from tapgen.deploy.flow import Console, DeployPlan, DeployResult
     from tapgen.local.emulator import Emulator
 
 LOCAL_BUCKET = "tapgen-local-artifacts"
@@ -72,6 +73,18 @@ LOCAL_BUCKET = "tapgen-local-artifacts"
     help="A reviewed `tapgen diff --env NAME --format json`: execute only if the security changes are exactly its.",
 )
 @click.option("--keep", is_flag=True, help="With --local: keep the emulator serving until Ctrl-C.")
+@click.option(
+    "--hotswap",
+    is_flag=True,
+    help="When only function code differs: update the functions' code directly (no change set). Not for "
+    "environments that retain data.",
+)
+@click.option("--hotswap-only", is_flag=True, help="As --hotswap, but refuse rather than run a full deploy.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Re-render and redeploy on each save under lambdas/ and of tapgen.toml (Ctrl-C stops).",
+)
 @wait_timeout_option
 @outputs_file_option
 @config_option
@@ -86,6 +99,9 @@ def deploy(
     require_approval: str,
     approved_plan: Path | None,
     keep: bool,
+    hotswap: bool,
+    hotswap_only: bool,
+    watch: bool,
     wait_timeout: float,
     outputs_file: Path,
     config_path: Path,
@@ -100,10 +116,21 @@ def deploy(
     writes them to --outputs-file; environments that retain data get termination protection and a
     stack policy. With --local everything runs against an embedded moto server, followed by a smoke
     test of the deployed service.
+
+    --hotswap (environments with retain_data = false only): when the stack's template and the fresh render
+    differ only in function code, upload the changed zips and update the functions directly, verified by
+    CodeSha256 and marked (tag tapgen:hotswapped); anything else is a full deploy, or a refusal with
+    --hotswap-only. The next full deploy puts every marked function back on its template's code.
     """
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
         regions = chosen_regions(settings, aws)
+        swap = _swap_mode(hotswap, hotswap_only, watch, settings.retain_data, no_execute, aws.local, yes)
+        if (swap or watch) and len(regions) > 1:
+            fail(
+                f"--hotswap and --watch act on one region; environment {settings.name} has {len(regions)}: "
+                "pick one with --region"
+            )
         if keep and not aws.local:
             fail("--keep applies to --local only")
         if not (bucket or aws.local):
@@ -117,21 +144,95 @@ def deploy(
         if not no_execute and (reason := unwritable_reason(outputs_file)):
             fail(f"--outputs-file {reason} (checked before deploying)")
         target = stack_target(settings, stack)
-        plan = _plan(settings, config_path, target, bucket or LOCAL_BUCKET, aws.region, no_execute, allow_replacement)
-        plan = replace(
-            plan, wait_timeout=wait_timeout, **_security_gate(target.name, require_approval, approved_plan, aws.local)
-        )
-        if is_multi_region(settings) and not aws.local:
-            clients_in = region_clients_factory(settings, aws, config_path)
-            deploy_regions(plan, settings, regions, bucket or LOCAL_BUCKET, clients_in, yes, outputs_file)
-        elif aws.local:
-            result = _deploy_local(plan, settings, config_path, yes, keep, outputs_file)
-        else:
-            from tapgen.deploy.flow import deploy as run_deploy
+        gate = _security_gate(target.name, require_approval, approved_plan, aws.local)
 
+        def make_plan(current: Settings) -> DeployPlan:
+            where = bucket or LOCAL_BUCKET
+            made = _plan(current, config_path, target, where, aws.region, no_execute, allow_replacement)
+            return replace(made, wait_timeout=wait_timeout, **gate)
+
+        if is_multi_region(settings) and len(regions) == 1:
+            aws = aws.in_region(regions[0])  # one region of several: everything below acts in it alone
+        if watch:
+            _watch(env, config_path, make_plan, remote_clients(settings, aws), console(yes), swap)
+            return
+        if is_multi_region(settings) and len(regions) > 1 and not aws.local:
+            clients_in = region_clients_factory(settings, aws, config_path)
+            deploy_regions(
+                make_plan(settings), settings, regions, bucket or LOCAL_BUCKET, clients_in, yes, outputs_file
+            )
+        elif aws.local:
+            result = _deploy_local(make_plan(settings), settings, config_path, yes, keep, outputs_file, swap)
+        else:
             clients = remote_clients(settings, aws)
-            result = run_deploy(plan, clients, console(yes))
+            plan = make_plan(settings)
+            result, _ = _run(plan, clients, console(yes), swap)
             _finish(plan, result, outputs_file, settings.name)
+
+
+def _swap_mode(
+    hotswap: bool, only: bool, watch: bool, retain_data: bool, no_execute: bool, local: bool, yes: bool
+) -> str | None:
+    """None (a full deploy), "hotswap" or "only"; refusals before anything is built or uploaded."""
+    mode = "only" if only else "hotswap" if hotswap else None
+    if mode:
+        from tapgen.deploy.hotswap_flow import refuse_if_retained
+
+        refuse_if_retained(retain_data)
+    if (mode or watch) and no_execute:
+        fail("--no-execute leaves a change set for review: it takes neither --hotswap nor --watch")
+    if watch and local:
+        fail(
+            "--watch needs a stack that outlives one run: start `tapgen deploy --local --keep` and watch it with "
+            "--endpoint-url (its address)"
+        )
+    if watch and not yes:
+        fail("--watch redeploys on every save without asking: pass --yes")
+    return mode
+
+
+def _run(plan: DeployPlan, clients: Clients, talk: Console, swap: str | None) -> tuple[DeployResult, str]:
+    """A hotswap when asked and possible, else a full deploy; the result and which of the two ran."""
+    from tapgen.deploy.flow import deploy as run_deploy
+
+    if swap:
+        from tapgen.deploy.hotswap_flow import hotswap
+
+        swapped = hotswap(plan, clients, talk, only=swap == "only")
+        if swapped is not None:
+            return swapped, "hotswapped"
+    return run_deploy(plan, clients, talk), "deployed"
+
+
+def _watch(
+    env: str,
+    config_path: Path,
+    make_plan: Callable[[Settings], DeployPlan],
+    clients: Clients,
+    talk: Console,
+    swap: str | None,
+) -> None:
+    """Re-render this environment's template and redeploy on each save, one line per round, until Ctrl-C."""
+    from tapgen.deploy.watch import watch
+    from tapgen.synth import render as rendering
+
+    settings = load_settings(env, config_path)
+
+    def one_round() -> str:
+        try:
+            current = load_settings(env, config_path)
+        except ConfigError as error:  # a half-edited tapgen.toml fails this round, not the watch
+            fail(f"{error.source}: {error.problems[0] if error.problems else 'invalid'}")
+        path = rendering.template_path(templates_dir(config_path), current)
+        rendered = rendering.write(path, rendering.render(current))
+        _, how = _run(make_plan(current), clients, talk, swap)
+        return how + (f", after re-rendering {path}" if rendered else "")
+
+    say(
+        f"watch: each round re-renders templates/{env}.json first (deploy ships only a current template); "
+        "review and commit it with the code"
+    )
+    watch([settings.lambdas_dir, config_path], one_round, say)
 
 
 def _plan(
@@ -195,10 +296,15 @@ def _finish(plan: DeployPlan, result: DeployResult, outputs_file: Path, env: str
 
 
 def _deploy_local(
-    plan: DeployPlan, settings: Settings, config_path: Path, yes: bool, keep: bool, outputs_file: Path
+    plan: DeployPlan,
+    settings: Settings,
+    config_path: Path,
+    yes: bool,
+    keep: bool,
+    outputs_file: Path,
+    swap: str | None = None,
 ) -> DeployResult:
     """Deploy into a fresh embedded moto server, fill what moto skips, smoke-test, and maybe keep serving."""
-    from tapgen.deploy.flow import deploy as run_deploy
     from tapgen.local import emulator
 
     # Isolated before moto is imported: neither it nor boto3 may read a profile or ~/.aws.
@@ -210,7 +316,7 @@ def _deploy_local(
         say(f"embedded AWS (moto) at {local.endpoint_url}, account {emulator.ACCOUNT_ID}")
         emulator.create_bucket(local, plan.bucket)
         emulator.set_api_gateway_logging_role(local)
-        result = run_deploy(plan, local.client, console(yes))
+        result, _ = _run(plan, local.client, console(yes), swap)
         if result.executed:
             emulator.supply_skipped_resources(local, plan.stack_name)
             _smoke(local, settings, plan, result)

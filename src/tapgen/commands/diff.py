@@ -18,7 +18,7 @@ from tapgen.commands.cloud import (
     stack_clients,
     stack_target,
 )
-from tapgen.commands.common import config_option, examples, format_option, reported_errors
+from tapgen.commands.common import config_option, examples, format_option, reported_errors, say
 from tapgen.commands.regions import in_sections, is_multi_region, region_clients_factory
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.settings import Settings, load_settings
@@ -69,13 +69,18 @@ def diff(
         if bool(files) == bool(env):
             fail("give either --env NAME (compare with the deployed stack) or two template files OLD NEW")
         render = {"json": as_json, "markdown": as_markdown}.get(output_format, as_text)
+        marks: list[str] = []
         if files:
             results = [_compare_files(files, aws.region)]
         else:
             assert env is not None
             settings = load_settings(env, config_path)
             regions = chosen_regions(settings, aws) if is_multi_region(settings) else (aws.region or settings.region,)
-            results = [_compare_stack(settings, config_path, stack, aws.in_region(region)) for region in regions]
+            compared = [_compare_stack(settings, config_path, stack, aws.in_region(region)) for region in regions]
+            results = [result for result, _ in compared]
+            marks = [
+                f"[{region}] {line}" for region, (_, lines) in zip(regions, compared, strict=True) for line in lines
+            ]
         if len(results) == 1:
             result = results[0]
             click.echo(render(result.diff, result.stack, result.exists, offline=bool(files)), nl=False)
@@ -83,7 +88,9 @@ def diff(
             shown = dict(zip(regions, results, strict=True))
             text = in_sections(regions, output_format, lambda r: render(shown[r].diff, shown[r].stack, shown[r].exists))
             click.echo(text, nl=False)
-    if exit_code and not all(result.diff.empty for result in results):
+        for line in marks:  # what the stack's template cannot show: code put in place by `deploy --hotswap`
+            say(f"hotswapped: {line}")
+    if exit_code and (marks or not all(result.diff.empty for result in results)):
         sys.exit(EXIT_FINDINGS)
 
 
@@ -92,8 +99,10 @@ def _compare_stack(
     config_path: Path,
     stack: StackChoice,
     aws: AwsOptions,
-) -> StackDiff:
-    """The stack in `aws.region` (the environment's region when none), against the committed template."""
+) -> tuple[StackDiff, list[str]]:
+    """The stack in `aws.region` (the environment's region when none) against the committed template, and a
+    line per function whose code a hotswap put in place."""
+    from tapgen.cloud.hotswap_marks import stack_hotswap_lines
     from tapgen.diff.stack import diff_stack
 
     target = stack_target(settings, stack)
@@ -102,9 +111,11 @@ def _compare_stack(
     if is_multi_region(settings):
         assert aws.region is not None
         clients = region_clients_factory(settings, aws, config_path)(aws.region)
-        return diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region)
+        found = diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region)
+        return found, stack_hotswap_lines(clients, target.name) if found.exists else []
     with stack_clients(settings, config_path, aws) as clients:
-        return diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region or settings.region)
+        found = diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region or settings.region)
+        return found, stack_hotswap_lines(clients, target.name) if found.exists else []
 
 
 def _compare_files(files: tuple[Path, ...], region: str | None) -> StackDiff:

@@ -45,26 +45,32 @@ def drift(
     resources that were MODIFIED or DELETED outside CloudFormation, each property as expected → actual, and
     the resources CloudFormation cannot check. Exit 1 when anything drifted, 0 when the stack is in sync.
     """
+    from tapgen.cloud.hotswap_marks import stack_hotswap_lines
     from tapgen.deploy.drift import as_json, as_text, detect_drift
 
     with reported_errors(), aws_errors():
         settings = load_settings(env, config_path)
-        if aws.local:
+        if aws.local:  # `tapgen diff --local` reports hotswapped functions there
             fail("moto, the --local emulator, does not implement drift detection (DetectStackDrift)")
         target = stack_target(settings, stack)
         render = as_json if output_format == "json" else as_text
+        regions = chosen_regions(settings, aws) if is_multi_region(settings) else (aws.region or settings.region,)
+        reports, hotswapped = {}, []
+        for region in regions:
+            clients = remote_clients(settings, aws.in_region(region) if is_multi_region(settings) else aws)
+            reports[region] = detect_drift(clients("cloudformation"), target.name, say)
+            # CloudFormation's drift detection does not compare function code: the hotswap marks do.
+            prefix = f"[{region}] " if is_multi_region(settings) else ""
+            hotswapped += [prefix + line for line in stack_hotswap_lines(clients, target.name)]
         if is_multi_region(settings):
-            regions = chosen_regions(settings, aws)
-            reports = {
-                r: detect_drift(remote_clients(settings, aws.in_region(r))("cloudformation"), target.name, say)
-                for r in regions
-            }
             click.echo(in_sections(regions, output_format, lambda r: render(reports[r])), nl=False)
-            drifted = any(bool(report.drifted) for report in reports.values())
         else:
-            clients = remote_clients(settings, aws)
-            report = detect_drift(clients("cloudformation"), target.name, say)
-            click.echo(render(report), nl=False)
-            drifted = bool(report.drifted)
-    if drifted:
+            click.echo(render(reports[regions[0]]), nl=False)
+        _say_hotswapped(hotswapped)
+    if any(report.drifted for report in reports.values()) or hotswapped:
         sys.exit(EXIT_FINDINGS)
+
+
+def _say_hotswapped(lines: list[str]) -> None:
+    for line in lines:
+        say(f"drifted by a hotswap: {line}")

@@ -27,6 +27,7 @@ from tapgen.deploy.changes import (
     with_predicted_replacements,
 )
 from tapgen.deploy.code import code_mismatches
+from tapgen.deploy.code_swap import restore_hotswapped
 from tapgen.deploy.gate import PlanMismatch, RequireApproval, Reviewer, judge, refusal
 from tapgen.deploy.outputs import flat_outputs
 from tapgen.deploy.prerequisites import require_account_prerequisites
@@ -255,8 +256,12 @@ def _execute(cfn: Any, change_set: ChangeSet, plan: DeployPlan, console: Console
 
 
 def _verify_code(clients: Clients, plan: DeployPlan, console: Console) -> None:
-    """Every function of the stack runs exactly the zip built for it (Lambda's CodeSha256), or a loud failure."""
+    """Every function of the stack runs exactly the zip built for it (Lambda's CodeSha256), or a loud failure.
+
+    A function a hotswap left marked gets its template's code back first, even when the change set was empty.
+    """
     template = json.loads(plan.template)
+    restore_hotswapped(clients, plan.stack_name, template, plan.artifacts, plan.bucket, console.say)
     mismatches = code_mismatches(clients, plan.stack_name, template, plan.artifacts)
     if mismatches:
         raise DeployError("deployed code differs from what tapgen built: " + "; ".join(mismatches))

@@ -18,7 +18,7 @@ import tempfile
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -110,8 +110,11 @@ class InProcessLambda:
         self.base_environment = dict(base_environment)
         self.logs = io.StringIO()
 
-    def invoke(self, function: str, event: Mapping[str, Any]) -> Any:
+    def invoke(self, function: str, event: Mapping[str, Any], request_id: str | None = None) -> Any:
         deployed = self.functions[function]
+        context = LambdaContext(function_name=function)
+        if request_id:
+            context = replace(context, aws_request_id=request_id)
         module_name, _, attribute = deployed.handler.rpartition(".")
         environment = {**self.base_environment, **deployed.environment}
         with (
@@ -121,7 +124,7 @@ class InProcessLambda:
             contextlib.redirect_stdout(self.logs),
         ):
             handler = getattr(importlib.import_module(module_name), attribute)
-            return handler(dict(event), LambdaContext(function_name=function))
+            return handler(dict(event), context)
 
     def checked(self, function: str, event: Mapping[str, Any]) -> Any:
         """`invoke`, with whatever the handler lets escape reported as a failed smoke test."""

@@ -74,6 +74,8 @@ class AlarmSettings:
     api_latency_p99_ms: int = setting(between(100, 30000))
     # Share of recorded processing results that are REJECTED or FAILED, sustained over the alarm's periods.
     processing_problem_percent: int = setting(between(1, 100))
+    # Fewer files than this with a recorded result in a period: the share does not alarm (1 failed of 1 is 100%).
+    processing_min_files: int = setting(between(1, 1_000_000), default=10)
     # REST APIs only: the share of requests answered 4XX (in %) that raises the alarm.
     api_4xx_rate_percent: int | None = setting(between(1, 100), default=None)
     email: str | None = setting(email_address, default=None)

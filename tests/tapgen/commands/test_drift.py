@@ -21,6 +21,8 @@ def test_exits_1_on_drift_and_0_in_sync(
     cfn, stub = stubbed("cloudformation")
     drift = "DRIFTED" if code else "IN_SYNC"
     stub_detection(stub, [detection_status("DETECTION_COMPLETE", drift)], pages)
+    # then the hotswap marks, which CloudFormation's drift detection cannot see: no function here carries one
+    stub.add_response("list_stack_resources", {"StackResourceSummaries": []}, {"StackName": "tap-dev"})
     monkeypatch.setattr("tapgen.commands.drift.remote_clients", lambda *_: lambda _service: cfn)
     with stub:
         result = CliRunner().invoke(main, ["drift", "--env", "dev", "--format", "json", "--config", str(CONFIG)])

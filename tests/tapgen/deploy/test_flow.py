@@ -101,6 +101,9 @@ class Harness:
             "LastUpdatedTimestamp": "2026-01-01T00:00:00Z",
             "ResourceStatus": "UPDATE_COMPLETE",
         }
+        # first the hotswap marks (none here: nothing to put back), then each function's CodeSha256
+        self.cfn_stub.add_response("list_stack_resources", {"StackResourceSummaries": [summary]})
+        self.lambda_stub.add_response("get_function", {"Tags": {}}, {"FunctionName": "tap-dev-api"})
         self.cfn_stub.add_response("list_stack_resources", {"StackResourceSummaries": [summary]})
         self.lambda_stub.add_response(
             "get_function_configuration", {"CodeSha256": sha256_checksum(content)}, {"FunctionName": "tap-dev-api"}

@@ -254,19 +254,29 @@ def processing_problem_alarm_spec(
     """The share of recorded results that are REJECTED or FAILED, over all kinds (the processors' own metrics)."""
     queries = {status: f"q{status.lower()}" for status in outcome_metrics}
     problems = " + ".join(f"FILL({queries[s]}, 0)" for s in ("REJECTED", "FAILED"))
-    total = " + ".join(f"FILL({query}, 0)" for query in queries.values())
+    total = cloudwatch.MetricDataQuery(
+        Id="processed",
+        Expression=" + ".join(f"FILL({query}, 0)" for query in queries.values()),
+        Label="Files with a recorded result",
+        ReturnData=False,
+    )
+    # Below the minimum volume the share says nothing (one failed file of one is 100%): no alarm then.
+    minimum = settings.alarms.processing_min_files
     rate = cloudwatch.MetricDataQuery(
-        Id="problemrate", Expression=f"100 * ({problems}) / ({total})", Label="Rejected or failed (%)", ReturnData=True
+        Id="problemrate",
+        Expression=f"IF(processed >= {minimum}, 100 * ({problems}) / processed, 0)",
+        Label=f"Rejected or failed (%), when at least {minimum} files",
+        ReturnData=True,
     )
     return AlarmSpec(
         logical_id="ProcessingProblemsAlarm",
         name="processing-problems",
         description=(
             f"At least {settings.alarms.processing_problem_percent}% of processed files were rejected or failed, "
-            f"in each of {PROBLEM_RATE_PERIODS} consecutive periods."
+            f"in each of {PROBLEM_RATE_PERIODS} consecutive periods of at least {minimum} files."
         ),
         threshold=settings.alarms.processing_problem_percent,
-        math=(*(_metric_query(queries[s], namespace, m, []) for s, m in outcome_metrics.items()), rate),
+        math=(*(_metric_query(queries[s], namespace, m, []) for s, m in outcome_metrics.items()), total, rate),
         evaluation_periods=PROBLEM_RATE_PERIODS,
     )
 

@@ -1,5 +1,6 @@
-"""The REST API flavour (`api.kind = "rest"`): resources and methods, authorisation, API keys and a usage plan,
-request validation, CORS preflight, a deployment that follows the definition, and a logged, traced stage.
+"""The REST API flavour (`api.kind = "rest"`): resources and methods, authorisation, request validation, CORS
+preflight, a deployment that follows the definition, and a logged, traced stage (API keys and the usage plan:
+rest_usage.py).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -137,11 +138,38 @@ def test_processing_problem_alarm_is_a_sustained_rate_over_the_processors_own_me
     assert {json.dumps(m["Namespace"]) for m in queries.values()} == namespaces
     assert {m["MetricName"] for m in queries.values()} == set(contract.OUTCOME_METRICS.values())
     assert all("Dimensions" not in m for m in queries.values())  # all kinds together
-    (rate,) = [m for m in alarm["Metrics"] if "Expression" in m]
+    expressions = {m["Id"]: m for m in alarm["Metrics"] if "Expression" in m}
+    assert [m["Id"] for m in expressions.values() if m["ReturnData"]] == ["problemrate"]
     by_name = {m["MetricName"]: query_id for query_id, m in queries.items()}
-    problems, total = rate["Expression"].removeprefix("100 * ").split(" / ")
-    assert problems == f"(FILL({by_name['Rejected']}, 0) + FILL({by_name['Failed']}, 0))"
-    assert all(f"FILL({query_id}, 0)" in total for query_id in queries)
+    minimum = settings.alarms.processing_min_files
+    prefix, rest = expressions["problemrate"]["Expression"].split(", 100 * ", 1)
+    assert prefix == f"IF(processed >= {minimum}"
+    problems, total = rest.removesuffix(", 0)").split(" / ")
+    assert problems == f"(FILL({by_name['Rejected']}, 0) + FILL({by_name['Failed']}, 0))" and total == "processed"
+    assert all(f"FILL({query_id}, 0)" in expressions["processed"]["Expression"] for query_id in queries)
+
+
+def problem_rate(alarm: dict[str, Any], counts: dict[str, float]) -> float:
+    """The alarm's metric math evaluated for one period's sums by metric name (CloudWatch's IF and FILL)."""
+    functions = {"IF": lambda condition, then, otherwise: then if condition else otherwise, "FILL": lambda v, d: v}
+    values: dict[str, Any] = {}
+    for metric in alarm["Metrics"]:
+        if "MetricStat" in metric:
+            values[metric["Id"]] = counts.get(metric["MetricStat"]["Metric"]["MetricName"], 0)
+        else:
+            values[metric["Id"]] = eval(metric["Expression"], {"__builtins__": {}}, {**functions, **values})
+    return float(values["problemrate"])
+
+
+def test_processing_problems_need_a_minimum_volume_to_alarm(template: Template, settings: Settings) -> None:
+    alarm = alarms(template)["ProcessingProblemsAlarm"]
+    assert settings.alarms.processing_min_files == 10
+    # one failed file of one: 100%, but too few files to mean anything
+    assert problem_rate(alarm, {"Failed": 1}) == 0
+    # twenty problems of a hundred files: 20%, at the threshold
+    rate = problem_rate(alarm, {"Processed": 80, "Rejected": 12, "Failed": 8})
+    assert rate == 20 and rate >= alarm["Threshold"]
+    assert problem_rate(alarm, {"Processed": 5, "Failed": 5}) == 50  # ten files: counted
 
 
 def test_every_threshold_alarm_but_the_sustained_one_fires_in_one_period(template: Template) -> None:
