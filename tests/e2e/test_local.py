@@ -38,3 +38,25 @@ def test_local_deploy_ignores_a_profile_and_a_broken_aws_config(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert "smoke test passed" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_local_deploy_of_several_regions_runs_each_in_the_one_emulator(tmp_path: Path) -> None:
+    from tests.e2e.test_regions import REGIONS, regional_project
+
+    config = regional_project(tmp_path)
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "tapgen", "deploy", "--env", "dev", "--local", "--yes", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env=environment,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("smoke test passed") == len(REGIONS)
+    assert all(f"[{region}]" in result.stderr for region in REGIONS)
+    outputs = __import__("json").loads(result.stdout)
+    assert sorted(outputs) == sorted(REGIONS)  # outputs keyed by region
+    assert len({outputs[region]["UploadsBucketName"] for region in REGIONS}) == len(REGIONS)

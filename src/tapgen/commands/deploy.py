@@ -14,6 +14,7 @@ import click
 from tapgen.cfn.shapes import as_dict
 from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
+    REGION_PLACEHOLDER,
     AwsOptions,
     StackChoice,
     StackTarget,
@@ -162,7 +163,7 @@ def deploy(
                 make_plan(settings), settings, regions, bucket or LOCAL_BUCKET, clients_in, yes, outputs_file
             )
         elif aws.local:
-            result = _deploy_local(make_plan(settings), settings, config_path, yes, keep, outputs_file, swap)
+            result = _deploy_local(make_plan(settings), settings, config_path, yes, keep, outputs_file, swap, regions)
         else:
             clients = remote_clients(settings, aws)
             plan = make_plan(settings)
@@ -303,8 +304,10 @@ def _deploy_local(
     keep: bool,
     outputs_file: Path,
     swap: str | None = None,
-) -> DeployResult:
-    """Deploy into a fresh embedded moto server, fill what moto skips, smoke-test, and maybe keep serving."""
+    regions: tuple[str, ...] = (),
+) -> DeployResult | None:
+    """Deploy into a fresh embedded moto server (every region of `regions` in it), fill what moto skips,
+    smoke-test, and maybe keep serving."""
     from tapgen.local import emulator
 
     # Isolated before moto is imported: neither it nor boto3 may read a profile or ~/.aws.
@@ -314,13 +317,17 @@ def _deploy_local(
         emulator.patched_environ(local.environment()),
     ):
         say(f"embedded AWS (moto) at {local.endpoint_url}, account {emulator.ACCOUNT_ID}")
-        emulator.create_bucket(local, plan.bucket)
-        emulator.set_api_gateway_logging_role(local)
-        result, _ = _run(plan, local.client, console(yes), swap)
-        if result.executed:
-            emulator.supply_skipped_resources(local, plan.stack_name)
-            _smoke(local, settings, plan, result)
-        _finish(plan, result, outputs_file, settings.name)
+        result: DeployResult | None = None
+        if len(regions) > 1:
+            _deploy_local_regions(local, plan, settings, regions, yes, outputs_file)
+        else:
+            emulator.create_bucket(local, plan.bucket)
+            emulator.set_api_gateway_logging_role(local)
+            result, _ = _run(plan, local.client, console(yes), swap)
+            if result.executed:
+                emulator.supply_skipped_resources(local, plan.stack_name)
+                _smoke(local, settings, plan, result)
+            _finish(plan, result, outputs_file, settings.name)
         if keep:
             with emulator.announced(emulator.state_file(config_path, settings.name), local):
                 say(
@@ -331,6 +338,29 @@ def _deploy_local(
         else:
             say("the embedded emulator stops now, and its state with it (use --keep to keep it serving)")
     return result
+
+
+def _deploy_local_regions(
+    local: Emulator, plan: DeployPlan, settings: Settings, regions: tuple[str, ...], yes: bool, outputs_file: Path
+) -> None:
+    """Several regions in the one emulator, in waves as on AWS, each with its own bucket and smoke test."""
+    from tapgen.local import emulator
+
+    pattern = f"{LOCAL_BUCKET}-{REGION_PLACEHOLDER}"
+    for region in regions:
+        emulator.create_bucket(emulator.Emulator(local.endpoint_url, region), bucket_in(pattern, region))
+        emulator.set_api_gateway_logging_role(emulator.Emulator(local.endpoint_url, region))
+
+    one_at_a_time = threading.Lock()  # the handlers run in this process, importing from their zips
+
+    def smoke_in(region: str, result: DeployResult) -> None:
+        regional = emulator.Emulator(local.endpoint_url, region)
+        emulator.supply_skipped_resources(regional, plan.stack_name)
+        with one_at_a_time:
+            _smoke(regional, settings, plan, result)
+
+    clients_in = lambda region: emulator.Emulator(local.endpoint_url, region).client  # noqa: E731
+    deploy_regions(plan, settings, regions, pattern, clients_in, yes, outputs_file, after=smoke_in)
 
 
 def _smoke(local: Emulator, settings: Settings, plan: DeployPlan, result: DeployResult) -> None:

@@ -18,7 +18,7 @@ from tapgen.settings import Settings
 
 if TYPE_CHECKING:
     from tapgen.cloud.clients import Clients
-    from tapgen.deploy.flow import Console, DeployPlan
+    from tapgen.deploy.flow import Console, DeployPlan, DeployResult
     from tapgen.deploy.rollout import Rollout
 
 T = TypeVar("T")
@@ -66,9 +66,11 @@ def deploy_regions(
     clients_in: Callable[[str], Clients],
     yes: bool,
     outputs_file: Path,
+    after: Callable[[str, DeployResult], None] | None = None,
 ) -> None:
     """`tapgen deploy` of several regions: each region's whole deploy, its bucket `bucket_pattern` in it; outputs
-    keyed by region (flat for one region picked with --region); one change set per region with --no-execute."""
+    keyed by region (flat for one region picked with --region); one change set per region with --no-execute.
+    `after` runs on each region's executed deploy, as part of it (--local's smoke test)."""
     from tapgen.deploy.flow import deploy as run_deploy
     from tapgen.deploy.rollout import CHANGE_SET, DEPLOYED, UNCHANGED
 
@@ -76,6 +78,8 @@ def deploy_regions(
         regional = replace(plan, region=region, bucket=bucket_in(bucket_pattern, region))
         result = run_deploy(regional, clients_in(region), own)
         if result.executed:
+            if after is not None:
+                after(region, result)
             return DEPLOYED, result
         if result.change_set is not None:
             return CHANGE_SET, result
