@@ -54,10 +54,10 @@ def clients_for(target: AwsTarget) -> Clients:
         region_name=target.region,
     )
     # Eight attempts unless AWS_MAX_ATTEMPTS says otherwise (botocore lets an explicit Config win over it).
-    retries: dict[str, Any] = {"mode": "standard"}
-    if not os.environ.get("AWS_MAX_ATTEMPTS"):
-        retries["max_attempts"] = DEFAULT_MAX_ATTEMPTS
-    config = Config(retries=retries)
+    if os.environ.get("AWS_MAX_ATTEMPTS"):
+        config = Config(retries={"mode": "standard"})
+    else:
+        config = Config(retries={"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS})
 
     make: Callable[..., Any] = session.client  # by name: boto3's typed overloads want a literal service
 
