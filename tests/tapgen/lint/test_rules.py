@@ -343,7 +343,7 @@ def test_rules_survive_a_value_replaced_anywhere() -> None:
 
 @pytest.mark.exhaustive
 def test_rules_survive_any_value_replaced_anywhere() -> None:
-    """Every odd shape at every path: six times the lint passes of the test above (tox runs it without coverage)."""
+    """Every odd shape at every path: six times the lint passes of the test above (tox -e slow, no coverage)."""
     for mutated, logical_id, path, odd in mutations(rotate=False):
         assert all(f.rule.startswith("TAP") for f in tapgen_findings(mutated)), (logical_id, path, odd)
 
