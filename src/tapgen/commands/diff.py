@@ -17,7 +17,7 @@ from tapgen.commands.cloud import (
     stack_clients,
     stack_target,
 )
-from tapgen.commands.common import config_option, examples, reported_errors
+from tapgen.commands.common import PathType, config_option, examples, reported_errors
 from tapgen.config import load_settings
 from tapgen.deploy.aws import aws_errors
 from tapgen.errors import EXIT_FINDINGS, fail
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 @click.command(
     epilog=examples("tapgen diff --env prod --exit-code", "tapgen diff --env prod --format json > changes.json")
 )
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, type=PathType(path_type=Path, dir_okay=False, exists=True))
 @deployed_stack_options("Environment to compare (templates/NAME.json) with its stack.", required=False)
 @report_format_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, 0 when none (for CI gates).")
