@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from click.testing import CliRunner, Result
 
 from tapgen.cli import main
@@ -27,12 +28,29 @@ REGION = "us-east-1"
 BUCKET = "tapgen-e2e-artifacts"
 
 
+def prepare_account(server: Emulator) -> None:
+    """The artifact bucket and API Gateway's logging role, made when the account lacks them."""
+    try:
+        server.client("s3").head_bucket(Bucket=BUCKET)
+    except ClientError:
+        create_bucket(server, BUCKET)
+        set_api_gateway_logging_role(server)  # as an account administrator would, once (REST execution logging)
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     with running(REGION) as server:
-        create_bucket(server, BUCKET)
-        set_api_gateway_logging_role(server)  # as an account administrator would, once (REST execution logging)
         yield server
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prepared_account(emulator: Emulator) -> None:
+    """The account as each module's stacks expect it, before any of them is deployed.
+
+    The server shares moto's in-process state with `mock_aws`, which empties it when a test elsewhere ends:
+    in random order such a module may run between two of these, so the account is prepared again when wiped.
+    """
+    prepare_account(emulator)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,6 +10,9 @@ from functools import cache
 from typing import Any
 
 from tapgen.errors import EXIT_USAGE, DeployError
+
+DEFAULT_MAX_ATTEMPTS = 8
+"""Attempts per AWS call (standard retry mode) when AWS_MAX_ATTEMPTS is not set."""
 
 Clients = Callable[[str], Any]
 """A factory of boto3 clients by service name: `clients("cloudformation")`."""
@@ -49,7 +53,11 @@ def clients_for(target: AwsTarget) -> Clients:
         profile_name=target.profile,
         region_name=target.region,
     )
-    config = Config(retries={"mode": "standard", "max_attempts": 8})
+    # Eight attempts unless AWS_MAX_ATTEMPTS says otherwise (botocore lets an explicit Config win over it).
+    if os.environ.get("AWS_MAX_ATTEMPTS"):
+        config = Config(retries={"mode": "standard"})
+    else:
+        config = Config(retries={"mode": "standard", "max_attempts": DEFAULT_MAX_ATTEMPTS})
 
     make: Callable[..., Any] = session.client  # by name: boto3's typed overloads want a literal service
 

@@ -152,10 +152,21 @@ def format_option(uses: Mapping[str, str]) -> Callable[[F], F]:
     )
 
 
+class PathType(click.Path):
+    """click.Path whose every bad name is a usage error: one with a NUL byte makes os.stat raise ValueError,
+    which click (8.3 and later) lets through as a traceback."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except ValueError as error:
+            self.fail(f"{value!r}: {error}", param, ctx)
+
+
 def file_option(*names: str, default: str | Path, help_text: str) -> Callable[[F], F]:
     """An option naming a file (not a directory) as a Path, its default shown in the help."""
     return click.option(
-        *names, type=click.Path(path_type=Path, dir_okay=False), default=default, show_default=True, help=help_text
+        *names, type=PathType(path_type=Path, dir_okay=False), default=default, show_default=True, help=help_text
     )
 
 

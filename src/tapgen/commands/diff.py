@@ -18,7 +18,7 @@ from tapgen.commands.cloud import (
     stack_clients,
     stack_target,
 )
-from tapgen.commands.common import config_option, examples, format_option, reported_errors, say
+from tapgen.commands.common import PathType, config_option, examples, format_option, reported_errors, say
 from tapgen.commands.regions import in_sections, is_multi_region, region_clients_factory
 from tapgen.errors import EXIT_FINDINGS, fail
 from tapgen.settings import Settings, load_settings
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 @click.command(
     epilog=examples("tapgen diff --env prod --exit-code", "tapgen diff --env prod --format json > changes.json")
 )
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("files", nargs=-1, type=PathType(path_type=Path, dir_okay=False, exists=True))
 @deployed_stack_options("Environment to compare (templates/NAME.json) with its stack.", required=False)
 @format_option(
     {

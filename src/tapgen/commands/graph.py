@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from tapgen.commands.common import (
+    PathType,
     config_option,
     env_option,
     examples,
@@ -23,7 +24,7 @@ from tapgen.errors import fail
         "tapgen graph --env prod --view access", "tapgen graph templates/dev.json --format dot | dot -Tsvg > dev.svg"
     )
 )
-@click.argument("template_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("template_file", required=False, type=PathType(path_type=Path, dir_okay=False))
 @env_option("Draw this environment's fresh render.")
 @format_option(
     {"mermaid": "for Markdown (GitHub renders it)", "dot": "for Graphviz", "json": "(every action listed) for tools"}

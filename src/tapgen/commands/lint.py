@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from tapgen.commands.common import (
+    PathType,
     config_option,
     env_option,
     examples,
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
         "tapgen lint template.yaml --format sarif > lint.sarif",
     )
 )
-@click.argument("templates", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("templates", nargs=-1, type=PathType(path_type=Path, dir_okay=False))
 @env_option("Lint this environment's fresh render.")
 @click.option("--all", "all_envs", is_flag=True, help="Lint every environment's fresh render.")
 @format_option({"text": "for people", "json": "for scripts", "sarif": "(2.1.0) for code scanning such as GitHub's"})

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from tapgen.cli import main
@@ -209,6 +209,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
         command_lines(), st.lists(st.one_of(VALUES_GIVEN, st.sampled_from(COMMANDS + FLAGS + OPTIONS)), max_size=8)
     )
 )
+@example(argv=["render", "--config", "\x00"])  # found in random order: click let os.stat's ValueError through
 def test_any_command_line_is_answered(
     project: Path, no_aws_account: None, monkeypatch: pytest.MonkeyPatch, argv: list[str]
 ) -> None:
