@@ -64,7 +64,7 @@ def stack(emulator: Emulator, region: str, name: str) -> dict[str, Any] | None:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return regional_project(tmp_path_factory.mktemp("regions"))
+    return regional_project(tmp_path_factory.mktemp("regions"), "max_parallel_regions = 2")
 
 
 def test_deploy_every_region_then_diff_outputs_destroy(emulator: Emulator, project: Path) -> None:
@@ -74,7 +74,7 @@ def test_deploy_every_region_then_diff_outputs_destroy(emulator: Emulator, proje
     for region in REGIONS:
         assert f"[{region}] started" in result.stderr
         assert f"  {region:<14}  deployed in " in result.stderr
-    # the canary alone, then the other two at once (dev: 2 at a time)
+    # the canary alone, then the other two at once (max_parallel_regions = 2)
     assert "wave 1 of 2: us-east-1" in result.stderr and "wave 2 of 2: eu-west-1, ap-southeast-2" in result.stderr
 
     outputs = json.loads((project.parent / "cfn-outputs" / "three.json").read_text(encoding="utf-8"))
@@ -117,7 +117,7 @@ def test_deploy_every_region_then_diff_outputs_destroy(emulator: Emulator, proje
 
 
 def test_a_failure_in_the_second_region_stops_the_rollout(emulator: Emulator, tmp_path: Path) -> None:
-    config = regional_project(tmp_path, "max_parallel_regions = 1")
+    config = regional_project(tmp_path)  # the default: one region at a time after the canary
     bucket = buckets(emulator, "stop", regions=(REGIONS[0], REGIONS[2]))  # none in the second region
     result = deploy(emulator, config, "stop", bucket)
     assert result.exit_code == 1, result.output

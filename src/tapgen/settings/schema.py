@@ -110,18 +110,15 @@ class Settings:
     # the canary of a rollout, for code that acts on one region). Defaults here only so either may be left out.
     region: str = setting(matches(REGION_PATTERN, "an AWS region such as eu-west-1"), default="")
     regions: tuple[str, ...] = setting(region_list, default=())
-    # How many regions a rollout deploys at once after the first (the canary) has succeeded alone; unset: 1 where
-    # data is retained (one region's failure stops the rest before they start), else 2 (see parallel_regions).
-    max_parallel_regions: int | None = setting(between(1, MAX_REGIONS), default=None)
+    # How many regions a rollout deploys at once after the first (the canary) has succeeded alone. One by default,
+    # retained or not: a failure then stops the rollout with every region not yet started untouched. Raise it
+    # where a faster rollout is worth a failure reaching the rest of its wave.
+    max_parallel_regions: int = setting(between(1, MAX_REGIONS), default=1)
 
     @property
     def parallel_regions(self) -> int:
-        """Regions deployed at once after the canary. Retained environments go one at a time, so a failure
-        stops the rollout with every region not yet started untouched; others two at a time: the rollout takes
-        about half as long, and a failure still leaves at most one more region changed."""
-        if self.max_parallel_regions is not None:
-            return self.max_parallel_regions
-        return 1 if self.retain_data else 2
+        """Regions deployed at once after the canary."""
+        return self.max_parallel_regions
 
     def __post_init__(self) -> None:
         if not self.regions and self.region:

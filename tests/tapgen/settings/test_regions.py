@@ -105,3 +105,10 @@ def test_known_regions_are_botocores() -> None:
     for partition, regions in KNOWN_REGIONS.items():
         assert set(regions) <= set(session.get_available_regions("cloudformation", partition_name=partition))
         assert all(partition_name(region) == partition for region in regions)
+
+
+def test_a_rollout_goes_one_region_at_a_time_unless_told_otherwise(tmp_path: Path) -> None:
+    text = BASE.replace("[env.dev]\n", '[env.dev]\nregions = ["us-east-1", "eu-west-1", "ap-south-1"]\n', 1)
+    assert load_settings("dev", write_config(tmp_path, text)).parallel_regions == 1
+    faster = text.replace("[env.dev]\n", "[env.dev]\nmax_parallel_regions = 2\n", 1)
+    assert load_settings("dev", write_config(tmp_path, faster)).parallel_regions == 2
