@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -123,3 +124,19 @@ def deployed(emulator: Emulator, config: Path, env: str, suffix: str) -> Deploye
 def shared_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project copy that no test changes: stacks deployed from it share it."""
     return copy_project(tmp_path_factory.mktemp("project"))
+
+
+@contextmanager
+def kept_stack(emulator: Emulator, folder: Path, suffix: str) -> Iterator[Deployer]:
+    """dev deployed from a project copy in `folder`, recorded as `deploy --local --keep` records its emulator,
+    so that commands given --local reach it. For module-scoped fixtures: the autouse account fixture is per
+    test and has not run yet, so the emulator's environment is set here for the deploy."""
+    from tapgen.local.emulator import announced, state_file
+
+    config = copy_project(folder)
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, value in emulator.environment().items():
+            patch.setenv(variable, value)
+        deployer = deployed(emulator, config, "dev", suffix)
+    with announced(state_file(config, "dev"), emulator):
+        yield deployer

@@ -11,23 +11,15 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tapgen.cli import main
-from tapgen.local.emulator import Emulator, announced, state_file
-from tests.e2e.conftest import Deployer, deployed
+from tapgen.local.emulator import Emulator
+from tests.e2e.conftest import Deployer, kept_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 
 
 @pytest.fixture(scope="module")
 def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployer]:
-    from tests.e2e.conftest import copy_project
-
-    config = copy_project(tmp_path_factory.mktemp("invoke"))
-    with pytest.MonkeyPatch.context() as patch:  # the autouse account fixture is per test; this runs before it
-        for variable, value in emulator.environment().items():
-            patch.setenv(variable, value)
-        deployer = deployed(emulator, config, "dev", "e2e-inv")
-    # what `tapgen deploy --env dev --local --keep` records for later commands
-    with announced(state_file(config, "dev"), emulator):
+    with kept_stack(emulator, tmp_path_factory.mktemp("invoke"), "e2e-inv") as deployer:
         yield deployer
 
 

@@ -10,20 +10,15 @@ from click.testing import CliRunner
 
 from tapgen.cli import main
 from tapgen.cloud.logs import LogReader, log_group_of
-from tapgen.local.emulator import Emulator, announced, state_file
-from tests.e2e.conftest import Deployer, copy_project, deployed
+from tapgen.local.emulator import Emulator
+from tests.e2e.conftest import Deployer, kept_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.filterwarnings("ignore:Tried to parse:UserWarning")]
 
 
 @pytest.fixture(scope="module")
 def stack(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployer]:
-    config = copy_project(tmp_path_factory.mktemp("logs"))
-    with pytest.MonkeyPatch.context() as patch:  # the autouse account fixture is per test; this runs before it
-        for variable, value in emulator.environment().items():
-            patch.setenv(variable, value)
-        deployer = deployed(emulator, config, "dev", "e2e-logs")
-    with announced(state_file(config, "dev"), emulator):
+    with kept_stack(emulator, tmp_path_factory.mktemp("logs"), "e2e-logs") as deployer:
         yield deployer
 
 
