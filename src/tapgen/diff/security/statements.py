@@ -38,7 +38,7 @@ class Statement:
 def _case_folded(key: str, value: Any) -> Any:
     """IAM reads action names and condition keys without regard to case, and `"*"` as every AWS principal."""
     if key in ("Action", "NotAction"):
-        return sorted(item.lower() if isinstance(item, str) else item for item in value)
+        return sorted((item.lower() if isinstance(item, str) else item for item in value), key=canonical)
     if key in ("Principal", "NotPrincipal") and value == "*":
         return {"AWS": ["*"]}
     if key == "Condition" and is_plain(value):

@@ -361,3 +361,14 @@ def test_every_change_says_why() -> None:
     for _, old, new, _ in PAIRS:
         security = diff_templates({"Resources": old}, {"Resources": new}).security
         assert security and all(change.reasons for change in security)
+
+
+@pytest.mark.parametrize(
+    "odd", [["s3:GetObject", 5], ["s3:GetObject", None], ["s3:GetObject", ["x"]], [{"Ref": "A"}, "s3:*"]]
+)
+def test_actions_of_any_shape_are_compared_without_failing(odd: list[Any]) -> None:
+    weird = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": odd, "Resource": "*"}]}
+    old = {"R": role(Policies=[{"PolicyName": "p", "PolicyDocument": DOC}])}
+    new = {"R": role(Policies=[{"PolicyName": "p", "PolicyDocument": weird}])}
+    assert ("R", "Policies/p", "added", B) in changes(old, new)
+    assert ("R", "Policies/p", "removed", N) in changes(new, old)
