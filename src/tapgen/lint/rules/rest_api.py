@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tapgen.cfn.rest_definition import DEFINITION_TYPES, definition_digest
 from tapgen.cfn.shapes import as_dict, as_list
-from tapgen.cfn.view import Json, Resource, TemplateView, is_true, referenced_ids
+from tapgen.cfn.view import Json, Resource, TemplateView, as_json_text, is_true, referenced_ids
 from tapgen.lint.rules.registry import RuleFindings, rule
 
 REST_AUTHORIZATION = frozenset({"AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM"})
@@ -44,14 +44,22 @@ def _is_preflight(method: Resource) -> bool:
 )
 def rest_methods_authorized(view: TemplateView) -> RuleFindings:
     for method in view.of_type("AWS::ApiGateway::Method"):
-        verb, path = method.prop("HttpMethod"), _rest_path(view, method.prop("ResourceId"))
+        # Hand-edited templates may hold anything here: only strings can name a public method or an authorizer.
+        verb, path = _as_text(method.prop("HttpMethod")), _rest_path(view, method.prop("ResourceId"))
         if (verb, path) in REST_PUBLIC_METHODS or _is_preflight(method):
             continue
-        kind = method.prop("AuthorizationType")
+        kind = _as_text(method.prop("AuthorizationType"))
         if kind not in REST_AUTHORIZATION:
             yield method.logical_id, f"method {verb} {path or '?'} has no authorization ({kind or 'NONE'})"
         elif kind != "AWS_IAM" and not method.prop("AuthorizerId"):
             yield method.logical_id, f"method {verb} {path or '?'} uses {kind} but names no AuthorizerId"
+
+
+def _as_text(value: Json) -> str | None:
+    """A string as it is; anything else (a list, an intrinsic function) as its JSON text; None as None."""
+    if value is None or isinstance(value, str):
+        return value
+    return as_json_text(value)
 
 
 def _keyed_apis(view: TemplateView) -> set[str]:
