@@ -9,6 +9,7 @@ from dataclasses import MISSING, field
 from typing import Any, NamedTuple
 
 from tapgen.settings.limits import KNOWN_REGIONS, MAX_REGIONS, RESERVED_TAG_KEYS
+from tapgen.settings.quoting import show_value
 
 SettingCheck = Callable[[Any], str | None]
 """A check returns None when the value is allowed, else a description of what is allowed."""
@@ -112,10 +113,10 @@ def region_list(regions: tuple[str, ...]) -> str | None:
         return f'a list of 1 to {MAX_REGIONS} regions such as ["us-east-1", "eu-west-1"]'
     unknown = [region for region in regions if partition_name(region) is None]
     if unknown:
-        return f'a list of AWS regions such as ["us-east-1", "eu-west-1"] ("{unknown[0]}" is not one)'
+        return f'a list of AWS regions such as ["us-east-1", "eu-west-1"] ({show_value(unknown[0])} is not one)'
     repeated = sorted({region for region in regions if regions.count(region) > 1})
     if repeated:
-        return f"a list of distinct regions ({', '.join(repeated)} appears more than once)"
+        return f"a list of distinct regions ({repeated[0]} appears more than once)"
     partitions = dict.fromkeys(partition_name(region) for region in regions)
     if len(partitions) > 1:
         first = {p: next(r for r in regions if partition_name(r) == p) for p in partitions}

@@ -112,3 +112,10 @@ def test_a_rollout_goes_one_region_at_a_time_unless_told_otherwise(tmp_path: Pat
     assert load_settings("dev", write_config(tmp_path, text)).parallel_regions == 1
     faster = text.replace("[env.dev]\n", "[env.dev]\nmax_parallel_regions = 2\n", 1)
     assert load_settings("dev", write_config(tmp_path, faster)).parallel_regions == 2
+
+
+def test_an_overlong_unknown_region_is_quoted_short(tmp_path: Path) -> None:
+    text = BASE.replace("[env.dev]\n", '[env.dev]\nregions = ["' + "a" * 500 + '"]\n', 1)
+    (problem,) = problems_for(tmp_path, text)
+    assert "(500 characters)" in problem
+    assert len(problem) < 300
