@@ -7,8 +7,9 @@ from tapgen.cfn.shapes import as_dict, as_list
 from tapgen.cfn.view import Resource, TemplateView, referenced_ids
 from tapgen.lint.rules.registry import RuleFinding, RuleFindings, rule
 
-# The HTTP API's public route table: the route keys TAP015 lets through without authorization. It moves into the
-# Lambda contract (the routes the api function serves); until that is wired in, this is the one place it is written.
+# The routes lint lets through without authorization, in any template (TAP015 by route key, TAP021 by method and
+# path). lint reads templates with no lambdas/ beside them, so it cannot load the Lambda contract; the contract's
+# open routes must equal these (tests/tapgen/lint/rules/test_http_api.py), so the two cannot drift apart.
 PUBLIC_ROUTES = frozenset({"GET /health"})
 # API Gateway takes an authorizer on a WebSocket API's $connect route only; the connection carries it after that.
 WEBSOCKET_AUTHORIZED_ROUTE = "$connect"

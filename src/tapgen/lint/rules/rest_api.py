@@ -6,12 +6,12 @@ from __future__ import annotations
 from tapgen.cfn.rest_definition import DEFINITION_TYPES, definition_digest
 from tapgen.cfn.shapes import as_dict, as_list
 from tapgen.cfn.view import Json, Resource, TemplateView, as_json_text, is_true, referenced_ids
+from tapgen.lint.rules.http_api import PUBLIC_ROUTES
 from tapgen.lint.rules.registry import RuleFindings, rule
 
 REST_AUTHORIZATION = frozenset({"AWS_IAM", "COGNITO_USER_POOLS", "CUSTOM"})
-# The REST API's public route table: the (method, path) pairs TAP021 lets through without authorization. Like
-# http_api.PUBLIC_ROUTES it moves into the Lambda contract; until that is wired in, it is written here.
-REST_PUBLIC_METHODS = frozenset({("GET", "/health")})
+# The (method, path) pairs TAP021 lets through without authorization: http_api's public routes, split.
+REST_PUBLIC_METHODS = frozenset(tuple(route.split(" ", 1)) for route in PUBLIC_ROUTES)
 
 
 def _rest_path(view: TemplateView, resource_id: Json) -> str | None:
