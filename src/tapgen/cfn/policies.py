@@ -168,14 +168,6 @@ def resource_policy_documents(logical_id: str, resource: Mapping[str, Any]) -> I
         yield _permission_document(logical_id, kind, properties)
 
 
-def identity_documents(resources: Mapping[str, Any]) -> Iterator[PolicyDocument]:
-    return (document for document in policy_documents(resources) if document.kind is PolicyKind.IDENTITY)
-
-
-def resource_documents(resources: Mapping[str, Any]) -> Iterator[PolicyDocument]:
-    return (document for document in policy_documents(resources) if document.kind is PolicyKind.RESOURCE)
-
-
 def document_statements(document: Json, path: Path = ()) -> Iterator[tuple[Path, Json]]:
     """Each statement of a document with its path below `path`; an intrinsic in place of a document or of a
     statement is yielded as it is (it cannot be read offline)."""

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from tapgen.cfn.policies import PolicyDocument, PolicyKind, policy_documents
-from tapgen.cfn.shapes import as_dict, as_list
+from tapgen.cfn.policies import Path, PolicyDocument, PolicyKind, policy_documents
+from tapgen.cfn.shapes import as_dict
 from tapgen.cfn.stateful import STATEFUL_TYPES
 
 Json = Any
@@ -133,29 +133,8 @@ class TemplateView:
         return any(r.body.get("DeletionPolicy") == "Retain" for r in self.resources if r.type in STATEFUL_TYPES)
 
 
-Path = tuple[str, ...]
-
-
-def statements_at(document: Json, path: Path = ()) -> Iterator[tuple[Path, dict[str, Json]]]:
-    """Each statement of a policy document, with its path below `path` (for the line number)."""
-    listed = as_dict(document).get("Statement")
-    for index, statement in enumerate(as_list(listed)):
-        if isinstance(statement, dict):
-            yield (*path, "Statement", str(index)) if isinstance(listed, list) else (*path, "Statement"), statement
-
-
-def statements(document: Json) -> Iterator[dict[str, Json]]:
-    for _, statement in statements_at(document):
-        yield statement
-
-
 def allow_statements_at(view: TemplateView) -> Iterator[tuple[str, Path, dict[str, Json]]]:
     """(holder, path, statement) of each Allow of every identity policy, wherever the template keeps it."""
     for document in view.policies_of_kind(PolicyKind.IDENTITY):
         for path, statement in document.allow_statements():
             yield document.holder, path, statement
-
-
-def allow_statements(view: TemplateView) -> Iterator[tuple[str, dict[str, Json]]]:
-    for logical_id, _, statement in allow_statements_at(view):
-        yield logical_id, statement

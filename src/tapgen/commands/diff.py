@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from tapgen.cloud.clients import aws_errors
 from tapgen.commands.cloud import (
     AwsOptions,
     StackChoice,
+    StackTarget,
     chosen_regions,
     deployed_stack_options,
     reviewed_template,
@@ -76,7 +78,9 @@ def diff(
             assert env is not None
             settings = load_settings(env, config_path)
             regions = chosen_regions(settings, aws) if is_multi_region(settings) else (aws.region or settings.region,)
-            compared = [_compare_stack(settings, config_path, stack, aws.in_region(region)) for region in regions]
+            target = stack_target(settings, stack)
+            template = reviewed_template(settings, config_path).text  # one render serves every region
+            compared = [_compare_stack(settings, config_path, target, template, aws.in_region(r)) for r in regions]
             results = [result for result, _ in compared]
             marks = [
                 f"[{region}] {line}" for region, (_, lines) in zip(regions, compared, strict=True) for line in lines
@@ -95,26 +99,18 @@ def diff(
 
 
 def _compare_stack(
-    settings: Settings,
-    config_path: Path,
-    stack: StackChoice,
-    aws: AwsOptions,
+    settings: Settings, config_path: Path, target: StackTarget, template: str, aws: AwsOptions
 ) -> tuple[StackDiff, list[str]]:
-    """The stack in `aws.region` (the environment's region when none) against the committed template, and a
-    line per function whose code a hotswap put in place."""
+    """The stack in `aws.region` (the environment's region when none) against `template`, and a line per function
+    whose code a hotswap put in place."""
     from tapgen.cloud.hotswap_marks import stack_hotswap_lines
     from tapgen.diff.stack import diff_stack
 
-    target = stack_target(settings, stack)
-    template = reviewed_template(settings, config_path).text
-    parameters = {ENVIRONMENT_SUFFIX: target.suffix}
-    if is_multi_region(settings):
-        assert aws.region is not None
-        clients = region_clients_factory(settings, aws, config_path)(aws.region)
-        found = diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region)
-        return found, stack_hotswap_lines(clients, target.name) if found.exists else []
-    with stack_clients(settings, config_path, aws) as clients:
-        found = diff_stack(clients("cloudformation"), target.name, template, parameters, aws.region or settings.region)
+    region = aws.region or settings.region
+    regional = region_clients_factory(settings, aws, config_path) if is_multi_region(settings) else None
+    with nullcontext(regional(region)) if regional else stack_clients(settings, config_path, aws) as clients:
+        parameters = {ENVIRONMENT_SUFFIX: target.suffix}
+        found = diff_stack(clients("cloudformation"), target.name, template, parameters, region)
         return found, stack_hotswap_lines(clients, target.name) if found.exists else []
 
 
